@@ -1,0 +1,177 @@
+#include "emit.h"
+#include "buf.h"
+#include "fsutil.h"
+#include "manifest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GENERATED_MARK "-- migplan: generated from "
+
+void emit_manifest_build(const mp_plan *plan, mf_manifest *m)
+{
+	memset(m, 0, sizeof *m);
+	m->format = MANIFEST_FORMAT;
+	m->generator = "migc " MIGPLAN_VERSION;
+	m->nsteps = plan->count;
+	m->steps = xcalloc(plan->count ? plan->count : 1, sizeof *m->steps);
+	for (size_t i = 0; i < plan->count; i++) {
+		plan_step_to_manifest(&plan->steps[i], &m->steps[i]);
+		mp_buf p = MP_BUF_INIT;
+		buf_printf(&p, "%s/migration.sql", plan->steps[i].id);
+		m->steps[i].up.path = buf_detach(&p);
+		buf_printf(&p, "%s/down.sql", plan->steps[i].id);
+		m->steps[i].down.path = buf_detach(&p);
+	}
+}
+
+static void manifest_built_free(mf_manifest *m)
+{
+	for (size_t i = 0; i < m->nsteps; i++) {
+		free(m->steps[i].up.path);
+		free(m->steps[i].down.path);
+	}
+	free(m->steps);
+}
+
+/* A folder is ours when the previous manifest lists it or its migration.sql
+ * carries our mark; anything else belongs to the team or to Prisma. */
+static bool folder_is_ours(const char *dir, const char *name, const mf_manifest *old)
+{
+	if (old && manifest_find(old, name))
+		return true;
+	char *sub = fs_join(dir, name), *path = fs_join(sub, "migration.sql");
+	char *text = NULL;
+	size_t len = 0;
+	bool ours = fs_read_file(path, &text, &len, NULL) == MP_OK && strncmp(text, GENERATED_MARK, strlen(GENERATED_MARK)) == 0;
+	free(text);
+	free(path);
+	free(sub);
+	return ours;
+}
+
+static bool in_plan(const mp_plan *plan, const char *name)
+{
+	for (size_t i = 0; i < plan->count; i++)
+		if (strcmp(plan->steps[i].id, name) == 0)
+			return true;
+	return false;
+}
+
+static int write_if_changed(const char *path, const char *text, bool *changed, mp_error *err)
+{
+	char *old = NULL;
+	size_t len = 0;
+	if (fs_read_file(path, &old, &len, NULL) == MP_OK && len == strlen(text) && memcmp(old, text, len) == 0) {
+		free(old);
+		return MP_OK;
+	}
+	free(old);
+	*changed = true;
+	return fs_write_file_atomic(path, text, strlen(text), err);
+}
+
+int emit_prisma_folder(const mp_plan *plan, const char *dir, diag_list *diags, emit_report *rep, mp_error *err)
+{
+	memset(rep, 0, sizeof *rep);
+	if (fs_exists(dir) && !fs_is_dir(dir))
+		return mp_error_set(err, MP_EIO, "%s exists and is not a directory", dir);
+	mf_manifest *old = NULL;
+	char *mpath = fs_join(dir, MANIFEST_FILENAME);
+	if (fs_exists(mpath) && manifest_load(mpath, &old, err) != MP_OK) {
+		char why[sizeof err->msg];
+		snprintf(why, sizeof why, "%s", err->msg);
+		mp_error_set(err, MP_EIO, "cannot regenerate over an unreadable manifest: %s (move it away first)", why);
+		free(mpath);
+		return MP_EIO;
+	}
+	char **names = NULL;
+	size_t nnames = 0;
+	if (fs_is_dir(dir) && fs_list_subdirs(dir, &names, &nnames, err) != MP_OK) {
+		manifest_free(old);
+		free(mpath);
+		return err->code;
+	}
+	int errors_before = diags->errors;
+	/* Checks first: nothing is written unless all pass. */
+	const char *last_foreign = NULL;
+	for (size_t i = 0; i < nnames; i++)
+		if (!folder_is_ours(dir, names[i], old))
+			last_foreign = names[i];
+	for (size_t i = 0; i < plan->count; i++) {
+		const plan_step *s = &plan->steps[i];
+		bool exists = false;
+		for (size_t j = 0; j < nnames; j++) {
+			if (strcmp(names[j], s->id) != 0)
+				continue;
+			exists = true;
+			if (!folder_is_ours(dir, names[j], old))
+				diag_add(diags, DIAG_ERROR, s->lc->src, s->lc->ast->id_span,
+				         "step %s would overwrite %s/%s, which migc did not generate", s->id, dir, s->id);
+		}
+		if (!exists && last_foreign && strcmp(s->id, last_foreign) < 0) {
+			diag_add(diags, DIAG_ERROR, s->lc->src, s->lc->ast->id_span,
+			         "step %s would sort before the existing migration %s, so Prisma would apply it out of order; "
+			         "give lifecycle '%s' an id after %.14s",
+			         s->id, last_foreign, s->lc->name, last_foreign);
+			break;
+		}
+	}
+	int rc = diags->errors > errors_before ? MP_EINVAL : MP_OK;
+	if (rc == MP_OK)
+		rc = fs_mkdir_p(dir, err);
+	for (size_t i = 0; rc == MP_OK && i < plan->count; i++) {
+		const plan_step *s = &plan->steps[i];
+		char *sub = fs_join(dir, s->id);
+		char *up = fs_join(sub, "migration.sql"), *down = fs_join(sub, "down.sql");
+		bool changed = false;
+		rc = fs_mkdir_p(sub, err);
+		if (rc == MP_OK)
+			rc = write_if_changed(up, s->up_sql, &changed, err);
+		if (rc == MP_OK)
+			rc = write_if_changed(down, s->down_sql, &changed, err);
+		if (changed)
+			rep->written++;
+		else
+			rep->unchanged++;
+		free(up);
+		free(down);
+		free(sub);
+	}
+	for (size_t i = 0; rc == MP_OK && old && i < old->nsteps; i++) {
+		const char *id = old->steps[i].id;
+		if (in_plan(plan, id) || strchr(id, '/') || strcmp(id, "..") == 0 || !folder_is_ours(dir, id, NULL))
+			continue;
+		char *sub = fs_join(dir, id);
+		if (fs_is_dir(sub)) {
+			rc = fs_remove_tree(sub, err);
+			rep->removed_ids = xrealloc(rep->removed_ids, (rep->removed + 1) * sizeof *rep->removed_ids);
+			rep->removed_ids[rep->removed++] = xstrdup(id);
+		}
+		free(sub);
+	}
+	char *lock = fs_join(dir, "migration_lock.toml");
+	if (rc == MP_OK && !fs_exists(lock)) {
+		rc = fs_write_file_atomic(lock, MIGRATION_LOCK_TOML, strlen(MIGRATION_LOCK_TOML), err);
+		rep->lock_created = true;
+	}
+	free(lock);
+	if (rc == MP_OK) {
+		mf_manifest m;
+		emit_manifest_build(plan, &m);
+		rc = manifest_save(&m, mpath, err);
+		manifest_built_free(&m);
+	}
+	fs_free_list(names, nnames);
+	manifest_free(old);
+	free(mpath);
+	return rc;
+}
+
+void emit_report_free(emit_report *rep)
+{
+	for (size_t i = 0; i < rep->removed; i++)
+		free(rep->removed_ids[i]);
+	free(rep->removed_ids);
+}
