@@ -44,3 +44,11 @@ void duration_format(long long ms, char out[32])
 	}
 	snprintf(out, 32, "%lldms", ms);
 }
+
+void duration_format_pg(long long ms, char out[32])
+{
+	duration_format(ms, out);
+	size_t n = strlen(out);
+	if (n >= 2 && out[n - 1] == 'm' && out[n - 2] >= '0' && out[n - 2] <= '9')
+		snprintf(out + n - 1, 32 - (n - 1), "min");
+}

@@ -9,4 +9,7 @@ bool duration_parse(const char *text, long long *ms);
 /* Shortest exact form ("72h", "1500ms"); out needs 32 bytes. */
 void duration_format(long long ms, char out[32]);
 
+/* The same in a form PostgreSQL's GUCs accept (minutes are "min" there). */
+void duration_format_pg(long long ms, char out[32]);
+
 #endif

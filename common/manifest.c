@@ -40,7 +40,7 @@ static json_t *gate_to_json(const mf_gate *g)
 	}
 	case GATE_CONSISTENCY:
 	case GATE_NO_NULLS:
-		json_object_set_new(o, "schema", json_string(g->schema));
+		json_object_set_new(o, "schema", g->schema ? json_string(g->schema) : json_null());
 		json_object_set_new(o, "table", json_string(g->table));
 		json_object_set_new(o, "column", json_string(g->column));
 		if (g->kind == GATE_CONSISTENCY) {
@@ -81,9 +81,10 @@ static json_t *step_to_json(const mf_step *s, bool with_chain)
 	if (s->backfill) {
 		const mf_backfill *b = s->backfill;
 		json_object_set_new(o, "backfill",
-		                    json_pack("{s:s, s:s, s:s, s:s, s:s, s:I}", "schema", b->schema, "table",
-		                              b->table, "key", b->key, "column", b->column, "value",
-		                              b->value, "batch", (json_int_t)b->batch));
+		                    json_pack("{s:o, s:s, s:s, s:s, s:s, s:I}", "schema",
+		                              b->schema ? json_string(b->schema) : json_null(), "table", b->table,
+		                              "key", b->key, "column", b->column, "value", b->value, "batch",
+		                              (json_int_t)b->batch));
 	}
 	if (with_chain)
 		json_object_set_new(o, "chain", json_string(s->chain));
@@ -230,7 +231,7 @@ static void load_gate(load_ctx *c, json_t *o, mf_gate *g, size_t i)
 		g->key = dup_field(c, o, "key", i, true);
 		/* fall through */
 	case GATE_NO_NULLS:
-		g->schema = dup_field(c, o, "schema", i, true);
+		g->schema = dup_field(c, o, "schema", i, false); /* null: resolved through search_path */
 		g->table = dup_field(c, o, "table", i, true);
 		g->column = dup_field(c, o, "column", i, true);
 		break;
@@ -271,7 +272,7 @@ static void load_step(load_ctx *c, json_t *o, mf_step *s, size_t i)
 	json_t *bf = json_object_get(o, "backfill");
 	if (json_is_object(bf)) {
 		mf_backfill *b = s->backfill = xcalloc(1, sizeof *b);
-		b->schema = dup_field(c, bf, "schema", i, true);
+		b->schema = dup_field(c, bf, "schema", i, false);
 		b->table = dup_field(c, bf, "table", i, true);
 		b->key = dup_field(c, bf, "key", i, true);
 		b->column = dup_field(c, bf, "column", i, true);

@@ -23,13 +23,14 @@ typedef struct {
 	int value;              /* max_pending */
 	char *after;            /* min_age: step id whose finish starts the clock */
 	long long duration_ms;  /* min_age */
-	char *schema, *table, *column; /* no_nulls, consistency */
+	char *schema, *table, *column; /* no_nulls, consistency; schema NULL: search_path */
 	char *expected;         /* consistency: SQL expression the column must equal */
 	char *key;              /* consistency: primary key column, to name offenders */
 } mf_gate;
 
 typedef struct {
-	char *schema, *table, *key, *column;
+	char *schema; /* NULL: unqualified, resolved through search_path */
+	char *table, *key, *column;
 	char *value;  /* SQL expression over the row that the column must hold */
 	long batch;
 } mf_backfill;

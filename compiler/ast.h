@@ -133,6 +133,7 @@ typedef struct ast_lifecycle {
 	ast_qname table;
 	ast_item *items;
 	mp_span span;
+	bool had_errors; /* syntax errors inside: the checker skips it */
 	struct ast_lifecycle *next;
 } ast_lifecycle;
 

@@ -923,12 +923,13 @@ int check_specs(ast_spec *const *specs, size_t nspecs, diag_list *diags, mdl_mod
 	size_t n = 0;
 	for (size_t i = 0; i < nspecs; i++)
 		for (const ast_lifecycle *l = specs[i]->lifecycles; l; l = l->next)
-			n++;
+			n += !l->had_errors;
 	lc_ref *refs = xcalloc(n ? n : 1, sizeof *refs);
 	n = 0;
 	for (size_t i = 0; i < nspecs; i++)
 		for (const ast_lifecycle *l = specs[i]->lifecycles; l; l = l->next)
-			refs[n++] = (lc_ref){l, specs[i]};
+			if (!l->had_errors)
+				refs[n++] = (lc_ref){l, specs[i]};
 	/* Lifecycles run in id order, whatever file or place they are written in;
 	 * checking in that order makes "used after retire" mean "later in time". */
 	qsort(refs, n, sizeof *refs, cmp_lc_ref);
@@ -945,7 +946,7 @@ int check_specs(ast_spec *const *specs, size_t nspecs, diag_list *diags, mdl_mod
 		}
 		check_lifecycle(&c, refs[i].al, refs[i].spec->src->path, &m->lifecycles[i]);
 	}
-	if (n == 0 && nspecs > 0) {
+	if (n == 0 && nspecs > 0 && diags->errors == errors_before) {
 		c.src = specs[0]->src;
 		err(&c, (mp_span){0, 0}, "no lifecycle in the spec");
 	}

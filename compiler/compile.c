@@ -11,11 +11,9 @@ static int run(compile_result *r, diag_list *diags)
 	for (size_t i = 0; i < r->count; i++)
 		if (parse_spec(r->sources[i], &r->specs[i], diags) != MP_OK)
 			rc = MP_EINVAL;
-	/* Semantic errors are reported even after syntax errors where the tree
-	 * is whole enough; a partial tree would only add noise, so stop. */
-	if (rc != MP_OK)
-		return rc;
-	if (check_specs(r->specs, r->count, diags, &r->model) != MP_OK)
+	/* Lifecycles with syntax errors are left out of the checks (their items
+	 * are incomplete); the others are checked, so one run says it all. */
+	if (check_specs(r->specs, r->count, diags, &r->model) != MP_OK || rc != MP_OK)
 		return MP_EINVAL;
 	if (plan_build(r->model, diags, &r->plan) != MP_OK)
 		return MP_EINVAL;

@@ -15,6 +15,7 @@ int parse_spec(const mp_source *src, ast_spec **out, diag_list *diags)
 	ctx.spec = spec;
 	ctx.diags = diags;
 	ctx.src = src;
+	ctx.errors_seen = diags->errors;
 	buf_init(&ctx.text);
 	int errors_before = diags->errors;
 

@@ -15,7 +15,7 @@ typedef struct {
 	int token_start;  /* start of a multi-part token (strings, dollar quotes) */
 	mp_buf text;      /* contents of the string being scanned */
 	char *dollar_tag; /* $tag$ that closes the current dollar quote */
-	int errors_before_eof;
+	int errors_seen; /* diagnostics count when the last lifecycle ended */
 } mig_parse_ctx;
 
 #endif

@@ -196,10 +196,10 @@ static void header(mp_buf *b, const plan_step *s, const char *dir, const lock_us
 static void prelude(mp_buf *b, const mdl_lifecycle *lc)
 {
 	char d[32];
-	duration_format(lc->lock_timeout_ms, d);
+	duration_format_pg(lc->lock_timeout_ms, d);
 	buf_printf(b, "\nSET LOCAL lock_timeout = '%s';\n", d);
 	if (lc->statement_timeout_ms > 0) {
-		duration_format(lc->statement_timeout_ms, d);
+		duration_format_pg(lc->statement_timeout_ms, d);
 		buf_printf(b, "SET LOCAL statement_timeout = '%s';\n", d);
 	}
 	buf_putc(b, '\n');

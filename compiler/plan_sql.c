@@ -287,7 +287,7 @@ void build_backfill(plan_step *s, const mdl_add *a)
 	col(&c, a->column);
 	buf_printf(&kt, "%s.%s%%TYPE", t.ptr, k.ptr);
 	char lt[32];
-	duration_format(lc->lock_timeout_ms, lt);
+	duration_format_pg(lc->lock_timeout_ms, lt);
 	buf_printf(&body,
 	           "\n#variable_conflict use_column\n"
 	           "DECLARE\n"
@@ -299,7 +299,7 @@ void build_backfill(plan_step *s, const mdl_add *a)
 	           kt.ptr, kt.ptr, kt.ptr, k.ptr, k.ptr, t.ptr, lt);
 	if (lc->statement_timeout_ms > 0) {
 		char st[32];
-		duration_format(lc->statement_timeout_ms, st);
+		duration_format_pg(lc->statement_timeout_ms, st);
 		buf_printf(&body, "    PERFORM set_config('statement_timeout', '%s', true);\n", st);
 	}
 	buf_printf(&body,

@@ -193,7 +193,7 @@ lifecycles:
 			$$.tail = $2;
 		}
 	  }
-	| lifecycles error '}'  { $$ = $1; yyerrok; }
+	| lifecycles error '}'  { $$ = $1; ctx->errors_seen = ctx->diags->errors; yyerrok; }
 	;
 
 lifecycle:
@@ -205,10 +205,13 @@ lifecycle:
 		l->table = $6;
 		l->items = $8.head;
 		l->span = @$;
+		l->had_errors = ctx->diags->errors != ctx->errors_seen;
+		ctx->errors_seen = ctx->diags->errors;
 		$$ = l;
 	  }
 	| LIFECYCLE name AT INTEGER ON qname '{' items error '}' {
 		$$ = NULL;
+		ctx->errors_seen = ctx->diags->errors;
 		yyerrok;
 	  }
 	;
@@ -462,14 +465,19 @@ static int yyreport_syntax_error(const yypcontext_t *yctx, yyscan_t scanner, mig
 		if (len > 40)
 			len = 40;
 		const char *kind = yysymbol_name(tok);
-		if (kind[0] == '"' || tok == YYSYMBOL_YYUNDEF)
+		if (kind[0] == '"' || kind[0] == '\'' || tok == YYSYMBOL_YYUNDEF)
 			buf_printf(&msg, "unexpected '%.*s'", len, text);
 		else
 			buf_printf(&msg, "unexpected %s '%.*s'", kind, len, text);
 	}
-	yysymbol_kind_t expected[8];
-	int n = yypcontext_expected_tokens(yctx, expected, 8);
-	if (n > 0 && n <= 6) {
+	yysymbol_kind_t expected[64];
+	int n = yypcontext_expected_tokens(yctx, expected, 64);
+	bool semi = false;
+	for (int i = 0; i < n; i++)
+		semi = semi || strcmp(yysymbol_name(expected[i]), "';'") == 0;
+	if (n > 6 && semi) {
+		buf_puts(&msg, "; expected ';'");
+	} else if (n > 0 && n <= 6) {
 		buf_puts(&msg, "; expected ");
 		for (int i = 0; i < n; i++) {
 			const char *name = yysymbol_name(expected[i]);
