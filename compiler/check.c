@@ -2,6 +2,7 @@
 #include "duration.h"
 #include "names.h"
 #include "quote.h"
+#include "sqlcheck.h"
 #include "types.h"
 
 #include <ctype.h>
@@ -56,6 +57,18 @@ static char *adup_buf(checker *c, mp_buf *b)
 	char *s = arena_strdup(c->A, buf_cstr(b));
 	buf_free(b);
 	return s;
+}
+
+/* User SQL fragments end up inside PL/pgSQL bodies and DO blocks, which the
+ * outer parse of a file does not see into: parse each one on its own. */
+static void check_sql_expr(checker *c, const char *expr, mp_span at, const char *what)
+{
+	mp_buf sql = MP_BUF_INIT, msg = MP_BUF_INIT;
+	buf_printf(&sql, "SELECT (%s)", expr);
+	if (sqlcheck_parse(sql.ptr, &msg) != 0)
+		err(c, at, "%s does not parse as an SQL expression: %s", what, buf_cstr(&msg));
+	buf_free(&sql);
+	buf_free(&msg);
 }
 
 static void check_ident(checker *c, const ast_name *n)
@@ -425,6 +438,8 @@ static void item_add(lc_state *st, const ast_item *it)
 	case SRC_EXPR:
 		if (!*s->expr)
 			err(c, s->span, "empty backfill expression");
+		else
+			check_sql_expr(c, s->expr, s->span, "the backfill expression");
 		a->value_sql = s->expr;
 		a->value_is_expr = true;
 		a->synced = true;
@@ -435,6 +450,7 @@ static void item_add(lc_state *st, const ast_item *it)
 		if (s->kind != SRC_COLUMN && s->kind != SRC_EXPR)
 			err(c, o->reverse.span, "a reverse mapping needs a backfill from a column or an expression");
 		else if (o->reverse.kind == SRC_EXPR) {
+			check_sql_expr(c, o->reverse.expr, o->reverse.span, "the reverse expression");
 			a->reverse_sql = o->reverse.expr;
 			a->reverse_is_expr = true;
 		} else {
@@ -589,6 +605,10 @@ static void item_rename_retype(lc_state *st, const ast_item *it)
 			    "retype needs using $$<new from old>$$ and reverse $$<old from new>$$: old and new application "
 			    "versions write different columns during the window");
 		}
+		if (it->opts.using_expr)
+			check_sql_expr(c, it->opts.using_expr, it->opts.using_span, "the using expression");
+		if (it->opts.reverse.kind == SRC_EXPR)
+			check_sql_expr(c, it->opts.reverse.expr, it->opts.reverse.span, "the reverse expression");
 		a->value_sql = it->opts.using_expr ? it->opts.using_expr : "NULL";
 		a->value_is_expr = true;
 		a->reverse_sql = it->opts.reverse.kind == SRC_EXPR ? it->opts.reverse.expr : "NULL";
@@ -652,6 +672,8 @@ static void item_index(lc_state *st, const ast_item *it)
 	x->columns = name_array(st, it->columns, it->ncolumns, "in an index", true);
 	x->ncolumns = it->ncolumns;
 	x->where_sql = it->where_expr;
+	if (it->where_expr)
+		check_sql_expr(c, it->where_expr, it->opts.using_span, "the where expression");
 	x->method = it->method;
 	if (it->as_constraint && !unique)
 		err(c, it->opts.nullability_span, "only a unique index can become a constraint");
@@ -695,6 +717,8 @@ static void item_check(lc_state *st, const ast_item *it)
 	claim_object(st->c, &it->name, "constraint");
 	if (!*it->check_expr)
 		err(st->c, it->value_span, "empty check expression");
+	else
+		check_sql_expr(st->c, it->check_expr, it->value_span, "the check expression");
 	mdl_check *k = PUSH(st->checks, st->nchecks, st->capchecks);
 	k->name = it->name.text;
 	k->expr = it->check_expr;

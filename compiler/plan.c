@@ -169,6 +169,7 @@ static void sb_free(step_builder *sb)
 	free(sb->downs);
 	buf_free(&sb->warnings);
 	buf_free(&sb->disables);
+	buf_free(&sb->updisables);
 	free_locks(sb->uplocks, sb->nup);
 	free_locks(sb->downlocks, sb->ndown);
 }
@@ -210,6 +211,7 @@ void finish_step(step_builder *sb, plan_step *s)
 {
 	mp_buf f = MP_BUF_INIT;
 	header(&f, s, "UP", sb->uplocks, sb->nup);
+	buf_put(&f, sb->updisables.ptr, sb->updisables.len);
 	if (s->transactional)
 		prelude(&f, sb->lc);
 	else

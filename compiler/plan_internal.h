@@ -21,6 +21,7 @@ typedef struct {
 	size_t ndowns, capdowns;
 	mp_buf warnings; /* "-- WARNING: …" lines for the DOWN */
 	mp_buf disables; /* "-- migplan-disable …" lines for the DOWN */
+	mp_buf updisables; /* the same for the UP */
 	lock_use *uplocks, *downlocks;
 	size_t nup, ndown, capup, capdown;
 } step_builder;

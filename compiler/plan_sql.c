@@ -586,6 +586,9 @@ void build_contract(plan_step *s, const char *expand_id)
 		else
 			buf_puts(&sb.warnings, " and refills it from the new column.\n");
 	}
+	if (lc->nretires)
+		buf_puts(&sb.updisables, "-- migplan-disable drop-column: the column is retired after the dual-write window; no\n"
+		                          "-- application version reads it any more (min_age gate).\n");
 	bool refill = false;
 	for (size_t i = 0; i < lc->nretires; i++)
 		refill = refill || lc->retires[i].refill_sql;

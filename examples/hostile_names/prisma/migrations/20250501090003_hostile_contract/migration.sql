@@ -3,6 +3,8 @@
 -- locks: SHARE UPDATE EXCLUSIVE on "app"."we""ird" (held during a full scan; reads and writes go on)
 -- locks: ACCESS EXCLUSIVE on "app"."we""ird" (brief: catalog only)
 -- runs in one transaction: all or nothing
+-- migplan-disable drop-column: the column is retired after the dual-write window; no
+-- application version reads it any more (min_age gate).
 
 SET LOCAL lock_timeout = '500ms';
 

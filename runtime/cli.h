@@ -1,0 +1,72 @@
+/* The command-line layer: the only code of migrun that prints and picks
+ * exit codes (documented in docs/runtime.md). */
+#ifndef MIGPLAN_CLI_H
+#define MIGPLAN_CLI_H
+
+#include <stdbool.h>
+#include "conn.h"
+#include "folder.h"
+#include "report.h"
+
+enum {
+	EXIT_OK = 0,          /* done / up to date / verified */
+	EXIT_FAIL = 1,        /* a step or a database statement failed */
+	EXIT_USAGE = 2,       /* bad flags or arguments */
+	EXIT_PENDING = 3,     /* status: pending migrations, within max_pending */
+	EXIT_TOO_MANY = 4,    /* more pending than max_pending allows */
+	EXIT_DIVERGED = 5,    /* ledger diverged from the folder, or a failed migration */
+	EXIT_GATE = 6,        /* a gate is not met */
+	EXIT_CONNECT = 7,     /* bad URL, unreachable server, authentication */
+	EXIT_VERIFY = 8,      /* verify failed, manifest missing, folder unreadable */
+};
+
+#define DEFAULT_MIGRATIONS_DIR "prisma/migrations"
+
+/* Options every subcommand takes. */
+typedef struct {
+	const char *dir;
+	const char *manifest;
+	const char *url;
+	bool json;
+} cli_common;
+
+/* Long option ids for the common flags (short -d is 'd'). */
+enum { OPT_MANIFEST = 1000, OPT_URL, OPT_JSON, OPT_HELP, OPT_FIRST_LOCAL };
+
+#define CLI_COMMON_LONGOPTS                                                                                   \
+	{"dir", required_argument, NULL, 'd'}, {"manifest", required_argument, NULL, OPT_MANIFEST},               \
+	{"database-url", required_argument, NULL, OPT_URL}, {"json", no_argument, NULL, OPT_JSON},              \
+	{"help", no_argument, NULL, 'h'}
+
+#define CLI_COMMON_HELP                                                                                       \
+	"  -d, --dir DIR           migrations folder (default " DEFAULT_MIGRATIONS_DIR ")\n"                        \
+	"      --manifest PATH     gate manifest (default DIR/migplan.manifest.json)\n"                           \
+	"      --database-url URL  database (default: $DATABASE_URL, else libpq's PG* variables)\n"                 \
+	"      --json              machine-readable output on stdout\n"                                         \
+	"  -h, --help              this help\n"
+
+void cli_common_init(cli_common *c);
+/* Handles a common option; false when opt is not one. */
+bool cli_common_opt(int opt, const char *arg, cli_common *c);
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Usage error: message, hint to --help, returns EXIT_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* MP_E* -> exit code (gates and pending are decided by the commands). */
+int cli_exit_code(int rc);
+/* Parses a non-negative integer / a duration; false on junk. */
+bool cli_parse_long(const char *s, long *out);
+bool cli_parse_duration(const char *s, long long *ms);
+/* Lines go to stdout (stderr with --json); progress to stderr. */
+rt_report cli_reporter(const cli_common *c);
+/* Ends a progress bar line if one is showing. */
+void cli_progress_done(void);
+int cli_load_folder(const cli_common *c, bool require_manifest, mig_folder *f);
+int cli_connect(const cli_common *c, rt_conn **conn);
+
+int cli_verify(int argc, char **argv);
+int cli_status(int argc, char **argv);
+int cli_apply(int argc, char **argv);
+int cli_rollback(int argc, char **argv);
+int cli_resolve(int argc, char **argv);
+
+#endif

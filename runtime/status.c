@@ -1,0 +1,114 @@
+#include "status.h"
+#include "buf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *status_state_name(mig_state s)
+{
+	static const char *names[] = {"applied", "pending", "rolled_back", "failed", "diverged"};
+	return names[s];
+}
+
+int status_is_pending(mig_state s)
+{
+	return s == MS_PENDING || s == MS_ROLLED_BACK;
+}
+
+static void classify(const ledger *l, const folder_mig *m, status_entry *e)
+{
+	const ledger_row *applied = NULL, *failed = NULL, *rolled = NULL;
+	for (size_t i = 0; i < l->n; i++) {
+		const ledger_row *r = &l->rows[i];
+		if (strcmp(r->migration_name, m->name) != 0)
+			continue;
+		if (r->rolled_back_at)
+			rolled = r;
+		else if (r->finished_at)
+			applied = r;
+		else
+			failed = r;
+	}
+	if (failed) {
+		e->state = MS_FAILED;
+		e->row = failed;
+		e->reason = "started but never finished (failed, or interrupted); resolve it first";
+	} else if (applied && strcmp(applied->checksum, m->checksum) != 0) {
+		e->state = MS_DIVERGED;
+		e->row = applied;
+		e->reason = "migration.sql was edited after it was applied (checksum differs)";
+	} else if (applied) {
+		e->state = MS_APPLIED;
+		e->row = applied;
+	} else if (rolled) {
+		e->state = MS_ROLLED_BACK;
+		e->row = rolled;
+	} else {
+		e->state = MS_PENDING;
+	}
+}
+
+void status_compute(const mig_folder *f, const ledger *l, status_report *out)
+{
+	memset(out, 0, sizeof *out);
+	out->first_pending = -1;
+	out->e = xcalloc(f->n + l->n + 1, sizeof *out->e);
+	for (size_t i = 0; i < f->n; i++) {
+		status_entry *e = &out->e[out->n++];
+		e->name = f->migs[i].name;
+		e->index = (long)i;
+		classify(l, &f->migs[i], e);
+	}
+	/* A pending migration with an applied one after it would be applied out
+	 * of order; Prisma would run it silently, we call it divergence. */
+	long last_applied = -1;
+	for (size_t i = 0; i < out->n; i++)
+		if (out->e[i].state == MS_APPLIED || out->e[i].state == MS_DIVERGED)
+			last_applied = (long)i;
+	for (long i = 0; i < last_applied; i++)
+		if (status_is_pending(out->e[i].state)) {
+			out->e[i].state = MS_DIVERGED;
+			out->e[i].reason = "not applied, but a later migration is (out of order)";
+		}
+	for (size_t i = 0; i < l->n; i++) {
+		const ledger_row *r = &l->rows[i];
+		if (r->rolled_back_at || folder_index(f, r->migration_name) >= 0)
+			continue;
+		bool seen = false;
+		for (size_t j = f->n; j < out->n; j++)
+			seen = seen || strcmp(out->e[j].name, r->migration_name) == 0;
+		if (seen)
+			continue;
+		status_entry *e = &out->e[out->n++];
+		e->name = r->migration_name;
+		e->index = -1;
+		e->state = MS_DIVERGED;
+		e->row = r;
+		e->reason = "in the database's ledger but not in the migrations folder";
+	}
+	for (size_t i = 0; i < out->n; i++) {
+		switch (out->e[i].state) {
+		case MS_APPLIED:
+			out->applied++;
+			break;
+		case MS_PENDING:
+		case MS_ROLLED_BACK:
+			out->pending++;
+			if (out->first_pending < 0)
+				out->first_pending = (long)i;
+			break;
+		case MS_FAILED:
+			out->failed++;
+			break;
+		case MS_DIVERGED:
+			out->diverged++;
+			break;
+		}
+	}
+}
+
+void status_report_free(status_report *r)
+{
+	free(r->e);
+	memset(r, 0, sizeof *r);
+}

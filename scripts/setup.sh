@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Install what migplan needs to build and test on Debian 12, idempotently:
+# apt packages (only the missing ones, so a second run is fast and needs no
+# network), the pinned Prisma CLI in tests/prisma (npm ci, only when the lock
+# file changed) and migplan's two patches to its pg adapter.
+#
+# Runs as root, or through sudo for the apt step otherwise.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+APT_PACKAGES=(build-essential cmake pkg-config flex bison libpq-dev libpg-query-dev
+              libjansson-dev libssl-dev libcmocka-dev postgresql postgresql-contrib jq)
+
+log() { echo "setup: $*"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    echo "setup: need root (or sudo) to run: $*" >&2
+    exit 1
+  fi
+}
+
+is_installed() {
+  [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
+}
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  is_installed "$p" || missing+=("$p")
+done
+# Node: any nodejs >= 18.18 will do. A NodeSource nodejs bundles npm and
+# conflicts with Debian's npm package, so npm is only added when absent.
+command -v node >/dev/null 2>&1 || is_installed nodejs || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get update -q
+  as_root apt-get install -y -q --no-install-recommends "${missing[@]}"
+else
+  log "apt packages: all present"
+fi
+
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 18 ]; then
+  echo "setup: node $(node -v) is too old for the Prisma CLI (needs >= 18.18)" >&2
+  exit 1
+fi
+
+# The Prisma harness. --ignore-scripts: the install scripts would only try to
+# download native engines, which the offline (wasm + pg adapter) path never uses.
+harness=$root/tests/prisma
+stamp=$harness/node_modules/.migplan-lock.sha256
+want=$(sha256sum "$harness/package-lock.json" | cut -d' ' -f1)
+if [ -x "$harness/node_modules/.bin/prisma" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+  log "tests/prisma/node_modules: up to date"
+else
+  log "npm ci in tests/prisma"
+  (cd "$harness" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  echo "$want" > "$stamp"
+fi
+"$harness/patch.sh"
+log "done"

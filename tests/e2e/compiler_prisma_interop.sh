@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The real `prisma migrate deploy` (pinned in tests/prisma) accepts every
+# generated folder as is: the baseline is applied, data goes in, then the
+# lifecycle's folders (down.sql and the manifest beside them), and
+# `prisma migrate status` then says the schema is up to date.
+source "$(dirname "$0")/../lib/testlib.sh"
+
+for name in user_status rename_column change_type post_constraints hostile_names; do
+  src=$MIGPLAN_SOURCE_DIR/examples/$name/prisma/migrations
+  work=$(tl_tmpdir)
+  mkdir -p "$work/base"
+  cp "$src/migration_lock.toml" "$work/base/"
+  cp -r "$src/20240101000000_baseline" "$work/base/"
+  db=$(tl_newdb "prisma_$name")
+  url=$(tl_url "$db")
+  tl_run tl_prisma "$work/base" "$url" migrate deploy
+  tl_assert_eq 0 "$TL_RC" "$name: prisma migrate deploy applies the baseline"
+  case $name in
+    user_status) tl_psql "$db" -c "INSERT INTO \"User\"(email, legacy_status) SELECT 'u'||g, CASE WHEN g%2=0 THEN NULL ELSE 'gold' END FROM generate_series(1,25000) g" ;;
+    rename_column) tl_psql "$db" -c "INSERT INTO \"Customer\"(fullname) SELECT 'n'||g FROM generate_series(1,25000) g" ;;
+    change_type) tl_psql "$db" -c "INSERT INTO \"Order\"(amount_cents) SELECT g FROM generate_series(1,25000) g" ;;
+    post_constraints) tl_psql "$db" -c "INSERT INTO \"User\"(email) VALUES ('a'); INSERT INTO \"Post\"(title, slug, \"authorId\") SELECT 't'||g, 's'||g, 1 FROM generate_series(1,25000) g" ;;
+    hostile_names) tl_psql "$db" -c "INSERT INTO app.\"we\"\"ird\"(\"old name\") SELECT CASE WHEN g%2=0 THEN NULL ELSE 'x' END FROM generate_series(1,25000) g" ;;
+  esac
+  tl_run tl_prisma "$src" "$url" migrate deploy
+  tl_assert_eq 0 "$TL_RC" "$name: prisma migrate deploy applies every generated folder"
+  [ "$TL_RC" = 0 ] || echo "$TL_OUT $TL_ERR" | tail -20
+  n=$(jq '.steps | length' "$src/migplan.manifest.json")
+  tl_assert_eq "$((n + 1))" "$(tl_psql "$db" -c "SELECT count(*) FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL")" \
+    "$name: one finished ledger row per folder"
+  tl_run tl_prisma "$src" "$url" migrate status
+  tl_assert_eq 0 "$TL_RC" "$name: prisma migrate status exits 0"
+  tl_assert_contains "$TL_OUT" "Database schema is up to date" "$name: prisma migrate status says up to date"
+  case $name in
+    user_status) want=0; got=$(tl_psql "$db" -c "SELECT count(*) FROM \"User\" WHERE status <> CASE WHEN id%2=0 THEN 'active' ELSE 'gold' END") ;;
+    rename_column) want=0; got=$(tl_psql "$db" -c "SELECT count(*) FROM \"Customer\" WHERE full_name <> 'n'||id") ;;
+    change_type) want=0; got=$(tl_psql "$db" -c "SELECT count(*) FROM \"Order\" WHERE amount <> id / 100.0") ;;
+    post_constraints) want=0; got=$(tl_psql "$db" -c "SELECT count(*) FROM pg_constraint WHERE conrelid = '\"Post\"'::regclass AND NOT convalidated") ;;
+    hostile_names) want=0; got=$(tl_psql "$db" -c "SELECT count(*) FROM app.\"we\"\"ird\" WHERE \"sélect\" <> CASE WHEN \"ïd\"%2=0 THEN 'a;b' ELSE 'it''s' END") ;;
+  esac
+  tl_assert_eq "$want" "$got" "$name: data right after prisma migrate deploy (backfill DO block ran)"
+done

@@ -1,0 +1,157 @@
+# shellcheck shell=bash disable=SC2034
+# Sourced by tests/e2e/*.sh:
+#
+#   source "$(dirname "$0")/../lib/testlib.sh"
+#
+# Loads the test PostgreSQL's settings (the pg fixture started it), gives each
+# test its own databases and temporary directories, counts assertions and
+# ends the script with the plain line `N passed, N failed`. The exit status is
+# non-zero when an assertion failed, when no assertion ran, or when the script
+# died on an error (set -e), and the error's line is printed.
+#
+# Helpers:
+#   tl_newdb [HINT]           create an empty database, echo its unique name
+#   tl_url DB                 echo postgresql://USER@127.0.0.1:PORT/DB
+#   tl_psql DB ARGS...        psql -X -v ON_ERROR_STOP=1 -qAt -d DB ARGS...
+#   tl_tmpdir                 echo a new directory, removed when the script ends
+#   tl_prisma MIGDIR URL ...  the real Prisma CLI (tests/prisma/prisma.sh)
+#   tl_run CMD...             run CMD, keep going whatever it returns: its
+#                             exit code in TL_RC, stdout in TL_OUT, stderr in TL_ERR
+# Assertions (each counts once):
+#   tl_assert_eq EXPECTED ACTUAL MSG
+#   tl_assert_contains HAYSTACK NEEDLE MSG
+#   tl_assert_not_contains HAYSTACK NEEDLE MSG
+#   tl_pass MSG / tl_fail MSG
+set -euo pipefail
+set -E
+
+TL_SOURCE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+MIGPLAN_SOURCE_DIR=${MIGPLAN_SOURCE_DIR:-$TL_SOURCE_DIR}
+MIGPLAN_BUILD_DIR=${MIGPLAN_BUILD_DIR:-$MIGPLAN_SOURCE_DIR/build}
+MIGPLAN_PG_DIR=${MIGPLAN_PG_DIR:-$MIGPLAN_BUILD_DIR/pgtest}
+MIGC=${MIGC:-$MIGPLAN_BUILD_DIR/migc}
+MIGRUN=${MIGRUN:-$MIGPLAN_BUILD_DIR/migrun}
+export MIGPLAN_SOURCE_DIR MIGPLAN_BUILD_DIR MIGPLAN_PG_DIR MIGC MIGRUN
+
+TL_NAME=$(basename "$0" .sh)
+# Counters and bookkeeping live in files: helpers are often called inside
+# $(...), where a variable change would be lost.
+TL_TMP=$(mktemp -d "${TMPDIR:-/tmp}/migplan-test.XXXXXX")
+: > "$TL_TMP/.passed"
+: > "$TL_TMP/.failed"
+: > "$TL_TMP/.dbs"
+: > "$TL_TMP/.dbseq"
+
+_tl_count() { wc -l < "$1" | tr -d ' '; }
+
+_tl_finish() {
+  local rc=$? passed failed db
+  set +e
+  trap - ERR
+  passed=$(_tl_count "$TL_TMP/.passed")
+  failed=$(_tl_count "$TL_TMP/.failed")
+  if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+    echo "FAIL - $TL_NAME stopped early (exit $rc)"
+    failed=1
+  elif [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
+    echo "FAIL - $TL_NAME ran no assertion"
+    failed=1
+  fi
+  # Databases are dropped only when all went well, to leave evidence otherwise.
+  if [ "$failed" -eq 0 ]; then
+    while read -r db; do
+      [ -n "$db" ] && psql -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1
+    done < "$TL_TMP/.dbs"
+  else
+    [ -s "$TL_TMP/.dbs" ] && echo "kept databases: $(tr '\n' ' ' < "$TL_TMP/.dbs")"
+  fi
+  rm -rf "$TL_TMP"
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ] && exit 0
+  exit 1
+}
+trap _tl_finish EXIT
+trap 'echo "error: $TL_NAME line $LINENO: \`$BASH_COMMAND\` exited $?" >&2' ERR
+
+if ! _tl_env=$("$MIGPLAN_SOURCE_DIR/tests/lib/pg.sh" env "$MIGPLAN_PG_DIR"); then
+  echo "no test PostgreSQL; start one with: tests/lib/pg.sh start $MIGPLAN_PG_DIR" >&2
+  exit 2
+fi
+eval "$_tl_env"
+unset _tl_env
+
+tl_pass() {
+  echo "ok - $1"
+  echo 1 >> "$TL_TMP/.passed"
+}
+
+tl_fail() {
+  echo "FAIL - $1"
+  echo 1 >> "$TL_TMP/.failed"
+}
+
+tl_assert_eq() {
+  local expected=$1 actual=$2 msg=$3
+  if [ "$expected" = "$actual" ]; then
+    tl_pass "$msg"
+  else
+    tl_fail "$msg"
+    printf '  expected: %s\n  actual:   %s\n' "$expected" "$actual"
+  fi
+}
+
+tl_assert_contains() {
+  local haystack=$1 needle=$2 msg=$3
+  if [[ $haystack == *"$needle"* ]]; then
+    tl_pass "$msg"
+  else
+    tl_fail "$msg"
+    printf '  expected to contain: %s\n  in: %s\n' "$needle" "$haystack" | head -40
+  fi
+}
+
+tl_assert_not_contains() {
+  local haystack=$1 needle=$2 msg=$3
+  if [[ $haystack != *"$needle"* ]]; then
+    tl_pass "$msg"
+  else
+    tl_fail "$msg"
+    printf '  expected not to contain: %s\n  in: %s\n' "$needle" "$haystack" | head -40
+  fi
+}
+
+tl_run() {
+  if "$@" > "$TL_TMP/.out" 2> "$TL_TMP/.err"; then TL_RC=0; else TL_RC=$?; fi
+  TL_OUT=$(cat "$TL_TMP/.out")
+  TL_ERR=$(cat "$TL_TMP/.err")
+}
+
+tl_newdb() {
+  local hint=${1:-$TL_NAME} seq name
+  echo x >> "$TL_TMP/.dbseq"
+  seq=$(_tl_count "$TL_TMP/.dbseq")
+  # Unique across parallel tests: the pid of the test script is in the name.
+  hint=$(printf '%s' "$hint" | tr -c 'a-zA-Z0-9_' '_' | tr 'A-Z' 'a-z' | cut -c1-40)
+  name="t_${hint}_$$_$seq"
+  psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE \"$name\"" >/dev/null
+  echo "$name" >> "$TL_TMP/.dbs"
+  echo "$name"
+}
+
+tl_url() {
+  echo "postgresql://$PGUSER@127.0.0.1:$PGPORT/$1"
+}
+
+tl_psql() {
+  local db=$1
+  shift
+  psql -X -v ON_ERROR_STOP=1 -qAt -d "$db" "$@"
+}
+
+tl_tmpdir() {
+  mktemp -d "$TL_TMP/d.XXXXXX"
+}
+
+tl_prisma() {
+  "$MIGPLAN_SOURCE_DIR/tests/prisma/prisma.sh" "$@"
+}
