@@ -150,6 +150,7 @@ shared_buffers = 64MB
 log_min_messages = warning
 log_line_prefix = '%m [%p] %d '
 EOF
+    as_owner rm -f "$base/log"
     if as_owner "$bindir/pg_ctl" -D "$base/data" -l "$base/log" -w -t 60 start >/dev/null 2>&1; then
       sock=$base
       {
