@@ -69,6 +69,9 @@ static json_t *step_to_json(const mf_step *s, bool with_chain)
 	json_object_set_new(o, "transactional", json_boolean(s->transactional));
 	json_object_set_new(o, "lock_timeout", timeout_json(s->lock_timeout_ms));
 	json_object_set_new(o, "statement_timeout", timeout_json(s->statement_timeout_ms));
+	json_object_set_new(o, "watchdog", timeout_json(s->watchdog_ms));
+	if (s->sample_query)
+		json_object_set_new(o, "sample_query", json_string(s->sample_query));
 	json_t *locks = json_array();
 	for (size_t i = 0; i < s->nlocks; i++)
 		json_array_append_new(locks, json_pack("{s:s, s:s}", "mode", s->locks[i].mode,
@@ -253,6 +256,8 @@ static void load_step(load_ctx *c, json_t *o, mf_step *s, size_t i)
 	s->transactional = json_is_true(json_object_get(o, "transactional"));
 	s->lock_timeout_ms = load_timeout(c, o, "lock_timeout", i);
 	s->statement_timeout_ms = load_timeout(c, o, "statement_timeout", i);
+	s->watchdog_ms = load_timeout(c, o, "watchdog", i);
+	s->sample_query = dup_field(c, o, "sample_query", i, false);
 	json_t *locks = json_object_get(o, "locks");
 	if (json_is_array(locks) && json_array_size(locks)) {
 		s->nlocks = json_array_size(locks);
@@ -348,6 +353,7 @@ void manifest_free(mf_manifest *m)
 		free(s->lifecycle);
 		free(s->spec);
 		free(s->phase);
+		free(s->sample_query);
 		free(s->up.path);
 		free(s->down.path);
 		for (size_t j = 0; j < s->nlocks; j++) {

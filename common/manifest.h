@@ -54,6 +54,8 @@ typedef struct {
 	bool transactional;
 	long long lock_timeout_ms;      /* 0: none */
 	long long statement_timeout_ms; /* 0: none */
+	long long watchdog_ms;          /* longest an application session may wait behind this step; 0: none */
+	char *sample_query;             /* index steps: a query whose plan should use the new index, or NULL */
 	mf_lock *locks;
 	size_t nlocks;
 	mf_gate *gates;

@@ -114,6 +114,8 @@ typedef struct ast_item {
 	size_t ncolumns;
 	char *where_expr;
 	char *method;
+	char *sample_query; /* index ... explain $$SELECT …$$ */
+	mp_span sample_span;
 	bool as_constraint;
 	ast_qname ref_table;
 	ast_name *ref_columns;

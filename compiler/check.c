@@ -12,6 +12,7 @@
 
 #define DEFAULT_LOCK_TIMEOUT_MS 500
 #define DEFAULT_WINDOW_MS (72LL * 3600 * 1000)
+#define DEFAULT_WATCHDOG_MS 500
 #define MAX_BATCH 1000000
 
 /* A retired column, remembered across lifecycles on the same table. */
@@ -675,6 +676,14 @@ static void item_index(lc_state *st, const ast_item *it)
 	if (it->where_expr)
 		check_sql_expr(c, it->where_expr, it->opts.using_span, "the where expression");
 	x->method = it->method;
+	x->sample_query = it->sample_query;
+	if (it->sample_query) {
+		mp_buf msg = MP_BUF_INIT;
+		if (sqlcheck_parse(it->sample_query, &msg) != 0 || sqlcheck_count_statements(it->sample_query) != 1)
+			err(c, it->sample_span, "the explain query must be one SQL statement that parses%s%s",
+			    msg.len ? ": " : "", buf_cstr(&msg));
+		buf_free(&msg);
+	}
 	if (it->as_constraint && !unique)
 		err(c, it->opts.nullability_span, "only a unique index can become a constraint");
 	if (it->as_constraint && it->where_expr)
@@ -740,7 +749,7 @@ static void item_sql(lc_state *st, const ast_item *it)
 		}
 }
 
-static const char *setting_names[] = {"lock_timeout", "statement_timeout", "window", "max_pending", "key"};
+static const char *setting_names[] = {"lock_timeout", "statement_timeout", "window", "watchdog", "max_pending", "key"};
 
 static void item_set(lc_state *st, const ast_item *it)
 {
@@ -748,7 +757,8 @@ static void item_set(lc_state *st, const ast_item *it)
 	mdl_lifecycle *lc = st->lc;
 	const char *n = it->name.text, *v = it->value;
 	long long ms;
-	if (!strcmp(n, "lock_timeout") || !strcmp(n, "statement_timeout") || !strcmp(n, "window")) {
+	if (!strcmp(n, "lock_timeout") || !strcmp(n, "statement_timeout") || !strcmp(n, "window") ||
+	    !strcmp(n, "watchdog")) {
 		if (!duration_parse(v, &ms) || ms <= 0) {
 			err(c, it->value_span, "bad duration '%s': write a number and a unit: ms, s, m, h or d (e.g. 500ms)", v);
 			return;
@@ -757,6 +767,8 @@ static void item_set(lc_state *st, const ast_item *it)
 			lc->lock_timeout_ms = ms;
 		else if (!strcmp(n, "statement_timeout"))
 			lc->statement_timeout_ms = ms;
+		else if (!strcmp(n, "watchdog"))
+			lc->watchdog_ms = ms;
 		else
 			lc->window_ms = ms;
 	} else if (!strcmp(n, "max_pending")) {
@@ -777,7 +789,8 @@ static void item_set(lc_state *st, const ast_item *it)
 		if (s)
 			note(c, it->name.span, "did you mean '%s'?", s);
 		else
-			note(c, it->name.span, "settings are: %s", "lock_timeout, statement_timeout, window, max_pending, key");
+			note(c, it->name.span, "settings are: %s",
+			     "lock_timeout, statement_timeout, window, watchdog, max_pending, key");
 	}
 }
 
@@ -851,6 +864,7 @@ static void check_lifecycle(checker *c, const ast_lifecycle *al, const char *spe
 	lc->key = "id";
 	lc->lock_timeout_ms = DEFAULT_LOCK_TIMEOUT_MS;
 	lc->window_ms = DEFAULT_WINDOW_MS;
+	lc->watchdog_ms = DEFAULT_WATCHDOG_MS;
 	lc->max_pending = 1;
 	check_ident(c, &al->table.name);
 	if (al->table.schema.text)

@@ -14,7 +14,7 @@ static const keyword keywords[] = {
 	{"action", ACTION}, {"add", ADD}, {"after", AFTER}, {"as", AS}, {"at", AT},
 	{"backfill", BACKFILL}, {"batch", BATCH}, {"cascade", CASCADE}, {"check", CHECK},
 	{"constraint", CONSTRAINT}, {"default", DEFAULT}, {"delete", DELETE}, {"down", DOWN},
-	{"else", ELSE}, {"enforce", ENFORCE}, {"false", FALSE}, {"foreign", FOREIGN}, {"from", FROM},
+	{"else", ELSE}, {"enforce", ENFORCE}, {"explain", EXPLAIN}, {"false", FALSE}, {"foreign", FOREIGN}, {"from", FROM},
 	{"index", INDEX}, {"key", KEY}, {"lifecycle", LIFECYCLE}, {"map", MAP}, {"no", NO},
 	{"not", NOT}, {"null", NULL_P}, {"on", ON}, {"references", REFERENCES}, {"rename", RENAME},
 	{"restrict", RESTRICT}, {"retire", RETIRE}, {"retype", RETYPE}, {"reverse", REVERSE},

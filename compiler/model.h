@@ -52,6 +52,7 @@ typedef struct {
 	size_t ncolumns;
 	const char *where_sql;
 	const char *method;
+	const char *sample_query; /* a query whose plan should use the index */
 } mdl_index;
 
 typedef struct {
@@ -83,7 +84,7 @@ typedef struct {
 	const mp_source *src;
 	mdl_table table;
 	const char *key;
-	long long lock_timeout_ms, statement_timeout_ms, window_ms;
+	long long lock_timeout_ms, statement_timeout_ms, window_ms, watchdog_ms;
 	int max_pending;
 	mdl_add *adds;
 	size_t nadds;

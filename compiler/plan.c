@@ -394,6 +394,8 @@ void plan_step_to_manifest(const plan_step *s, mf_step *out)
 	out->transactional = s->transactional;
 	out->lock_timeout_ms = s->lc->lock_timeout_ms;
 	out->statement_timeout_ms = s->lc->statement_timeout_ms;
+	out->watchdog_ms = s->lc->watchdog_ms;
+	out->sample_query = (char *)s->sample_query;
 	out->locks = s->locks;
 	out->nlocks = s->nlocks;
 	out->gates = s->gates;

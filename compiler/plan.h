@@ -20,6 +20,7 @@ typedef struct {
 	mf_gate *gates;
 	size_t ngates;
 	mf_backfill *backfill;
+	const char *sample_query; /* index steps */
 } plan_step;
 
 typedef struct {

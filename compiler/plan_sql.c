@@ -381,6 +381,7 @@ void build_index(plan_step *s, const mdl_index *x)
 	const mdl_lifecycle *lc = s->lc;
 	step_builder sb = {.lc = lc};
 	mp_buf b = MP_BUF_INIT;
+	s->sample_query = x->sample_query;
 	index_create(&b, lc, x, true);
 	up(&sb, LOCK_SUE, &lc->table, COST_BUILD,
 	   "CONCURRENTLY: reads and writes go on while it builds. If it fails it leaves an INVALID index;\n"

@@ -155,7 +155,7 @@ static void yyerror(MIG_YYLTYPE *loc, yyscan_t scanner, mig_parse_ctx *ctx, cons
 %token ARROW "->"
 %token <str> ACTION "action" ADD "add" AFTER "after" AS "as" AT "at" BACKFILL "backfill"
 %token <str> BATCH "batch" CASCADE "cascade" CHECK "check" CONSTRAINT "constraint"
-%token <str> DEFAULT "default" DELETE "delete" DOWN "down" ELSE "else" ENFORCE "enforce"
+%token <str> DEFAULT "default" DELETE "delete" DOWN "down" ELSE "else" ENFORCE "enforce" EXPLAIN "explain"
 %token <str> FALSE "false" FOREIGN "foreign" FROM "from" INDEX "index" KEY "key"
 %token <str> LIFECYCLE "lifecycle" MAP "map" NO "no" NOT "not" NULL_P "null" ON "on"
 %token <str> REFERENCES "references" RENAME "rename" RESTRICT "restrict" RETIRE "retire"
@@ -257,10 +257,12 @@ item:
 	| INDEX name ON '(' name_list ')' index_opts ';' {
 		$$ = mkitem(ctx, ITEM_INDEX, @1); $$->name = $2; $$->columns = $5->v; $$->ncolumns = $5->n;
 		$$->opts = *$7; $$->where_expr = $7->using_expr; $$->method = $7->after; $$->as_constraint = $7->not_null;
+		$$->sample_query = $7->reverse.expr; $$->sample_span = $7->reverse.span;
 	  }
 	| UNIQUE name ON '(' name_list ')' index_opts ';' {
 		$$ = mkitem(ctx, ITEM_UNIQUE, @1); $$->name = $2; $$->columns = $5->v; $$->ncolumns = $5->n;
 		$$->opts = *$7; $$->where_expr = $7->using_expr; $$->method = $7->after; $$->as_constraint = $7->not_null;
+		$$->sample_query = $7->reverse.expr; $$->sample_span = $7->reverse.span;
 	  }
 	| FOREIGN KEY name '(' name_list ')' REFERENCES qname '(' name_list ')' fk_actions ';' {
 		$$ = mkitem(ctx, ITEM_FOREIGN_KEY, @1); $$->name = $3; $$->columns = $5->v; $$->ncolumns = $5->n;
@@ -354,7 +356,7 @@ map_entry:
 	;
 
 /* index options reuse ast_colopts slots: using_expr = where, after = method,
- * not_null = "as constraint". */
+ * not_null = "as constraint", reverse.expr = the explain query. */
 index_opts:
 	  %empty                { $$ = arena_alloc(A, sizeof *$$); }
 	| index_opts WHERE SQLTEXT {
@@ -362,6 +364,9 @@ index_opts:
 	  }
 	| index_opts USING IDENT {
 		$$ = $1; opt_dup($$, $$->after != NULL, @2); $$->after = $3; $$->after_span = @3;
+	  }
+	| index_opts EXPLAIN SQLTEXT {
+		$$ = $1; opt_dup($$, $$->reverse.expr != NULL, @2); $$->reverse.expr = $3; $$->reverse.span = @3;
 	  }
 	| index_opts AS CONSTRAINT {
 		$$ = $1; opt_dup($$, $$->not_null, @2); $$->not_null = true; $$->nullability_span = @$;
@@ -445,7 +450,7 @@ name:
 /* Keywords that may still name a column or an object. */
 unreserved:
 	  ACTION | ADD | AFTER | AT | BACKFILL | BATCH | CASCADE | CHECK | CONSTRAINT | DELETE | DOWN
-	| ENFORCE | FOREIGN | INDEX | KEY | LIFECYCLE | MAP | NO | REFERENCES | RENAME | RESTRICT
+	| ENFORCE | EXPLAIN | FOREIGN | INDEX | KEY | LIFECYCLE | MAP | NO | REFERENCES | RENAME | RESTRICT
 	| RETIRE | RETYPE | REVERSE | SQL | TRANSACTION | UP | UPDATE | WHERE | WITH | WITHOUT | ZONE
 	;
 
