@@ -29,6 +29,8 @@ int compile_specs(const char *const *paths, size_t n, diag_list *diags, compile_
 	r->specs = xcalloc(n ? n : 1, sizeof *r->specs);
 	for (size_t i = 0; i < n; i++) {
 		int rc = source_load(paths[i], &r->sources[i], err);
+		if (rc == MP_EINVAL) /* readable but not a spec: a diagnostic, like any bad input */
+			diag_add(diags, DIAG_ERROR, NULL, (mp_span){0, 0}, "%s", err->msg);
 		if (rc != MP_OK) {
 			r->count = i;
 			return rc;

@@ -209,6 +209,49 @@ static void test_emit_refuses_ids_before_existing_and_writes_nothing(void **stat
 	free(man);
 }
 
+/* Every SQL file committed under examples/ (baselines and generated steps)
+ * parses with the real PostgreSQL parser. */
+static void test_every_example_file_parses(void **state)
+{
+	char *ex = fs_join(MIGPLAN_SOURCE_DIR, "examples");
+	char **names;
+	size_t n;
+	assert_int_equal(fs_list_subdirs(ex, &names, &n, NULL), 0);
+	size_t files = 0;
+	for (size_t i = 0; i < n; i++) {
+		char *mdir = xstrdup(ex);
+		mp_buf p = MP_BUF_INIT;
+		buf_printf(&p, "%s/%s/prisma/migrations", ex, names[i]);
+		char **steps;
+		size_t nsteps;
+		assert_int_equal(fs_list_subdirs(p.ptr, &steps, &nsteps, NULL), 0);
+		for (size_t j = 0; j < nsteps; j++) {
+			const char *kinds[] = {"migration.sql", "down.sql"};
+			for (int k = 0; k < 2; k++) {
+				mp_buf f = MP_BUF_INIT;
+				buf_printf(&f, "%s/%s/%s", p.ptr, steps[j], kinds[k]);
+				char *text;
+				size_t len;
+				if (fs_read_file(f.ptr, &text, &len, NULL) == 0) {
+					mp_buf msg = MP_BUF_INIT;
+					if (sqlcheck_parse(text, &msg) != 0)
+						fail_msg("%s does not parse: %s", f.ptr, msg.ptr);
+					buf_free(&msg);
+					free(text);
+					files++;
+				}
+				buf_free(&f);
+			}
+		}
+		fs_free_list(steps, nsteps);
+		buf_free(&p);
+		free(mdir);
+	}
+	assert_true(files >= 30);
+	fs_free_list(names, n);
+	free(ex);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -220,6 +263,7 @@ int main(void)
 		cmocka_unit_test(test_lexer_errors),
 		cmocka_unit_test(test_semantic_errors),
 		cmocka_unit_test(test_emit_refuses_ids_before_existing_and_writes_nothing),
+		cmocka_unit_test(test_every_example_file_parses),
 	};
 	return cmocka_run_group_tests_name("compiler", tests, NULL, NULL);
 }
