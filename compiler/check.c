@@ -1,4 +1,6 @@
 #include "check.h"
+#include "check_internal.h"
+#include "stepid.h"
 #include "duration.h"
 #include "names.h"
 #include "quote.h"
@@ -10,34 +12,9 @@
 #include <string.h>
 #include <strings.h>
 
-#define DEFAULT_LOCK_TIMEOUT_MS 500
-#define DEFAULT_WINDOW_MS (72LL * 3600 * 1000)
-#define DEFAULT_WATCHDOG_MS 500
-#define MAX_BATCH 1000000
 
 /* A retired column, remembered across lifecycles on the same table. */
-typedef struct {
-	const char *schema, *table, *column;
-	const mp_source *src;
-	mp_span span;
-	const char *lifecycle;
-} retired_col;
-
-typedef struct {
-	diag_list *diags;
-	mdl_model *model;
-	mp_arena *A;
-	const mp_source *src; /* spec being checked */
-	retired_col *retired;
-	size_t nretired, capretired;
-	/* object names (indexes, constraints, sql items) per spec run */
-	const char **objnames;
-	mp_span *objspans;
-	size_t nobj, capobj;
-} checker;
-
-static void err(checker *c, mp_span at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void err(checker *c, mp_span at, const char *fmt, ...)
+void err(checker *c, mp_span at, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -48,12 +25,12 @@ static void err(checker *c, mp_span at, const char *fmt, ...)
 	buf_free(&b);
 }
 
-static void note(checker *c, mp_span at, const char *fmt, const char *arg)
+void note(checker *c, mp_span at, const char *fmt, const char *arg)
 {
 	diag_add(c->diags, DIAG_NOTE, c->src, at, fmt, arg);
 }
 
-static char *adup_buf(checker *c, mp_buf *b)
+char *adup_buf(checker *c, mp_buf *b)
 {
 	char *s = arena_strdup(c->A, buf_cstr(b));
 	buf_free(b);
@@ -62,7 +39,7 @@ static char *adup_buf(checker *c, mp_buf *b)
 
 /* User SQL fragments end up inside PL/pgSQL bodies and DO blocks, which the
  * outer parse of a file does not see into: parse each one on its own. */
-static void check_sql_expr(checker *c, const char *expr, mp_span at, const char *what)
+void check_sql_expr(checker *c, const char *expr, mp_span at, const char *what)
 {
 	mp_buf sql = MP_BUF_INIT, msg = MP_BUF_INIT;
 	buf_printf(&sql, "SELECT (%s)", expr);
@@ -72,19 +49,19 @@ static void check_sql_expr(checker *c, const char *expr, mp_span at, const char 
 	buf_free(&msg);
 }
 
-static void check_ident(checker *c, const ast_name *n)
+void check_ident(checker *c, const ast_name *n)
 {
 	if (strlen(n->text) > NAMES_MAX_IDENT)
 		err(c, n->span, "name '%.20s…' is %zu bytes long; PostgreSQL truncates names to %d bytes", n->text,
 		    strlen(n->text), NAMES_MAX_IDENT);
 }
 
-static bool same_table(const char *s1, const char *t1, const char *s2, const char *t2)
+bool same_table(const char *s1, const char *t1, const char *s2, const char *t2)
 {
 	return strcmp(t1, t2) == 0 && ((!s1 && !s2) || (s1 && s2 && strcmp(s1, s2) == 0));
 }
 
-static const retired_col *find_retired_earlier(checker *c, const mdl_lifecycle *lc, const char *column)
+const retired_col *find_retired_earlier(checker *c, const mdl_lifecycle *lc, const char *column)
 {
 	for (size_t i = 0; i < c->nretired; i++) {
 		retired_col *r = &c->retired[i];
@@ -97,7 +74,7 @@ static const retired_col *find_retired_earlier(checker *c, const mdl_lifecycle *
 
 /* Object names (indexes, constraints, sql items) must be unique in a run:
  * PostgreSQL index and constraint names share one namespace per schema. */
-static void claim_object(checker *c, const ast_name *n, const char *what)
+void claim_object(checker *c, const ast_name *n, const char *what)
 {
 	check_ident(c, n);
 	for (size_t i = 0; i < c->nobj; i++) {
@@ -115,50 +92,7 @@ static void claim_object(checker *c, const ast_name *n, const char *what)
 	c->objnames[c->nobj++] = n->text;
 }
 
-/* ---- per lifecycle state while walking its items in order ---- */
-
-typedef struct {
-	const ast_item *item;
-	const char *column;
-	mdl_add *add; /* index into adds, resolved after the walk */
-	size_t add_index;
-} seen_add;
-
-typedef struct {
-	const char *column;
-	mp_span span;
-} seen_retire;
-
-typedef struct {
-	checker *c;
-	mdl_lifecycle *lc;
-	/* growable arrays, copied into the arena at the end */
-	mdl_add *adds;
-	size_t nadds, capadds;
-	mp_span *add_spans;
-	mdl_retire *retires;
-	size_t nretires, capretires;
-	mp_span *retire_spans;
-	mdl_index *indexes;
-	size_t nindexes, capindexes;
-	mdl_fk *fks;
-	size_t nfks, capfks;
-	mdl_check *checks;
-	size_t nchecks, capchecks;
-	mdl_sql *sqls;
-	size_t nsqls, capsqls;
-	bool seen_column_item;
-	const ast_item *enforce_items[64];
-	size_t nenforce;
-} lc_state;
-
-#define PUSH(arr, n, cap)                                                      \
-	(((n) == (cap) ? ((cap) = (cap) ? (cap) * 2 : 4,                           \
-	                  (arr) = xrealloc((arr), (cap) * sizeof *(arr)))          \
-	               : (arr)),                                                   \
-	 memset(&(arr)[(n)], 0, sizeof *(arr)), &(arr)[(n)++])
-
-static mdl_add *find_add(lc_state *st, const char *column)
+mdl_add *find_add(lc_state *st, const char *column)
 {
 	for (size_t i = 0; i < st->nadds; i++)
 		if (strcmp(st->adds[i].column, column) == 0)
@@ -166,7 +100,7 @@ static mdl_add *find_add(lc_state *st, const char *column)
 	return NULL;
 }
 
-static const seen_retire *find_retire(lc_state *st, const char *column, seen_retire *out)
+const seen_retire *find_retire(lc_state *st, const char *column, seen_retire *out)
 {
 	for (size_t i = 0; i < st->nretires; i++) {
 		if (strcmp(st->retires[i].column, column) == 0) {
@@ -180,7 +114,7 @@ static const seen_retire *find_retire(lc_state *st, const char *column, seen_ret
 
 /* Every use of an existing column: must not be retired here already, nor by
  * an earlier lifecycle on the same table. */
-static void check_column_use(lc_state *st, const ast_name *n, const char *use)
+void check_column_use(lc_state *st, const ast_name *n, const char *use)
 {
 	checker *c = st->c;
 	seen_retire sr;
@@ -199,7 +133,7 @@ static void check_column_use(lc_state *st, const ast_name *n, const char *use)
 	}
 }
 
-static type_class render_type(lc_state *st, const ast_type *t, const char **out)
+type_class render_type(lc_state *st, const ast_type *t, const char **out)
 {
 	mp_buf b = MP_BUF_INIT, msg = MP_BUF_INIT, hint = MP_BUF_INIT;
 	type_class cls;
@@ -217,7 +151,7 @@ static type_class render_type(lc_state *st, const ast_type *t, const char **out)
 	return cls;
 }
 
-static const char *render_default(lc_state *st, const ast_colopts *o, type_class cls)
+const char *render_default(lc_state *st, const ast_colopts *o, type_class cls)
 {
 	if (!o->has_default)
 		return NULL;
@@ -235,7 +169,7 @@ static const char *render_default(lc_state *st, const ast_colopts *o, type_class
 }
 
 /* Options an item does not take are errors at their place, not ignored. */
-static void forbid_opts(lc_state *st, const ast_colopts *o, const char *what, bool allow_default, bool allow_null,
+void forbid_opts(lc_state *st, const ast_colopts *o, const char *what, bool allow_default, bool allow_null,
                         bool allow_backfill, bool allow_reverse, bool allow_using, bool allow_batch, bool allow_after)
 {
 	checker *c = st->c;
@@ -257,7 +191,7 @@ static void forbid_opts(lc_state *st, const ast_colopts *o, const char *what, bo
 		err(c, o->after_span, "%s takes no 'after' window", what);
 }
 
-static long check_batch(lc_state *st, const ast_colopts *o)
+long check_batch(lc_state *st, const ast_colopts *o)
 {
 	if (!o->has_batch)
 		return 10000;
@@ -266,382 +200,6 @@ static long check_batch(lc_state *st, const ast_colopts *o)
 		return 10000;
 	}
 	return o->batch;
-}
-
-/* CASE over the source column for `from col map (...)`; prefix is "" for
- * the row itself or "NEW." inside the trigger. */
-static void render_map(mp_buf *b, const char *prefix, const char *col, const ast_map_entry *map, size_t n)
-{
-	mp_buf ref = MP_BUF_INIT;
-	buf_puts(&ref, prefix);
-	sql_quote_ident(&ref, col);
-	if (n == 0) {
-		buf_puts(b, buf_cstr(&ref));
-		buf_free(&ref);
-		return;
-	}
-	buf_puts(b, "CASE");
-	const ast_map_entry *els = NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (map[i].is_else) {
-			els = &map[i];
-			continue;
-		}
-		if (map[i].key.kind == LIT_NULL)
-			buf_printf(b, " WHEN %s IS NULL THEN ", buf_cstr(&ref));
-		else {
-			buf_printf(b, " WHEN %s = ", buf_cstr(&ref));
-			names_render_literal(b, &map[i].key);
-			buf_puts(b, " THEN ");
-		}
-		names_render_literal(b, &map[i].value);
-	}
-	buf_puts(b, " ELSE ");
-	if (els)
-		names_render_literal(b, &els->value);
-	else
-		buf_puts(b, buf_cstr(&ref));
-	buf_puts(b, " END");
-	buf_free(&ref);
-}
-
-static bool map_has_null_key(const ast_map_entry *map, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!map[i].is_else && map[i].key.kind == LIT_NULL)
-			return true;
-	return false;
-}
-
-static bool map_yields_null(const ast_map_entry *map, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (map[i].value.kind == LIT_NULL)
-			return true;
-	return false;
-}
-
-static void check_map(lc_state *st, const ast_map_entry *map, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (map[i].is_else && i != n - 1)
-			err(st->c, map[i].span, "'else' must be the last entry of a map");
-		for (size_t j = 0; j < i; j++) {
-			if (map[i].is_else || map[j].is_else)
-				continue;
-			if (map[i].key.kind == map[j].key.kind && strcmp(map[i].key.text, map[j].key.text) == 0)
-				err(st->c, map[i].key.span, "duplicate map key %s", map[i].key.text);
-		}
-	}
-}
-
-/* The reverse of `from col map (...)` where it is unambiguous: value->key
- * for entries whose value no other entry produces; NULL keys and 'else'
- * cannot be inverted and are reported in note. */
-static const char *invert_map(lc_state *st, const char *newcol, const ast_map_entry *map, size_t n,
-                              const char **lossy)
-{
-	mp_buf b = MP_BUF_INIT, loss = MP_BUF_INIT;
-	mp_buf ref = MP_BUF_INIT;
-	sql_quote_ident(&ref, newcol);
-	bool any = false;
-	for (size_t i = 0; i < n; i++) {
-		if (map[i].is_else) {
-			buf_printf(&loss, "%svalues mapped by 'else' come back as the new value", loss.len ? "; " : "");
-			continue;
-		}
-		if (map[i].key.kind == LIT_NULL) {
-			mp_buf v = MP_BUF_INIT;
-			names_render_literal(&v, &map[i].value);
-			buf_printf(&loss, "%sNULLs that became %s come back as %s", loss.len ? "; " : "", buf_cstr(&v),
-			           buf_cstr(&v));
-			buf_free(&v);
-			continue;
-		}
-		bool unique = map[i].value.kind != LIT_NULL;
-		for (size_t j = 0; j < n && unique; j++)
-			if (j != i && map[j].value.kind == map[i].value.kind && strcmp(map[j].value.text, map[i].value.text) == 0)
-				unique = false;
-		if (!unique)
-			continue;
-		if (!any)
-			buf_puts(&b, "CASE");
-		any = true;
-		buf_printf(&b, " WHEN %s = ", buf_cstr(&ref));
-		names_render_literal(&b, &map[i].value);
-		buf_puts(&b, " THEN ");
-		names_render_literal(&b, &map[i].key);
-	}
-	if (any)
-		buf_printf(&b, " ELSE %s END", buf_cstr(&ref));
-	else
-		buf_puts(&b, buf_cstr(&ref));
-	buf_free(&ref);
-	*lossy = loss.len ? adup_buf(st->c, &loss) : NULL;
-	buf_free(&loss);
-	return adup_buf(st->c, &b);
-}
-
-static void item_add(lc_state *st, const ast_item *it)
-{
-	checker *c = st->c;
-	check_ident(c, &it->name);
-	if (find_add(st, it->name.text)) {
-		err(c, it->name.span, "column '%s' is added twice in lifecycle '%s'", it->name.text, st->lc->name);
-		return;
-	}
-	check_column_use(st, &it->name, "added");
-	const ast_colopts *o = &it->opts;
-	forbid_opts(st, o, "add", true, true, true, true, false, true, false);
-	mdl_add *a = PUSH(st->adds, st->nadds, st->capadds);
-	st->add_spans = xrealloc(st->add_spans, st->capadds * sizeof *st->add_spans);
-	st->add_spans[st->nadds - 1] = it->name.span;
-	a->column = it->name.text;
-	a->span = it->span;
-	type_class cls = render_type(st, &it->type, &a->type);
-	a->default_sql = render_default(st, o, cls);
-	a->default_in_expand = true;
-	a->enforce_not_null = o->has_nullability && o->not_null;
-	a->batch = check_batch(st, o);
-	if (o->has_batch && o->backfill.kind == SRC_NONE)
-		err(c, o->batch_span, "a batch size needs a backfill");
-	const ast_source *s = &o->backfill;
-	mp_buf v = MP_BUF_INIT;
-	switch (s->kind) {
-	case SRC_NONE:
-		break;
-	case SRC_CONST:
-		if (s->constant.kind == LIT_NULL)
-			err(c, s->span, "backfilling NULL changes nothing; leave the backfill out");
-		names_render_literal(&v, &s->constant);
-		a->value_sql = adup_buf(c, &v);
-		break;
-	case SRC_COLUMN:
-		check_ident(c, &s->column);
-		if (strcmp(s->column.text, it->name.text) == 0)
-			err(c, s->column.span, "column '%s' cannot be backfilled from itself", s->column.text);
-		else if (find_add(st, s->column.text))
-			err(c, s->column.span, "backfill source '%s' is added in this lifecycle; backfill from an existing column",
-			    s->column.text);
-		check_column_use(st, &s->column, "as a backfill source");
-		check_map(st, s->map, s->nmap);
-		render_map(&v, "", s->column.text, s->map, s->nmap);
-		a->value_sql = adup_buf(c, &v);
-		render_map(&v, "NEW.", s->column.text, s->map, s->nmap);
-		a->value_new_sql = adup_buf(c, &v);
-		a->source = s->column.text;
-		a->synced = true;
-		if (a->enforce_not_null && (!map_has_null_key(s->map, s->nmap) || map_yields_null(s->map, s->nmap)))
-			err(c, s->span,
-			    "NOT NULL is enforced on '%s' but its backfill from '%s' can yield NULL; map it, e.g. map (null -> 'value')",
-			    a->column, s->column.text);
-		break;
-	case SRC_EXPR:
-		if (!*s->expr)
-			err(c, s->span, "empty backfill expression");
-		else
-			check_sql_expr(c, s->expr, s->span, "the backfill expression");
-		a->value_sql = s->expr;
-		a->value_is_expr = true;
-		a->synced = true;
-		break;
-	}
-	buf_free(&v);
-	if (o->reverse.kind != SRC_NONE) {
-		if (s->kind != SRC_COLUMN && s->kind != SRC_EXPR)
-			err(c, o->reverse.span, "a reverse mapping needs a backfill from a column or an expression");
-		else if (o->reverse.kind == SRC_EXPR) {
-			check_sql_expr(c, o->reverse.expr, o->reverse.span, "the reverse expression");
-			a->reverse_sql = o->reverse.expr;
-			a->reverse_is_expr = true;
-		} else {
-			check_map(st, o->reverse.map, o->reverse.nmap);
-			mp_buf r = MP_BUF_INIT;
-			render_map(&r, "", it->name.text, o->reverse.map, o->reverse.nmap);
-			a->reverse_sql = adup_buf(c, &r);
-			render_map(&r, "NEW.", it->name.text, o->reverse.map, o->reverse.nmap);
-			a->reverse_new_sql = adup_buf(c, &r);
-		}
-	}
-	if (a->enforce_not_null && s->kind == SRC_NONE && !a->default_sql)
-		err(c, it->name.span, "NOT NULL on '%s' with no backfill source and no default: existing rows would be NULL",
-		    a->column);
-	st->seen_column_item = true;
-}
-
-static void item_enforce(lc_state *st, const ast_item *it)
-{
-	checker *c = st->c;
-	mdl_add *a = find_add(st, it->name.text);
-	if (!a) {
-		/* An add further down means the order is wrong; otherwise unknown. */
-		const ast_item *later;
-		for (later = it->next; later; later = later->next)
-			if ((later->kind == ITEM_ADD && strcmp(later->name.text, it->name.text) == 0) ||
-			    ((later->kind == ITEM_RENAME || later->kind == ITEM_RETYPE) &&
-			     strcmp(later->target.text, it->name.text) == 0))
-				break;
-		if (later) {
-			err(c, it->name.span, "enforce not null '%s' comes before the column is added (contract before expand)",
-			    it->name.text);
-			return;
-		}
-		err(c, it->name.span, "enforce not null: column '%s' is not added in lifecycle '%s'", it->name.text,
-		    st->lc->name);
-		const char **names = xmalloc((st->nadds + 1) * sizeof *names);
-		for (size_t i = 0; i < st->nadds; i++)
-			names[i] = st->adds[i].column;
-		const char *s = names_suggest(it->name.text, names, st->nadds);
-		free(names);
-		if (s)
-			note(c, it->name.span, "did you mean '%s'?", s);
-		return;
-	}
-	check_column_use(st, &it->name, "by enforce");
-	if (a->enforce_not_null) {
-		err(c, it->name.span, "NOT NULL is already enforced on '%s'", it->name.text);
-		return;
-	}
-	a->enforce_not_null = true;
-	if (!a->value_sql && !a->default_sql)
-		err(c, it->name.span, "NOT NULL on '%s' with no backfill source and no default: existing rows would be NULL",
-		    a->column);
-	st->enforce_items[st->nenforce < 64 ? st->nenforce++ : 63] = it;
-	st->seen_column_item = true;
-}
-
-static long long parse_window(lc_state *st, const char *text, mp_span at)
-{
-	long long ms = 0;
-	if (!duration_parse(text, &ms) || ms <= 0) {
-		err(st->c, at, "bad duration '%s': write a number and a unit: ms, s, m, h or d (e.g. 72h)", text);
-		return st->lc->window_ms;
-	}
-	return ms;
-}
-
-static mdl_retire *add_retire(lc_state *st, const ast_name *n)
-{
-	checker *c = st->c;
-	seen_retire sr;
-	if (find_retire(st, n->text, &sr)) {
-		err(c, n->span, "column '%s' is retired twice", n->text);
-		return NULL;
-	}
-	if (find_add(st, n->text)) {
-		err(c, n->span, "column '%s' is added in this lifecycle; it cannot also be retired", n->text);
-		return NULL;
-	}
-	check_column_use(st, n, "retired");
-	mdl_retire *r = PUSH(st->retires, st->nretires, st->capretires);
-	st->retire_spans = xrealloc(st->retire_spans, st->capretires * sizeof *st->retire_spans);
-	st->retire_spans[st->nretires - 1] = n->span;
-	r->column = n->text;
-	r->window_ms = st->lc->window_ms;
-	return r;
-}
-
-static void item_retire(lc_state *st, const ast_item *it)
-{
-	check_ident(st->c, &it->name);
-	forbid_opts(st, &it->opts, "retire", true, true, false, false, false, false, true);
-	mdl_retire *r = add_retire(st, &it->name);
-	if (!r)
-		return;
-	if (!it->has_type) {
-		err(st->c, it->name.span,
-		    "retire '%s' needs the column's type (e.g. retire %s varchar(20);) so that its DOWN can re-create it",
-		    it->name.text, it->name.text);
-		r->type = "text";
-	} else {
-		type_class cls = render_type(st, &it->type, &r->type);
-		r->default_sql = render_default(st, &it->opts, cls);
-	}
-	r->not_null = it->opts.has_nullability && it->opts.not_null;
-	if (it->opts.after)
-		r->window_ms = parse_window(st, it->opts.after, it->opts.after_span);
-	st->seen_column_item = true;
-}
-
-/* rename/retype: a new column kept in sync both ways with the old one, which
- * is retired at contract. */
-static void item_rename_retype(lc_state *st, const ast_item *it)
-{
-	checker *c = st->c;
-	bool retype = it->kind == ITEM_RETYPE;
-	const char *what = retype ? "retype" : "rename";
-	check_ident(c, &it->name);
-	check_ident(c, &it->target);
-	if (strcmp(it->name.text, it->target.text) == 0) {
-		err(c, it->target.span, "%s needs a new column name: expand/contract keeps both columns during the window",
-		    what);
-		return;
-	}
-	if (find_add(st, it->target.text)) {
-		err(c, it->target.span, "column '%s' is added twice in lifecycle '%s'", it->target.text, st->lc->name);
-		return;
-	}
-	check_column_use(st, &it->target, "as a new column");
-	forbid_opts(st, &it->opts, what, true, true, false, retype, retype, true, true);
-	if (retype)
-		forbid_opts(st, &it->old_opts, "the old column of retype", true, true, false, false, false, false, false);
-	mdl_retire *r = add_retire(st, &it->name);
-	mdl_add *a = PUSH(st->adds, st->nadds, st->capadds);
-	st->add_spans = xrealloc(st->add_spans, st->capadds * sizeof *st->add_spans);
-	st->add_spans[st->nadds - 1] = it->target.span;
-	a->column = it->target.text;
-	a->span = it->span;
-	type_class cls = render_type(st, &it->type, &a->type);
-	a->default_sql = render_default(st, &it->opts, cls);
-	a->default_in_expand = false;
-	a->enforce_not_null = it->opts.has_nullability && it->opts.not_null;
-	a->batch = check_batch(st, &it->opts);
-	a->source = it->name.text;
-	a->synced = true;
-	a->bidirectional = true;
-	mp_buf v = MP_BUF_INIT;
-	if (retype) {
-		if (!it->opts.using_expr || it->opts.reverse.kind != SRC_EXPR) {
-			err(c, it->keyword_span,
-			    "retype needs using $$<new from old>$$ and reverse $$<old from new>$$: old and new application "
-			    "versions write different columns during the window");
-		}
-		if (it->opts.using_expr)
-			check_sql_expr(c, it->opts.using_expr, it->opts.using_span, "the using expression");
-		if (it->opts.reverse.kind == SRC_EXPR)
-			check_sql_expr(c, it->opts.reverse.expr, it->opts.reverse.span, "the reverse expression");
-		a->value_sql = it->opts.using_expr ? it->opts.using_expr : "NULL";
-		a->value_is_expr = true;
-		a->reverse_sql = it->opts.reverse.kind == SRC_EXPR ? it->opts.reverse.expr : "NULL";
-		a->reverse_is_expr = true;
-	} else {
-		sql_quote_ident(&v, it->name.text);
-		a->value_sql = adup_buf(c, &v);
-		buf_puts(&v, "NEW.");
-		sql_quote_ident(&v, it->name.text);
-		a->value_new_sql = adup_buf(c, &v);
-		sql_quote_ident(&v, it->target.text);
-		a->reverse_sql = adup_buf(c, &v);
-		buf_puts(&v, "NEW.");
-		sql_quote_ident(&v, it->target.text);
-		a->reverse_new_sql = adup_buf(c, &v);
-	}
-	buf_free(&v);
-	if (r) {
-		if (retype) {
-			type_class ocls = render_type(st, &it->old_type, &r->type);
-			r->default_sql = render_default(st, &it->old_opts, ocls);
-			r->not_null = it->old_opts.has_nullability && it->old_opts.not_null;
-		} else {
-			r->type = a->type;
-			r->default_sql = a->default_sql;
-			r->not_null = a->enforce_not_null;
-		}
-		r->refill_sql = a->reverse_sql;
-		if (it->opts.after)
-			r->window_ms = parse_window(st, it->opts.after, it->opts.after_span);
-	}
-	st->seen_column_item = true;
 }
 
 static const char **name_array(lc_state *st, const ast_name *names, size_t n, const char *use, bool check_use)
@@ -794,37 +352,6 @@ static void item_set(lc_state *st, const ast_item *it)
 	}
 }
 
-/* Rollback refills a retired column from the add that took its values. */
-static void resolve_refills(lc_state *st)
-{
-	for (size_t i = 0; i < st->nretires; i++) {
-		mdl_retire *r = &st->retires[i];
-		if (r->refill_sql)
-			continue;
-		for (size_t j = 0; j < st->nadds; j++) {
-			mdl_add *a = &st->adds[j];
-			if (!a->source || strcmp(a->source, r->column) != 0)
-				continue;
-			if (a->reverse_sql) {
-				r->refill_sql = a->reverse_sql;
-			} else if (!a->value_is_expr) {
-				const ast_item *it = NULL;
-				for (const ast_item *x = st->lc->ast->items; x; x = x->next)
-					if (x->kind == ITEM_ADD && strcmp(x->name.text, a->column) == 0)
-						it = x;
-				r->refill_sql = invert_map(st, a->column, it->opts.backfill.map, it->opts.backfill.nmap,
-				                           &r->refill_note);
-			}
-			break;
-		}
-		if (!r->refill_sql && r->not_null)
-			err(st->c, st->retire_spans[i],
-			    "retired column '%s' is NOT NULL but nothing can refill it on rollback; give the add that replaces it "
-			    "a reverse mapping",
-			    r->column);
-	}
-}
-
 #define COPY_OUT(field, nfield, arr, n)                                              \
 	do {                                                                           \
 		lc->field = arena_alloc(c->A, ((n) ? (n) : 1) * sizeof *lc->field);          \
@@ -833,24 +360,6 @@ static void resolve_refills(lc_state *st)
 		lc->nfield = (n);                                                          \
 		free(arr);                                                                 \
 	} while (0)
-
-static bool valid_id(const char *id)
-{
-	if (strlen(id) != 14)
-		return false;
-	int v[6];
-	const int w[6] = {4, 2, 2, 2, 2, 2};
-	const char *p = id;
-	for (int i = 0; i < 6; i++) {
-		v[i] = 0;
-		for (int k = 0; k < w[i]; k++)
-			v[i] = v[i] * 10 + (*p++ - '0');
-	}
-	static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	return v[0] >= 1970 && v[1] >= 1 && v[1] <= 12 && v[2] >= 1 && v[2] <= mdays[v[1] - 1] &&
-	       !(v[1] == 2 && v[2] == 29 && !((v[0] % 4 == 0 && v[0] % 100 != 0) || v[0] % 400 == 0)) && v[3] < 24 &&
-	       v[4] < 60 && v[5] < 60;
-}
 
 static void check_lifecycle(checker *c, const ast_lifecycle *al, const char *spec_path, mdl_lifecycle *lc)
 {
@@ -874,7 +383,7 @@ static void check_lifecycle(checker *c, const ast_lifecycle *al, const char *spe
 		name_ok = name_ok && (isalnum((unsigned char)*p) || *p == '_');
 	if (!name_ok)
 		err(c, al->name.span, "lifecycle names become folder names: use up to 40 letters, digits and '_'");
-	if (!valid_id(al->id))
+	if (!stepid_valid(al->id))
 		err(c, al->id_span, "lifecycle id '%s' is not a timestamp YYYYMMDDHHMMSS", al->id);
 
 	lc_state st = {0};

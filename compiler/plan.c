@@ -6,55 +6,10 @@
 #include "quote.h"
 #include "sha256.h"
 #include "sqlcheck.h"
+#include "stepid.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- step ids: the lifecycle's timestamp plus one second per step ---- */
-
-static long long days_from_civil(int y, int m, int d)
-{
-	y -= m <= 2;
-	long long era = (y >= 0 ? y : y - 399) / 400;
-	long long yoe = y - era * 400;
-	long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(long long z, int *y, int *m, int *d)
-{
-	z += 719468;
-	long long era = (z >= 0 ? z : z - 146096) / 146097;
-	long long doe = z - era * 146097;
-	long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	long long mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
-static void stepid_add(const char *id, int seconds, char out[15])
-{
-	int v[6];
-	const int w[6] = {4, 2, 2, 2, 2, 2};
-	const char *p = id;
-	for (int i = 0; i < 6; i++) {
-		v[i] = 0;
-		for (int k = 0; k < w[i]; k++)
-			v[i] = v[i] * 10 + (*p++ - '0');
-	}
-	long long t = days_from_civil(v[0], v[1], v[2]) * 86400LL + v[3] * 3600 + v[4] * 60 + v[5] + seconds;
-	long long days = t / 86400, rem = t % 86400;
-	int y, m, d;
-	civil_from_days(days, &y, &m, &d);
-	char tmp[64];
-	snprintf(tmp, sizeof tmp, "%04d%02d%02d%02d%02d%02d", y % 10000, m % 100, d % 100, (int)(rem / 3600),
-	         (int)(rem / 60 % 60), (int)(rem % 60));
-	memcpy(out, tmp, 14);
-	out[14] = '\0';
-}
 
 /* Folder-name fragment from an identifier: lower-case letters, digits, '_'. */
 static void slug(mp_buf *b, const char *name)

@@ -169,6 +169,8 @@ static void test_semantic_errors(void **state)
 	assert_error(LC("foreign key f (a, b) references u (id);"), "foreign key has 2 column(s) but references 1");
 	assert_error(LC("add s text default null;"), "'default null' is what a column has");
 	assert_error(LC("add n int default 'x';"), "does not fit a numeric column");
+	assert_error("lifecycle a at 20250230120000 on t { add x int; }\n", "'20250230120000' is not a timestamp");
+	assert_error("lifecycle a at 20240229246000 on t { add x int; }\n", "is not a timestamp");
 	assert_error("lifecycle a at 20250101120000 on t { add x int; }\nlifecycle a at 20250101130000 on t { add y int; }\n",
 	             "duplicate lifecycle name 'a'");
 	assert_error("lifecycle a at 20250101120000 on t { add x int; index i on (x); }\n"
