@@ -50,6 +50,11 @@ void lock_also(step_builder *sb, const char *mode, const mdl_table *t, const cha
 void finish_step(step_builder *sb, plan_step *s);
 mf_gate *add_gate(plan_step *s, mf_gate_kind kind);
 
+/* plan_sync.c */
+bool has_sync(const mdl_lifecycle *lc);
+void sync_create(mp_buf *fn, mp_buf *trg, const mdl_lifecycle *lc);
+void sync_drop(mp_buf *fn, mp_buf *trg, const mdl_lifecycle *lc);
+
 bool contract_needed(const mdl_lifecycle *lc);
 void build_expand(plan_step *s);
 void build_backfill(plan_step *s, const mdl_add *a);
