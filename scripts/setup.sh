@@ -9,7 +9,8 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 APT_PACKAGES=(build-essential cmake pkg-config flex bison libpq-dev libpg-query-dev
-              libjansson-dev libssl-dev libcmocka-dev postgresql postgresql-contrib jq)
+              libjansson-dev libssl-dev libcmocka-dev postgresql postgresql-contrib jq
+              python3-jsonschema)
 
 log() { echo "setup: $*"; }
 
