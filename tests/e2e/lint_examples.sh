@@ -25,8 +25,12 @@ for spec in "$MIGPLAN_SOURCE_DIR"/examples/*/prisma/*.mig; do
   tl_run "$MIGC" explain --format json "$out"
   tl_assert_eq 0 "$TL_RC" "$ex: explain exits 0 (manifest read)"
   printf '%s' "$TL_OUT" > "$out/../explain.json"
-  if python3 -c 'import jsonschema' 2>/dev/null; then
-    tl_run python3 -c 'import json, sys, jsonschema
+  # Debian's python3-jsonschema (scripts/setup.sh) lives in /usr/bin/python3,
+  # which may not be the first python3 on PATH.
+  py=python3
+  [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import jsonschema' 2>/dev/null && py=/usr/bin/python3
+  if $py -c 'import jsonschema' 2>/dev/null; then
+    tl_run $py -c 'import json, sys, jsonschema
 jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' "$out/../explain.json" \
       "$MIGPLAN_SOURCE_DIR/docs/explain.schema.json"
     tl_assert_eq 0 "$TL_RC" "$ex: explain json is valid against docs/explain.schema.json $TL_ERR"
