@@ -61,13 +61,44 @@ bool same_table(const char *s1, const char *t1, const char *s2, const char *t2)
 	return strcmp(t1, t2) == 0 && ((!s1 && !s2) || (s1 && s2 && strcmp(s1, s2) == 0));
 }
 
+/* The key grouping the retires of one column; lookups still compare the
+ * fields themselves, so two columns sharing a key cannot be confused. */
+static char *retired_key(const char *schema, const char *table, const char *column)
+{
+	mp_buf b = MP_BUF_INIT;
+	buf_printf(&b, "%c%s\x1f%s\x1f%s", schema ? 'S' : 'N', schema ? schema : "", table, column);
+	return buf_detach(&b);
+}
+
+static void remember_retired(checker *c, retired_col *r)
+{
+	size_t idx = (size_t)(r - c->retired), first;
+	r->key = retired_key(r->schema, r->table, r->column);
+	r->next_same = 0;
+	if (!strmap_get(&c->retired_map, r->key, &first)) {
+		strmap_put(&c->retired_map, r->key, idx);
+		return;
+	}
+	size_t i = first;
+	while (c->retired[i].next_same)
+		i = c->retired[i].next_same - 1;
+	c->retired[i].next_same = idx + 1;
+}
+
+/* The first retire (in check order) of this column by another lifecycle. */
 const retired_col *find_retired_earlier(checker *c, const mdl_lifecycle *lc, const char *column)
 {
-	for (size_t i = 0; i < c->nretired; i++) {
+	char *key = retired_key(lc->table.schema, lc->table.name, column);
+	size_t i;
+	bool found = strmap_get(&c->retired_map, key, &i);
+	free(key);
+	for (; found; i = c->retired[i].next_same - 1) {
 		retired_col *r = &c->retired[i];
 		if (same_table(r->schema, r->table, lc->table.schema, lc->table.name) && strcmp(r->column, column) == 0 &&
 		    strcmp(r->lifecycle, lc->name) != 0)
 			return r;
+		if (!r->next_same)
+			break;
 	}
 	return NULL;
 }
@@ -77,12 +108,11 @@ const retired_col *find_retired_earlier(checker *c, const mdl_lifecycle *lc, con
 void claim_object(checker *c, const ast_name *n, const char *what)
 {
 	check_ident(c, n);
-	for (size_t i = 0; i < c->nobj; i++) {
-		if (strcmp(c->objnames[i], n->text) == 0) {
-			err(c, n->span, "duplicate %s name '%s'", what, n->text);
-			return;
-		}
+	if (strmap_get(&c->objmap, n->text, NULL)) {
+		err(c, n->span, "duplicate %s name '%s'", what, n->text);
+		return;
 	}
+	strmap_put(&c->objmap, n->text, c->nobj);
 	if (c->nobj == c->capobj) {
 		c->capobj = c->capobj ? c->capobj * 2 : 16;
 		c->objnames = xrealloc(c->objnames, c->capobj * sizeof *c->objnames);
@@ -423,6 +453,7 @@ static void check_lifecycle(checker *c, const ast_lifecycle *al, const char *spe
 		r->src = c->src;
 		r->span = st.retire_spans[i];
 		r->lifecycle = lc->name;
+		remember_retired(c, r);
 	}
 	free(st.add_spans);
 	free(st.retire_spans);
@@ -482,9 +513,14 @@ int check_specs(ast_spec *const *specs, size_t nspecs, diag_list *diags, mdl_mod
 	qsort(refs, n, sizeof *refs, cmp_lc_ref);
 	m->lifecycles = arena_alloc(&m->arena, (n ? n : 1) * sizeof *m->lifecycles);
 	m->count = n;
+	strmap lc_names = STRMAP_INIT;
 	for (size_t i = 0; i < n; i++) {
 		c.src = refs[i].spec->src;
-		for (size_t j = 0; j < i; j++) {
+		/* refs are sorted by id, so an id used before is the previous one's;
+		 * only then (rare: it is an error) are the earlier ones scanned. */
+		bool dup = !strmap_put(&lc_names, refs[i].al->name.text, i) ||
+		           (i > 0 && strcmp(refs[i - 1].al->id, refs[i].al->id) == 0);
+		for (size_t j = 0; dup && j < i; j++) {
 			if (strcmp(refs[j].al->name.text, refs[i].al->name.text) == 0)
 				err(&c, refs[i].al->name.span, "duplicate lifecycle name '%s'", refs[i].al->name.text);
 			if (strcmp(refs[j].al->id, refs[i].al->id) == 0)
@@ -493,12 +529,17 @@ int check_specs(ast_spec *const *specs, size_t nspecs, diag_list *diags, mdl_mod
 		}
 		check_lifecycle(&c, refs[i].al, refs[i].spec->src->path, &m->lifecycles[i]);
 	}
-	if (n == 0 && nspecs > 0 && diags->errors == errors_before) {
+	if (n == 0 && nspecs > 0 && diags->errors == 0) { /* not after syntax errors: noise */
 		c.src = specs[0]->src;
 		err(&c, (mp_span){0, 0}, "no lifecycle in the spec");
 	}
 	free(refs);
+	strmap_free(&lc_names);
+	for (size_t i = 0; i < c.nretired; i++)
+		free(c.retired[i].key);
 	free(c.retired);
+	strmap_free(&c.retired_map);
+	strmap_free(&c.objmap);
 	free(c.objnames);
 	free(c.objspans);
 	if (diags->errors > errors_before) {

@@ -261,6 +261,8 @@ static void plan_lifecycle(step_vec *sv, const mdl_lifecycle *lc)
 			build_backfill(new_step(sv, lc, &seq, "backfill", lc->adds[i].column, false), &lc->adds[i]);
 	for (size_t i = 0; i < lc->nindexes; i++)
 		build_index(new_step(sv, lc, &seq, "index", lc->indexes[i].name, false), &lc->indexes[i]);
+	if (late_not_null_checks(lc))
+		build_enforce(new_step(sv, lc, &seq, "enforce", NULL, true));
 	if (contract_needed(lc))
 		build_contract(new_step(sv, lc, &seq, "contract", NULL, true), expand_id);
 	for (size_t i = 0; i < lc->nsqls; i++)

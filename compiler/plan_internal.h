@@ -57,6 +57,8 @@ void sync_drop(mp_buf *fn, mp_buf *trg, const mdl_lifecycle *lc);
 
 bool contract_needed(const mdl_lifecycle *lc);
 void build_expand(plan_step *s);
+bool late_not_null_checks(const mdl_lifecycle *lc);
+void build_enforce(plan_step *s);
 void build_backfill(plan_step *s, const mdl_add *a);
 void build_index(plan_step *s, const mdl_index *x);
 void build_contract(plan_step *s, const char *expand_id);

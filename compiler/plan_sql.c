@@ -87,6 +87,49 @@ static void constraint_validate(mp_buf *b, const mdl_lifecycle *lc, const char *
 	sql_quote_ident(b, name);
 }
 
+/* A NOT VALID check still applies to every new row version. When one
+ * lifecycle backfills several columns and one of them starts out NULL (no
+ * default), the backfill of another column writes rows where it is still
+ * NULL and would break its check: then the checks come in a step of their own
+ * after the backfills instead of in expand. */
+bool late_not_null_checks(const mdl_lifecycle *lc)
+{
+	size_t backfills = 0;
+	bool null_at_start = false;
+	for (size_t i = 0; i < lc->nadds; i++) {
+		backfills += lc->adds[i].value_sql != NULL;
+		null_at_start = null_at_start || (lc->adds[i].enforce_not_null &&
+		                                  !(lc->adds[i].default_sql && lc->adds[i].default_in_expand));
+	}
+	return backfills > 1 && null_at_start;
+}
+
+static void nn_checks_add(step_builder *sb, const mdl_lifecycle *lc)
+{
+	mp_buf b = MP_BUF_INIT, b2 = MP_BUF_INIT;
+	for (size_t i = 0; i < lc->nadds; i++) {
+		const mdl_add *a = &lc->adds[i];
+		if (!a->enforce_not_null)
+			continue;
+		nn_check_add(&b, lc, a->column);
+		up(sb, LOCK_AE, &lc->table, COST_BRIEF,
+		   "NOT NULL comes at contract; NOT VALID checks new writes now without scanning existing rows.", b.ptr);
+		char *nn = nn_name(a->column);
+		constraint_drop(&b2, lc, nn);
+		free(nn);
+		down(sb, LOCK_AE, &lc->table, COST_BRIEF, NULL, b2.ptr);
+	}
+	buf_free(&b);
+	buf_free(&b2);
+}
+
+void build_enforce(plan_step *s)
+{
+	step_builder sb = {.lc = s->lc};
+	nn_checks_add(&sb, s->lc);
+	finish_step(&sb, s);
+}
+
 void build_expand(plan_step *s)
 {
 	const mdl_lifecycle *lc = s->lc;
@@ -132,18 +175,8 @@ void build_expand(plan_step *s)
 		down(&sb, NULL, &lc->table, NULL, NULL, b.ptr);
 		down(&sb, LOCK_AE, &lc->table, COST_BRIEF, NULL, b2.ptr);
 	}
-	for (size_t i = 0; i < lc->nadds; i++) {
-		const mdl_add *a = &lc->adds[i];
-		if (!a->enforce_not_null)
-			continue;
-		nn_check_add(&b, lc, a->column);
-		up(&sb, LOCK_AE, &lc->table, COST_BRIEF,
-		   "NOT NULL comes at contract; NOT VALID checks new writes now without scanning existing rows.", b.ptr);
-		char *nn = nn_name(a->column);
-		constraint_drop(&b2, lc, nn);
-		free(nn);
-		down(&sb, LOCK_AE, &lc->table, COST_BRIEF, NULL, b2.ptr);
-	}
+	if (!late_not_null_checks(lc))
+		nn_checks_add(&sb, lc);
 	for (size_t i = 0; i < lc->nfks; i++) {
 		fk_add(&b, lc, &lc->fks[i]);
 		up(&sb, LOCK_SRE, &lc->table, COST_BRIEF, "NOT VALID: no scan now; VALIDATE at contract does not block writes.",

@@ -5,6 +5,7 @@
 #include "quote.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static void col(mp_buf *b, const char *c)
 {
@@ -22,6 +23,30 @@ bool has_sync(const mdl_lifecycle *lc)
 		if (lc->adds[i].synced)
 			return true;
 	return false;
+}
+
+/* Adds a column to the trigger's UPDATE OF list once: several new columns
+ * may come from the same old one, and PostgreSQL refuses a repeat. */
+static void event_add(mp_buf *events, const char *column)
+{
+	mp_buf q = MP_BUF_INIT;
+	col(&q, column);
+	const char *p = buf_cstr(events);
+	size_t n = q.len;
+	bool seen = false;
+	while (!seen && (p = strstr(p, q.ptr)) != NULL) {
+		/* whole entries only: ", " or start before, ", " or end after */
+		bool start = p == buf_cstr(events) || (p >= buf_cstr(events) + 2 && p[-2] == ',' && p[-1] == ' ');
+		bool end = p[n] == '\0' || p[n] == ',';
+		seen = start && end;
+		p += n;
+	}
+	if (!seen) {
+		if (events->len)
+			buf_puts(events, ", ");
+		buf_put(events, q.ptr, q.len);
+	}
+	buf_free(&q);
 }
 
 /* value over NEW: direct when the planner rendered it, else the user's SQL
@@ -59,11 +84,8 @@ void sync_create(mp_buf *fn, mp_buf *trg, const mdl_lifecycle *lc)
 			buf_puts(&body, ";\n");
 			if (a->value_is_expr)
 				every_update = true;
-			else {
-				if (events.len)
-					buf_puts(&events, ", ");
-				col(&events, a->source);
-			}
+			else
+				event_add(&events, a->source);
 			continue;
 		}
 		mp_buf o = MP_BUF_INIT, n = MP_BUF_INIT;
@@ -79,9 +101,8 @@ void sync_create(mp_buf *fn, mp_buf *trg, const mdl_lifecycle *lc)
 		buf_printf(&body, ";\n  ELSIF NEW.%s IS DISTINCT FROM OLD.%s THEN\n    NEW.%s := ", n.ptr, n.ptr, o.ptr);
 		over_new(&body, lc, a->reverse_new_sql, a->reverse_sql);
 		buf_puts(&body, ";\n  END IF;\n");
-		if (events.len)
-			buf_puts(&events, ", ");
-		buf_printf(&events, "%s, %s", o.ptr, n.ptr);
+		event_add(&events, a->source);
+		event_add(&events, a->column);
 		buf_free(&o);
 		buf_free(&n);
 	}

@@ -83,6 +83,27 @@ static void test_user_status_plans_three_steps(void **state)
 	free(msg);
 }
 
+/* Two enforced columns backfilled separately: each backfill would break the
+ * other column's NOT VALID check, so the checks get their own step after the
+ * backfills; and one trigger lists the shared source column once. */
+static void test_two_enforced_backfills_check_late(void **state)
+{
+	compile_result *r;
+	char *msg = compile_diags(LC("add a text backfill from o map (null -> 'x');\n"
+	                             "add b text backfill from o map (null -> 'y');\n"
+	                             "enforce not null a;\nenforce not null b;\nretire o text;"),
+	                          &r);
+	assert_string_equal(msg, "");
+	assert_int_equal(r->plan->count, 5);
+	assert_string_equal(r->plan->steps[3].phase, "enforce");
+	assert_null(strstr(r->plan->steps[0].up_sql, "NOT VALID"));
+	assert_non_null(strstr(r->plan->steps[3].up_sql, "CHECK (\"a\" IS NOT NULL) NOT VALID"));
+	assert_non_null(strstr(r->plan->steps[3].up_sql, "CHECK (\"b\" IS NOT NULL) NOT VALID"));
+	assert_non_null(strstr(r->plan->steps[0].up_sql, "UPDATE OF \"o\" ON"));
+	compile_result_free(r);
+	free(msg);
+}
+
 static void test_output_is_deterministic(void **state)
 {
 	const char *spec = LC("add s text backfill from o;\nretire o text;\nindex i on (s);");
@@ -258,6 +279,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_user_status_plans_three_steps),
+		cmocka_unit_test(test_two_enforced_backfills_check_late),
 		cmocka_unit_test(test_output_is_deterministic),
 		cmocka_unit_test(test_hostile_names_are_quoted),
 		cmocka_unit_test(test_step_ids_cross_midnight_and_year),
