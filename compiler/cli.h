@@ -14,6 +14,10 @@ enum {
 int cli_compile(int argc, char **argv);
 int cli_lint(int argc, char **argv);
 int cli_explain(int argc, char **argv);
+int cli_check(int argc, char **argv);
+int cli_scaffold(int argc, char **argv);
+int cli_verify(int argc, char **argv);
+int cli_rebase(int argc, char **argv);
 
 /* True when argv[i] is -h or --help. */
 int cli_is_help(const char *arg);

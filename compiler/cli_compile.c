@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "compile.h"
 #include "emit.h"
+#include "schema_check.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -67,11 +68,20 @@ int cli_compile(int argc, char **argv)
 	mp_error err = {0};
 	compile_result *r = NULL;
 	int rc = compile_specs(specs, nspecs, &diags, &r, &err);
+	/* A schema.prisma beside the migrations folder must agree with the specs
+	 * before anything is written; its notes point across files, so unsorted. */
+	diag_list sdiags;
+	diag_list_init(&sdiags);
+	psl_schema *schema = NULL;
+	if (rc == MP_OK)
+		rc = schema_check_beside(outdir, r->model, &sdiags, &schema, &err);
 	emit_report rep = {0};
 	if (rc == MP_OK && !check_only)
 		rc = emit_prisma_folder(r->plan, outdir, &diags, &rep, &err);
 	diag_sort(&diags);
 	diag_print_all(stderr, &diags, diag_use_color(stderr));
+	diag_print_all(stderr, &sdiags, diag_use_color(stderr));
+	diags.errors += sdiags.errors;
 	int exit_code = MIGC_EXIT_OK;
 	if (rc == MP_EIO) {
 		fprintf(stderr, "migc compile: %s\n", err.msg);
@@ -101,6 +111,8 @@ int cli_compile(int argc, char **argv)
 	}
 	emit_report_free(&rep);
 	compile_result_free(r);
+	diag_list_free(&sdiags);
+	psl_schema_free(schema);
 	diag_list_free(&diags);
 	free(specs);
 	return exit_code;

@@ -9,9 +9,13 @@ static const struct {
 	int (*run)(int argc, char **argv);
 	const char *summary;
 } commands[] = {
+	{"check", cli_check, "check that .mig specs and schema.prisma agree"},
 	{"compile", cli_compile, "compile .mig specs into Prisma migration folders and a gate manifest"},
 	{"explain", cli_explain, "show what every statement locks and blocks (human, markdown, json)"},
 	{"lint", cli_lint, "check migration SQL for lock hazards"},
+	{"rebase", cli_rebase, "re-chain the folder and manifest after a merge of branches' lifecycles"},
+	{"scaffold", cli_scaffold, "write a .mig skeleton for the changes between two schema.prisma"},
+	{"verify", cli_verify, "check that the folder and its manifest agree (after a merge)"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
