@@ -1,8 +1,10 @@
+#define _GNU_SOURCE /* syncfs */
 #include "fsutil.h"
 #include "buf.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,11 @@ int fs_read_file(const char *path, char **out, size_t *len, mp_error *err)
 
 int fs_write_file_atomic(const char *path, const char *data, size_t len, mp_error *err)
 {
+	return fs_write_file_replace(path, data, len, true, err);
+}
+
+int fs_write_file_replace(const char *path, const char *data, size_t len, bool sync, mp_error *err)
+{
 	mp_buf tmp = MP_BUF_INIT;
 	buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
 	FILE *f = fopen(tmp.ptr, "wb");
@@ -44,7 +51,7 @@ int fs_write_file_atomic(const char *path, const char *data, size_t len, mp_erro
 	}
 	int ok = fwrite(data, 1, len, f) == len;
 	ok = (fflush(f) == 0) && ok;
-	ok = (fsync(fileno(f)) == 0) && ok;
+	ok = (!sync || fsync(fileno(f)) == 0) && ok;
 	ok = (fclose(f) == 0) && ok;
 	if (!ok || rename(tmp.ptr, path) != 0) {
 		int e = errno;
@@ -53,6 +60,24 @@ int fs_write_file_atomic(const char *path, const char *data, size_t len, mp_erro
 		return mp_error_set(err, MP_EIO, "cannot write %s: %s", path, strerror(e));
 	}
 	buf_free(&tmp);
+	return MP_OK;
+}
+
+int fs_sync_dir_fs(const char *dir, mp_error *err)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return mp_error_set(err, MP_EIO, "cannot open %s: %s", dir, strerror(errno));
+#ifdef __linux__
+	int rc = syncfs(fd);
+#else
+	sync();
+	int rc = 0;
+#endif
+	int e = errno;
+	close(fd);
+	if (rc != 0)
+		return mp_error_set(err, MP_EIO, "cannot sync %s: %s", dir, strerror(e));
 	return MP_OK;
 }
 

@@ -9,6 +9,13 @@
 
 int fs_read_file(const char *path, char **out, size_t *len, mp_error *err);
 int fs_write_file_atomic(const char *path, const char *data, size_t len, mp_error *err);
+/* The same, with the fsync before the rename only when sync is true. Many
+ * files written with sync=false are made durable by one fs_sync_dir_fs()
+ * afterwards: one flush instead of one per file (migc writing thousands of
+ * step files). Until then a crash may leave such a file empty. */
+int fs_write_file_replace(const char *path, const char *data, size_t len, bool sync, mp_error *err);
+/* Flushes the file system holding dir (syncfs on Linux, sync elsewhere). */
+int fs_sync_dir_fs(const char *dir, mp_error *err);
 int fs_mkdir_p(const char *path, mp_error *err);
 bool fs_is_dir(const char *path);
 bool fs_exists(const char *path);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "buf.h"
 #include "check.h"
+#include "strmap.h"
 #include "types.h"
 
 #define DEFAULT_LOCK_TIMEOUT_MS 500
@@ -19,6 +20,8 @@ typedef struct {
 	const mp_source *src;
 	mp_span span;
 	const char *lifecycle;
+	char *key;        /* schema/table/column, the key of retired_map */
+	size_t next_same; /* 1 + index of the next retire of the same key, 0: none */
 } retired_col;
 
 typedef struct {
@@ -28,10 +31,12 @@ typedef struct {
 	const mp_source *src; /* spec being checked */
 	retired_col *retired;
 	size_t nretired, capretired;
+	strmap retired_map; /* key -> index of its first retire */
 	/* object names (indexes, constraints, sql items) per spec run */
 	const char **objnames;
 	mp_span *objspans;
 	size_t nobj, capobj;
+	strmap objmap; /* object name -> index in objnames */
 } checker;
 
 /* ---- per lifecycle state while walking its items in order ---- */

@@ -107,6 +107,7 @@ typedef struct {
 	int open_begin; /* offset of an unmatched BEGIN, or -1 */
 	size_t *dml;    /* UPDATE/DELETE statements on existing tables */
 	size_t ndml;
+	mp_buf not_valid; /* "\n<table key>\x1f<constraint>\n" per ADD … NOT VALID in this file */
 } lint_run;
 
 static void report_sev(lint_run *r, const char *rule, diag_severity sev, int loc, const char *fmt, ...)
@@ -198,6 +199,13 @@ static void lint_add_column(lint_run *r, const char *table, const json_t *coldef
 			not_null = true;
 		if (str_is(t, "CONSTR_DEFAULT") || str_is(t, "CONSTR_IDENTITY") || str_is(t, "CONSTR_GENERATED"))
 			has_default = true;
+		/* Column syntax has no NOT VALID: the check runs at once, under the
+		 * ALTER's lock (and, for REFERENCES, a lock on the other table). */
+		if (str_is(t, "CONSTR_FOREIGN") || str_is(t, "CONSTR_CHECK"))
+			report(r, "constraint-without-not-valid", sqlnode_location(con),
+			       "%s on new column \"%s\" of \"%s\" is validated against every row at once (column syntax "
+			       "has no NOT VALID)%s", str_is(t, "CONSTR_FOREIGN") ? "REFERENCES" : "CHECK", col ? col : "?",
+			       table, str_is(t, "CONSTR_FOREIGN") ? ", and it locks the referenced table against writes" : "");
 		if (str_is(t, "CONSTR_PRIMARY") || str_is(t, "CONSTR_UNIQUE"))
 			report(r, "unique-without-index", sqlnode_location(con),
 			       "%s on new column \"%s\" of \"%s\" builds a unique index under ACCESS EXCLUSIVE",
@@ -209,10 +217,13 @@ static void lint_add_column(lint_run *r, const char *table, const json_t *coldef
 		       col ? col : "?", table);
 }
 
-static void lint_add_constraint(lint_run *r, const char *table, const json_t *con)
+static void lint_add_constraint(lint_run *r, const char *key, const char *table, const json_t *con)
 {
 	const char *t = sqlnode_str(con, "contype");
 	int loc = sqlnode_location(con);
+	const char *cname = sqlnode_str(con, "conname");
+	if (sqlnode_bool(con, "skip_validation") && cname)
+		buf_printf(&r->not_valid, "\n%s\x1f%s\n", key, cname);
 	if ((str_is(t, "CONSTR_FOREIGN") || str_is(t, "CONSTR_CHECK")) && !sqlnode_bool(con, "skip_validation"))
 		report(r, "constraint-without-not-valid", loc,
 		       "%s on \"%s\" is validated against every row while the table is locked",
@@ -243,7 +254,20 @@ static void lint_alter_table(lint_run *r, const json_t *n)
 		if (str_is(sub, "AT_AddColumn"))
 			lint_add_column(r, name, sqlnode_get(def, "ColumnDef"));
 		else if (str_is(sub, "AT_AddConstraint"))
-			lint_add_constraint(r, name, sqlnode_get(def, "Constraint"));
+			lint_add_constraint(r, key, name, sqlnode_get(def, "Constraint"));
+		else if (str_is(sub, "AT_ValidateConstraint") && col && r->not_valid.ptr) {
+			/* The point of NOT VALID is a short lock; validating in the same
+			 * transaction keeps the ADD's lock (SHARE ROW EXCLUSIVE for a
+			 * foreign key, ACCESS EXCLUSIVE for a CHECK) during the scan. */
+			mp_buf k = MP_BUF_INIT;
+			buf_printf(&k, "\n%s\x1f%s\n", key, col);
+			if (strstr(r->not_valid.ptr, k.ptr))
+				report(r, "constraint-without-not-valid", -1,
+				       "VALIDATE CONSTRAINT \"%s\" runs in the same transaction as its ADD … NOT VALID: the "
+				       "ADD's lock on \"%s\", which blocks writes, is held while every row is checked",
+				       col, name);
+			buf_free(&k);
+		}
 		else if (str_is(sub, "AT_AlterColumnType"))
 			report(r, "changing-column-type", sqlnode_location(sqlnode_get(def, "ColumnDef")),
 			       "changing the type of \"%s\".\"%s\" rewrites the table under ACCESS EXCLUSIVE unless the "
@@ -267,14 +291,6 @@ static void lint_not_in_tx(lint_run *r, const char *what)
 	report(r, "concurrently-in-transaction", -1, "%s cannot run inside a transaction block, and %s", what,
 	       r->tx == TX_EXPLICIT ? "this one is inside BEGIN … COMMIT"
 	                            : "this file has other statements: Prisma runs them all as one transaction");
-}
-
-static bool has_defelem(const json_t *list, const char *name)
-{
-	for (size_t i = 0; i < json_array_size(list); i++)
-		if (str_is(sqlnode_str(sqlnode_get(json_array_get(list, i), "DefElem"), "defname"), name))
-			return true;
-	return false;
 }
 
 static void lint_drop(lint_run *r, const json_t *n)
@@ -314,6 +330,16 @@ static void lint_transaction(lint_run *r, const json_t *n)
 		else
 			r->open_begin = r->st->span.start;
 	} else if (str_is(k, "TRANS_STMT_COMMIT") || str_is(k, "TRANS_STMT_ROLLBACK")) {
+		/* With no BEGIN of its own, it ends the transaction Prisma runs the
+		 * whole file in: the file is no longer atomic, and a ROLLBACK drops
+		 * work Prisma then records as applied. */
+		if (r->open_begin < 0)
+			report(r, "nested-transaction", -1,
+			       str_is(k, "TRANS_STMT_COMMIT")
+			           ? "COMMIT with no BEGIN in this file ends the transaction Prisma runs the file in: the "
+			             "statements after it are no longer atomic with those before"
+			           : "ROLLBACK with no BEGIN in this file undoes the statements before it, yet Prisma "
+			             "records the migration as applied");
 		r->open_begin = -1;
 	}
 }
@@ -322,12 +348,22 @@ static void lint_lock_timeout(lint_run *r, const lock_list *locks)
 {
 	for (size_t i = 0; i < locks->count && !r->lock_timeout && !r->timeout_reported; i++) {
 		const lock_item *it = &locks->items[i];
-		if (it->mode < LOCK_SHARE || it->new_relation)
+		/* An explicit LOCK TABLE counts in any mode: it waits forever for
+		 * any conflicting holder and keeps the lock until the file commits. */
+		bool explicit_lock = kind_is(r->st, "LockStmt");
+		if ((it->mode < LOCK_SHARE && !explicit_lock) || it->new_relation)
 			continue;
 		r->timeout_reported = true; /* once per file: the fix is one line at its top */
-		report(r, "missing-lock-timeout", it->location,
-		       "this statement waits for %s on \"%s\" with no lock_timeout set earlier in the file: while it "
-		       "waits, every later query on the table queues behind it", lock_mode_name(it->mode), it->relation);
+		if (it->mode < LOCK_SHARE)
+			report(r, "missing-lock-timeout", it->location,
+			       "this LOCK TABLE waits for %s on \"%s\" with no lock_timeout set earlier in the file: it "
+			       "waits as long as any conflicting lock is held, then keeps its own until the file commits",
+			       lock_mode_name(it->mode), it->relation);
+		else
+			report(r, "missing-lock-timeout", it->location,
+			       "this statement waits for %s on \"%s\" with no lock_timeout set earlier in the file: while "
+			       "it waits, every later query on the table queues behind it",
+			       lock_mode_name(it->mode), it->relation);
 	}
 }
 
@@ -380,12 +416,12 @@ static void lint_stmt(lint_run *r)
 	} else if (kind_is(st, "DropStmt")) {
 		lint_drop(r, n);
 	} else if (kind_is(st, "ReindexStmt")) {
-		if (has_defelem(sqlnode_get(n, "params"), "concurrently"))
+		if (sqlnode_option_on(sqlnode_get(n, "params"), "concurrently"))
 			lint_not_in_tx(r, "REINDEX CONCURRENTLY");
 		else
 			report(r, "reindex-non-concurrently", -1, "REINDEX blocks writes while the index is rebuilt");
 	} else if (kind_is(st, "VacuumStmt") && sqlnode_bool(n, "is_vacuumcmd")) {
-		if (has_defelem(sqlnode_get(n, "options"), "full"))
+		if (sqlnode_option_on(sqlnode_get(n, "options"), "full"))
 			report(r, "vacuum-full", -1, "VACUUM FULL rewrites the table under ACCESS EXCLUSIVE");
 		lint_not_in_tx(r, "VACUUM");
 	} else if (kind_is(st, "ClusterStmt")) {
@@ -414,7 +450,7 @@ static void lint_stmt(lint_run *r)
 
 void lint_file(locks_ctx *ctx, const mp_source *src, const sql_file *f, diag_list *out)
 {
-	lint_run r = {.ctx = ctx, .src = src, .f = f, .out = out, .open_begin = -1};
+	lint_run r = {.ctx = ctx, .src = src, .f = f, .out = out, .open_begin = -1, .not_valid = MP_BUF_INIT};
 	lock_tx *tx = xcalloc(f->nstmts ? f->nstmts : 1, sizeof *tx);
 	locks_tx_states(f, tx);
 	read_disables(&r);
@@ -442,6 +478,7 @@ void lint_file(locks_ctx *ctx, const mp_source *src, const sql_file *f, diag_lis
 		report(&r, "uncommitted-transaction", -1, "this BEGIN has no matching COMMIT or ROLLBACK in the file");
 	}
 	free(r.dml);
+	buf_free(&r.not_valid);
 	free(tx);
 }
 

@@ -1,4 +1,5 @@
 #include "locks.h"
+#include "locks_internal.h"
 #include "buf.h"
 
 #include <stdlib.h>
@@ -347,8 +348,8 @@ const char *locks_add_column_rewrite(const json_t *coldef, locks_volatility *vol
 
 /* ---- statements ------------------------------------------------------- */
 
-static void add_lock(const locks_ctx *c, lock_list *l, lock_mode m, const json_t *rv, const char *name,
-                     lock_duration d, const char *note)
+void locks_add_lock(const locks_ctx *c, lock_list *l, lock_mode m, const json_t *rv, const char *name,
+                    lock_duration d, const char *note)
 {
 	if (l->count == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 4;
@@ -382,145 +383,6 @@ void lock_list_free(lock_list *l)
 	memset(l, 0, sizeof *l);
 }
 
-/* One ALTER TABLE subcommand: the lock it needs on the table (AlterTableGetLockLevel in
- * PostgreSQL 15's tablecmds.c, as documented on the ALTER TABLE page) and its duration. */
-typedef struct {
-	lock_mode mode;
-	lock_duration dur;
-	const char *note;
-} alter_effect;
-
-static bool sub_is(const char *sub, const char *name)
-{
-	return strcmp(sub, name) == 0;
-}
-
-static alter_effect add_constraint_effect(const locks_ctx *c, const json_t *con, bool fresh, lock_list *out)
-{
-	const char *t = sqlnode_str(con, "contype");
-	/* On a table created in the same file there are no rows to check. */
-	bool not_valid = sqlnode_bool(con, "skip_validation") || fresh;
-	if (!t)
-		return (alter_effect){LOCK_ACCESS_EXCLUSIVE, DUR_METADATA, NULL};
-	if (strcmp(t, "CONSTR_FOREIGN") == 0) {
-		add_lock(c, out, LOCK_SHARE_ROW_EXCLUSIVE, sqlnode_get(con, "pktable"), NULL, not_valid ? DUR_METADATA : DUR_SCAN,
-		         "referenced table of the new foreign key");
-		return (alter_effect){LOCK_SHARE_ROW_EXCLUSIVE, not_valid ? DUR_METADATA : DUR_SCAN,
-		                      fresh       ? "FOREIGN KEY on a table created in this file: no rows to check"
-		                      : not_valid ? "FOREIGN KEY NOT VALID: existing rows are not checked"
-		                                  : "FOREIGN KEY: every existing row is checked"};
-	}
-	if (strcmp(t, "CONSTR_CHECK") == 0)
-		return (alter_effect){LOCK_ACCESS_EXCLUSIVE, not_valid ? DUR_METADATA : DUR_SCAN,
-		                      fresh       ? "CHECK on a table created in this file: no rows to check"
-		                      : not_valid ? "CHECK NOT VALID: existing rows are not checked"
-		                                  : "CHECK: every existing row is checked"};
-	if (strcmp(t, "CONSTR_PRIMARY") == 0 || strcmp(t, "CONSTR_UNIQUE") == 0) {
-		if (sqlnode_str(con, "indexname"))
-			return (alter_effect){LOCK_ACCESS_EXCLUSIVE, DUR_METADATA,
-			                      "USING INDEX: the prebuilt index becomes the constraint"};
-		return (alter_effect){LOCK_ACCESS_EXCLUSIVE, DUR_SCAN, "builds a unique index while holding the lock"};
-	}
-	if (strcmp(t, "CONSTR_EXCLUSION") == 0)
-		return (alter_effect){LOCK_ACCESS_EXCLUSIVE, DUR_SCAN, "builds the exclusion index"};
-	return (alter_effect){LOCK_ACCESS_EXCLUSIVE, DUR_METADATA, NULL};
-}
-
-static alter_effect add_column_effect(const locks_ctx *c, const json_t *coldef, lock_list *out)
-{
-	locks_volatility vol;
-	const char *func;
-	const char *why = locks_add_column_rewrite(coldef, &vol, &func);
-	alter_effect e = {LOCK_ACCESS_EXCLUSIVE, why && vol == VOL_VOLATILE ? DUR_REWRITE : DUR_METADATA, why};
-	json_t *cons = sqlnode_get(coldef, "constraints");
-	for (size_t i = 0; i < json_array_size(cons); i++) {
-		json_t *con = sqlnode_get(json_array_get(cons, i), "Constraint");
-		const char *t = sqlnode_str(con, "contype");
-		if (!t)
-			continue;
-		if ((strcmp(t, "CONSTR_PRIMARY") == 0 || strcmp(t, "CONSTR_UNIQUE") == 0) && e.dur < DUR_SCAN) {
-			e.dur = DUR_SCAN;
-			e.note = "builds a unique index while holding the lock";
-		} else if (strcmp(t, "CONSTR_FOREIGN") == 0) {
-			add_lock(c, out, LOCK_SHARE_ROW_EXCLUSIVE, sqlnode_get(con, "pktable"), NULL, DUR_METADATA,
-			         "referenced by the new column's foreign key");
-		} else if (strcmp(t, "CONSTR_CHECK") == 0 && e.dur < DUR_SCAN) {
-			e.dur = DUR_SCAN;
-			e.note = "the CHECK is verified on every row";
-		}
-	}
-	return e;
-}
-
-static alter_effect alter_cmd_effect(const locks_ctx *c, const json_t *cmd, const char *tkey, lock_list *out)
-{
-	const char *sub = sqlnode_str(cmd, "subtype");
-	json_t *def = sqlnode_get(cmd, "def");
-	if (!sub)
-		return (alter_effect){LOCK_ACCESS_EXCLUSIVE, DUR_METADATA, NULL};
-	if (sub_is(sub, "AT_AddColumn"))
-		return add_column_effect(c, sqlnode_get(def, "ColumnDef"), out);
-	if (sub_is(sub, "AT_AlterColumnType"))
-		return (alter_effect){LOCK_ACCESS_EXCLUSIVE, DUR_REWRITE,
-		                      "rewrites the table and its indexes unless the change is binary-coercible"};
-	if (sub_is(sub, "AT_SetNotNull")) {
-		const char *col = sqlnode_str(cmd, "name");
-		if (col && locks_ctx_has_notnull_check(c, tkey, col))
-			return (alter_effect){LOCK_ACCESS_EXCLUSIVE, DUR_METADATA,
-			                      "a validated CHECK (column IS NOT NULL) lets PostgreSQL skip the scan"};
-		return (alter_effect){LOCK_ACCESS_EXCLUSIVE, DUR_SCAN, "every row is checked for NULL"};
-	}
-	if (sub_is(sub, "AT_AddConstraint"))
-		return add_constraint_effect(c, sqlnode_get(def, "Constraint"), locks_ctx_created(c, tkey), out);
-	if (sub_is(sub, "AT_ValidateConstraint"))
-		return (alter_effect){LOCK_SHARE_UPDATE_EXCLUSIVE, DUR_SCAN,
-		                      "checks existing rows without blocking reads or writes"};
-	if (sub_is(sub, "AT_SetStatistics") || sub_is(sub, "AT_ClusterOn") || sub_is(sub, "AT_DropCluster") ||
-	    sub_is(sub, "AT_SetRelOptions") || sub_is(sub, "AT_ResetRelOptions") || sub_is(sub, "AT_SetOptions") ||
-	    sub_is(sub, "AT_ResetOptions") || sub_is(sub, "AT_DetachPartitionFinalize"))
-		return (alter_effect){LOCK_SHARE_UPDATE_EXCLUSIVE, DUR_METADATA, NULL};
-	if (sub_is(sub, "AT_AttachPartition"))
-		return (alter_effect){LOCK_SHARE_UPDATE_EXCLUSIVE, DUR_SCAN,
-		                      "the attached partition is locked ACCESS EXCLUSIVE and scanned unless a "
-		                      "constraint proves its bound"};
-	if (sub_is(sub, "AT_DetachPartition"))
-		return (alter_effect){sqlnode_bool(def ? sqlnode_get(def, "PartitionCmd") : NULL, "concurrent")
-		                          ? LOCK_SHARE_UPDATE_EXCLUSIVE : LOCK_ACCESS_EXCLUSIVE,
-		                      DUR_METADATA, NULL};
-	if (strstr(sub, "Trig"))
-		return (alter_effect){LOCK_SHARE_ROW_EXCLUSIVE, DUR_METADATA, NULL};
-	if (sub_is(sub, "AT_SetTableSpace") || sub_is(sub, "AT_SetLogged") || sub_is(sub, "AT_SetUnLogged") ||
-	    sub_is(sub, "AT_SetAccessMethod"))
-		return (alter_effect){LOCK_ACCESS_EXCLUSIVE, DUR_REWRITE, "writes a new copy of the table"};
-	if (sub_is(sub, "AT_DropColumn"))
-		return (alter_effect){LOCK_ACCESS_EXCLUSIVE, DUR_METADATA, "the column is hidden, its space reclaimed later"};
-	return (alter_effect){LOCK_ACCESS_EXCLUSIVE, DUR_METADATA, NULL};
-}
-
-static void alter_table_locks(const locks_ctx *c, const json_t *n, lock_list *out)
-{
-	json_t *table = sqlnode_get(n, "relation");
-	char *tkey = locks_relation_key(table);
-	json_t *cmds = sqlnode_get(n, "cmds");
-	size_t self = out->count;
-	add_lock(c, out, LOCK_NONE, table, NULL, DUR_METADATA, NULL);
-	alter_effect acc = {LOCK_NONE, DUR_METADATA, NULL};
-	for (size_t i = 0; i < json_array_size(cmds); i++) {
-		alter_effect e = alter_cmd_effect(c, sqlnode_get(json_array_get(cmds, i), "AlterTableCmd"), tkey ? tkey : "", out);
-		if (e.mode > acc.mode)
-			acc.mode = e.mode;
-		if (e.dur > acc.dur || (e.dur == acc.dur && !acc.note)) {
-			acc.dur = e.dur;
-			acc.note = e.note;
-		}
-	}
-	lock_item *it = &out->items[self];
-	it->mode = acc.mode;
-	it->duration = acc.dur;
-	it->note = acc.note ? xstrdup(acc.note) : NULL;
-	free(tkey);
-}
-
 /* Referenced tables of FOREIGN KEY constraints in a CREATE TABLE. */
 static void create_table_locks(const locks_ctx *c, const json_t *n, lock_list *out)
 {
@@ -534,14 +396,14 @@ static void create_table_locks(const locks_ctx *c, const json_t *n, lock_list *o
 			json_t *con = single ? single : sqlnode_get(json_array_get(cons, j), "Constraint");
 			const char *t = sqlnode_str(con, "contype");
 			if (t && strcmp(t, "CONSTR_FOREIGN") == 0)
-				add_lock(c, out, LOCK_SHARE_ROW_EXCLUSIVE, sqlnode_get(con, "pktable"), NULL, DUR_METADATA,
+				locks_add_lock(c, out, LOCK_SHARE_ROW_EXCLUSIVE, sqlnode_get(con, "pktable"), NULL, DUR_METADATA,
 				         "referenced by a new foreign key (adds its triggers)");
 		}
 	}
 	json_t *parents = sqlnode_get(n, "inhRelations");
 	if (sqlnode_get(n, "partbound"))
 		for (size_t i = 0; i < json_array_size(parents); i++)
-			add_lock(c, out, LOCK_ACCESS_EXCLUSIVE, sqlnode_get(json_array_get(parents, i), "RangeVar"), NULL,
+			locks_add_lock(c, out, LOCK_ACCESS_EXCLUSIVE, sqlnode_get(json_array_get(parents, i), "RangeVar"), NULL,
 			         DUR_METADATA, "CREATE TABLE … PARTITION OF locks the parent");
 }
 
@@ -561,7 +423,7 @@ static void drop_locks(const locks_ctx *c, const json_t *n, lock_list *out)
 				const char *s = sqlnode_string(json_array_get(items, k));
 				buf_printf(&name, "%s%s", k ? "." : "", s ? s : "?");
 			}
-			add_lock(c, out, LOCK_ACCESS_EXCLUSIVE, NULL, buf_cstr(&name), DUR_METADATA, NULL);
+			locks_add_lock(c, out, LOCK_ACCESS_EXCLUSIVE, NULL, buf_cstr(&name), DUR_METADATA, NULL);
 			buf_free(&name);
 		}
 		return;
@@ -579,24 +441,14 @@ static void drop_locks(const locks_ctx *c, const json_t *n, lock_list *out)
 			buf_printf(&name, "%s%s", k ? "." : "", s ? s : "?");
 		}
 		if (strcmp(type, "OBJECT_INDEX") == 0)
-			add_lock(c, out, concurrent ? LOCK_SHARE_UPDATE_EXCLUSIVE : LOCK_ACCESS_EXCLUSIVE, NULL, buf_cstr(&name),
+			locks_add_lock(c, out, concurrent ? LOCK_SHARE_UPDATE_EXCLUSIVE : LOCK_ACCESS_EXCLUSIVE, NULL, buf_cstr(&name),
 			         DUR_METADATA,
 			         concurrent ? "on the index's table; waits for transactions using the index"
 			                    : "ACCESS EXCLUSIVE on the index's table too");
 		else
-			add_lock(c, out, LOCK_ACCESS_EXCLUSIVE, NULL, buf_cstr(&name), DUR_METADATA, NULL);
+			locks_add_lock(c, out, LOCK_ACCESS_EXCLUSIVE, NULL, buf_cstr(&name), DUR_METADATA, NULL);
 		buf_free(&name);
 	}
-}
-
-static bool has_defelem(const json_t *list, const char *name)
-{
-	for (size_t i = 0; i < json_array_size(list); i++) {
-		const char *d = sqlnode_str(sqlnode_get(json_array_get(list, i), "DefElem"), "defname");
-		if (d && strcmp(d, name) == 0)
-			return true;
-	}
-	return false;
 }
 
 /* Relations a SELECT or DML statement reads besides its target. */
@@ -613,7 +465,7 @@ static void read_locks(const locks_ctx *c, const json_t *j, lock_list *out, int 
 	json_t *v;
 	json_object_foreach((json_t *)j, key, v) {
 		if (strcmp(key, "RangeVar") == 0)
-			add_lock(c, out, LOCK_ACCESS_SHARE, v, NULL, DUR_ROWS, "read");
+			locks_add_lock(c, out, LOCK_ACCESS_SHARE, v, NULL, DUR_ROWS, "read");
 		else if (json_is_object(v) || json_is_array(v))
 			read_locks(c, v, out, depth + 1);
 	}
@@ -625,7 +477,7 @@ static void dml_locks(const locks_ctx *c, const sql_stmt *st, lock_list *out)
 	bool where = sqlnode_get(n, "whereClause") != NULL;
 	bool insert = strcmp(st->kind, "InsertStmt") == 0;
 	lock_duration d = insert || where ? DUR_ROWS : DUR_SCAN;
-	add_lock(c, out, LOCK_ROW_EXCLUSIVE, sqlnode_get(n, "relation"), NULL, d,
+	locks_add_lock(c, out, LOCK_ROW_EXCLUSIVE, sqlnode_get(n, "relation"), NULL, d,
 	         insert ? NULL : where ? "row locks on matching rows until commit"
 	                              : "no WHERE: every row is written and row-locked until commit");
 	read_locks(c, sqlnode_get(n, insert ? "selectStmt" : "fromClause"), out, 0);
@@ -638,10 +490,10 @@ void locks_analyze(const locks_ctx *c, const sql_stmt *st, lock_list *out)
 	const char *k = st->kind;
 	json_t *n = st->node;
 	if (strcmp(k, "AlterTableStmt") == 0) {
-		alter_table_locks(c, n, out);
+		locks_alter_table(c, n, out);
 	} else if (strcmp(k, "IndexStmt") == 0) {
 		bool conc = sqlnode_bool(n, "concurrent");
-		add_lock(c, out, conc ? LOCK_SHARE_UPDATE_EXCLUSIVE : LOCK_SHARE, sqlnode_get(n, "relation"), NULL, DUR_SCAN,
+		locks_add_lock(c, out, conc ? LOCK_SHARE_UPDATE_EXCLUSIVE : LOCK_SHARE, sqlnode_get(n, "relation"), NULL, DUR_SCAN,
 		         conc ? "builds in two scans; waits for older transactions" : "builds the index in one scan");
 	} else if (strcmp(k, "CreateStmt") == 0) {
 		create_table_locks(c, n, out);
@@ -650,52 +502,52 @@ void locks_analyze(const locks_ctx *c, const sql_stmt *st, lock_list *out)
 	} else if (strcmp(k, "TruncateStmt") == 0) {
 		json_t *rels = sqlnode_get(n, "relations");
 		for (size_t i = 0; i < json_array_size(rels); i++)
-			add_lock(c, out, LOCK_ACCESS_EXCLUSIVE, sqlnode_get(json_array_get(rels, i), "RangeVar"), NULL,
+			locks_add_lock(c, out, LOCK_ACCESS_EXCLUSIVE, sqlnode_get(json_array_get(rels, i), "RangeVar"), NULL,
 			         DUR_METADATA, "removes every row");
 	} else if (strcmp(k, "RenameStmt") == 0) {
 		const char *t = sqlnode_str(n, "renameType");
 		bool idx = t && strcmp(t, "OBJECT_INDEX") == 0;
 		if (sqlnode_get(n, "relation"))
-			add_lock(c, out, idx ? LOCK_SHARE_UPDATE_EXCLUSIVE : LOCK_ACCESS_EXCLUSIVE, sqlnode_get(n, "relation"),
+			locks_add_lock(c, out, idx ? LOCK_SHARE_UPDATE_EXCLUSIVE : LOCK_ACCESS_EXCLUSIVE, sqlnode_get(n, "relation"),
 			         NULL, DUR_METADATA, NULL);
 	} else if (strcmp(k, "UpdateStmt") == 0 || strcmp(k, "DeleteStmt") == 0 || strcmp(k, "InsertStmt") == 0) {
 		dml_locks(c, st, out);
 	} else if (strcmp(k, "SelectStmt") == 0) {
 		read_locks(c, n, out, 0);
 	} else if (strcmp(k, "VacuumStmt") == 0) {
-		bool vacuum = sqlnode_bool(n, "is_vacuumcmd"), full = has_defelem(sqlnode_get(n, "options"), "full");
+		bool vacuum = sqlnode_bool(n, "is_vacuumcmd"), full = sqlnode_option_on(sqlnode_get(n, "options"), "full");
 		json_t *rels = sqlnode_get(n, "rels");
 		for (size_t i = 0; i < json_array_size(rels); i++)
-			add_lock(c, out, full ? LOCK_ACCESS_EXCLUSIVE : LOCK_SHARE_UPDATE_EXCLUSIVE,
+			locks_add_lock(c, out, full ? LOCK_ACCESS_EXCLUSIVE : LOCK_SHARE_UPDATE_EXCLUSIVE,
 			         sqlnode_get(sqlnode_get(json_array_get(rels, i), "VacuumRelation"), "relation"), NULL,
 			         full ? DUR_REWRITE : DUR_SCAN,
 			         full ? "VACUUM FULL writes a new copy of the table" : vacuum ? "VACUUM" : "ANALYZE samples rows");
 	} else if (strcmp(k, "ClusterStmt") == 0) {
-		add_lock(c, out, LOCK_ACCESS_EXCLUSIVE, sqlnode_get(n, "relation"), "(every clustered table)", DUR_REWRITE,
+		locks_add_lock(c, out, LOCK_ACCESS_EXCLUSIVE, sqlnode_get(n, "relation"), "(every clustered table)", DUR_REWRITE,
 		         "CLUSTER writes a new copy of the table in index order");
 	} else if (strcmp(k, "ReindexStmt") == 0) {
-		bool conc = has_defelem(sqlnode_get(n, "params"), "concurrently");
+		bool conc = sqlnode_option_on(sqlnode_get(n, "params"), "concurrently");
 		const char *kind = sqlnode_str(n, "kind");
 		bool index = kind && strcmp(kind, "REINDEX_OBJECT_INDEX") == 0;
 		json_t *rv = sqlnode_get(n, "relation");
 		if (conc)
-			add_lock(c, out, LOCK_SHARE_UPDATE_EXCLUSIVE, rv, sqlnode_str(n, "name"), DUR_SCAN,
+			locks_add_lock(c, out, LOCK_SHARE_UPDATE_EXCLUSIVE, rv, sqlnode_str(n, "name"), DUR_SCAN,
 			         "builds a new index alongside the old one");
 		else
-			add_lock(c, out, index ? LOCK_ACCESS_EXCLUSIVE : LOCK_SHARE, rv, sqlnode_str(n, "name"), DUR_SCAN,
+			locks_add_lock(c, out, index ? LOCK_ACCESS_EXCLUSIVE : LOCK_SHARE, rv, sqlnode_str(n, "name"), DUR_SCAN,
 			         index ? "the index is unusable (reads through it wait); SHARE on its table blocks writes"
 			               : "blocks writes; reads using the indexes being rebuilt wait");
 	} else if (strcmp(k, "CreateTrigStmt") == 0) {
-		add_lock(c, out, LOCK_SHARE_ROW_EXCLUSIVE, sqlnode_get(n, "relation"), NULL, DUR_METADATA, NULL);
+		locks_add_lock(c, out, LOCK_SHARE_ROW_EXCLUSIVE, sqlnode_get(n, "relation"), NULL, DUR_METADATA, NULL);
 	} else if (strcmp(k, "CreatePolicyStmt") == 0 || strcmp(k, "AlterPolicyStmt") == 0) {
-		add_lock(c, out, LOCK_ACCESS_EXCLUSIVE, sqlnode_get(n, "table"), NULL, DUR_METADATA, NULL);
+		locks_add_lock(c, out, LOCK_ACCESS_EXCLUSIVE, sqlnode_get(n, "table"), NULL, DUR_METADATA, NULL);
 	} else if (strcmp(k, "CommentStmt") == 0) {
 		/* COMMENT ON takes SHARE UPDATE EXCLUSIVE on the commented relation;
 		 * its name sits in a list whose shape depends on the object type. */
-		add_lock(c, out, LOCK_SHARE_UPDATE_EXCLUSIVE, NULL, "(commented object)", DUR_METADATA, NULL);
+		locks_add_lock(c, out, LOCK_SHARE_UPDATE_EXCLUSIVE, NULL, "(commented object)", DUR_METADATA, NULL);
 	} else if (strcmp(k, "RefreshMatViewStmt") == 0) {
 		bool conc = sqlnode_bool(n, "concurrent");
-		add_lock(c, out, conc ? LOCK_EXCLUSIVE : LOCK_ACCESS_EXCLUSIVE, sqlnode_get(n, "relation"), NULL,
+		locks_add_lock(c, out, conc ? LOCK_EXCLUSIVE : LOCK_ACCESS_EXCLUSIVE, sqlnode_get(n, "relation"), NULL,
 		         DUR_REWRITE, "recomputes the whole view");
 	} else if (strcmp(k, "LockStmt") == 0) {
 		static const lock_mode by_number[] = {LOCK_NONE, LOCK_ACCESS_SHARE, LOCK_ROW_SHARE, LOCK_ROW_EXCLUSIVE,
@@ -704,7 +556,7 @@ void locks_analyze(const locks_ctx *c, const sql_stmt *st, lock_list *out)
 		json_int_t m = json_integer_value(sqlnode_get(n, "mode"));
 		json_t *rels = sqlnode_get(n, "relations");
 		for (size_t i = 0; i < json_array_size(rels); i++)
-			add_lock(c, out, m >= 1 && m <= 8 ? by_number[m] : LOCK_ACCESS_EXCLUSIVE,
+			locks_add_lock(c, out, m >= 1 && m <= 8 ? by_number[m] : LOCK_ACCESS_EXCLUSIVE,
 			         sqlnode_get(json_array_get(rels, i), "RangeVar"), NULL, DUR_METADATA,
 			         "held until the end of the transaction");
 	}

@@ -6,6 +6,7 @@
 #include "lexer.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 int parse_spec(const mp_source *src, ast_spec **out, diag_list *diags)
 {
@@ -18,6 +19,19 @@ int parse_spec(const mp_source *src, ast_spec **out, diag_list *diags)
 	ctx.errors_seen = diags->errors;
 	buf_init(&ctx.text);
 	int errors_before = diags->errors;
+
+	/* flex takes a NUL for its end-of-buffer mark and rescans the current
+	 * token at each one: NULs inside a long comment or string make scanning
+	 * quadratic. A spec is text; source_load rejects NULs, and so does this
+	 * for texts given in memory. */
+	const char *nul = memchr(src->text, '\0', src->len);
+	if (nul) {
+		int at = (int)(nul - src->text);
+		diag_add(diags, DIAG_ERROR, src, (mp_span){at, at + 1}, "not a text file (contains NUL bytes)");
+		buf_free(&ctx.text);
+		*out = spec;
+		return MP_EINVAL;
+	}
 
 	yyscan_t scanner;
 	mig_yylex_init_extra(&ctx, &scanner);

@@ -513,6 +513,9 @@ void build_contract(plan_step *s, const char *expand_id)
 			buf_puts(&sb.warnings, " and refills it from the new column.\n");
 	}
 	if (lc->nretires)
+		buf_puts(&sb.warnings, "-- WARNING: a re-created column goes to the end of the table: PostgreSQL cannot put it\n"
+		                       "-- back in its old position without rewriting the table and dropping dependent indexes.\n");
+	if (lc->nretires)
 		buf_puts(&sb.updisables, "-- migplan-disable drop-column: the column is retired after the dual-write window; no\n"
 		                          "-- application version reads it any more (min_age gate).\n");
 	bool refill = false;

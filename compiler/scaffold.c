@@ -2,6 +2,7 @@
 #include "scaffold.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -332,8 +333,9 @@ static bool id_at(const char *id, int minutes, char out[15])
 }
 
 /* The items of one table's lifecycle into body; notes about changes that need
- * none into notes. Returns the first column touched, or NULL. */
-static const char *table_items(const psl_schema *from, const psl_schema *to, const psl_model *om,
+ * none into notes. Returns the first column touched (the caller frees it), or
+ * NULL: a copy, since it may name a constraint in a local array. */
+static char *table_items(const psl_schema *from, const psl_schema *to, const psl_model *om,
                                const psl_model *nm, mp_buf *body, mp_buf *notes)
 {
 	const char *first = NULL;
@@ -455,7 +457,7 @@ static const char *table_items(const psl_schema *from, const psl_schema *to, con
 	buf_free(&enforce);
 	buf_free(&retire);
 	buf_free(&todo);
-	return first;
+	return first ? xstrdup(first) : NULL;
 }
 
 int scaffold_write(const psl_schema *from, const psl_schema *to, const scaffold_opts *o, mp_buf *out,
@@ -476,7 +478,7 @@ int scaffold_write(const psl_schema *from, const psl_schema *to, const scaffold_
 			continue;
 		}
 		buf_clear(&body);
-		const char *first = table_items(from, to, om, nm, &body, &notes);
+		char *first = table_items(from, to, om, nm, &body, &notes);
 		if (!first)
 			continue;
 		id_at(o->id, (int)*nlifecycles, id);
@@ -484,6 +486,7 @@ int scaffold_write(const psl_schema *from, const psl_schema *to, const scaffold_
 		mig_table(&t, nm);
 		buf_puts(&lcs, "\nlifecycle ");
 		lifecycle_name(&lcs, nm, first);
+		free(first);
 		buf_printf(&lcs, " at %s on %s {\n%s}\n", id, buf_cstr(&t), buf_cstr(&body));
 		(*nlifecycles)++;
 	}

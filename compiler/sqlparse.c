@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Token numbers of pg_query.proto (enum Token): stable across 15-x releases. */
 enum { TOKEN_SQL_COMMENT = 275, TOKEN_C_COMMENT = 276 };
@@ -267,4 +268,23 @@ const char *sqlnode_string(const json_t *wrapped)
 {
 	json_t *s = json_object_get(wrapped, "String");
 	return s ? json_string_value(json_object_get(s, "sval")) : NULL;
+}
+
+bool sqlnode_option_on(const json_t *list, const char *name)
+{
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		const json_t *de = sqlnode_get(json_array_get(list, i), "DefElem");
+		const char *d = sqlnode_str(de, "defname");
+		if (!d || strcmp(d, name) != 0)
+			continue;
+		const json_t *arg = sqlnode_get(de, "arg");
+		if (!arg)
+			return true;
+		const json_t *in = sqlnode_get(arg, "Integer");
+		if (in)
+			return json_integer_value(sqlnode_get(in, "ival")) != 0;
+		const char *sv = sqlnode_str(sqlnode_get(arg, "String"), "sval");
+		return !sv || !(strcasecmp(sv, "false") == 0 || strcasecmp(sv, "off") == 0 || strcmp(sv, "0") == 0);
+	}
+	return false;
 }

@@ -8,6 +8,7 @@
 #define MIGPLAN_SQLPARSE_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include "err.h"
 #include "source.h"
@@ -53,5 +54,9 @@ int sqlnode_location(const json_t *node); /* -1 when unknown */
 const char *sqlnode_kind(const json_t *wrapped, json_t **inner);
 /* The "sval" of a String node, e.g. list items of names. */
 const char *sqlnode_string(const json_t *wrapped);
+/* Whether a boolean option of a DefElem list (VACUUM (FULL), REINDEX
+ * (CONCURRENTLY)) is on: present with no value, or with a value PostgreSQL's
+ * defGetBoolean reads as true; "(CONCURRENTLY false)" or "(FULL 0)" is off. */
+bool sqlnode_option_on(const json_t *list, const char *name);
 
 #endif

@@ -6,6 +6,7 @@
 #include "status.h"
 #include "step.h"
 #include "verify.h"
+#include "watchdog.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -42,21 +43,43 @@ int apply_check_state(const status_report *st, mp_error *err)
 	return MP_OK;
 }
 
-static int gate_step(rt_conn *c, const folder_mig *m, const ledger *l, size_t pending, const apply_opts *o,
+/* Rehearsal replays a whole lifecycle at once: the min_age gates (time the
+ * application needs to roll out) have no meaning there; data gates stay. */
+static void skip_min_age(mf_step *s, const char *name, const rt_report *r)
+{
+	mf_gate *kept = xcalloc(s->ngates + 1, sizeof *kept);
+	size_t n = 0;
+	for (size_t i = 0; i < s->ngates; i++) {
+		if (s->gates[i].kind == GATE_MIN_AGE)
+			report_line(r, "%s: min_age gate skipped in rehearsal (%lld ms after %s)", name,
+			            s->gates[i].duration_ms, s->gates[i].after);
+		else
+			kept[n++] = s->gates[i];
+	}
+	s->gates = kept;
+	s->ngates = n;
+}
+
+static int gate_step(rt_conn *c, const folder_mig *m, const ledger *l, size_t units, const apply_opts *o,
                      const rt_report *r, apply_result *res, mp_error *err)
 {
 	if (!m->step)
 		return MP_OK;
-	gate_ctx ctx = {pending, o->allow_pending};
-	int rc = gates_check_step(c, m->step, l, &ctx, &res->gate, err);
+	gate_ctx ctx = {units, o->allow_pending};
+	mf_step timeless = *m->step;
+	if (o->skip_time_gates)
+		skip_min_age(&timeless, m->name, r);
+	int rc = gates_check_step(c, &timeless, l, &ctx, &res->gate, err);
+	if (timeless.gates != m->step->gates)
+		free(timeless.gates);
 	if (rc == MP_EGATE) {
 		res->gate_failed = true;
 		res->stopped_at = xstrdup(m->name);
 	} else if (rc == MP_OK && o->allow_pending >= 0) {
 		for (size_t i = 0; i < m->step->ngates; i++)
-			if (m->step->gates[i].kind == GATE_MAX_PENDING && (long long)pending > m->step->gates[i].value)
-				report_line(r, "override: --allow-pending %d lets %zu pending pass the max_pending %d gate of %s",
-				            o->allow_pending, pending, m->step->gates[i].value, m->name);
+			if (m->step->gates[i].kind == GATE_MAX_PENDING && (long long)units > m->step->gates[i].value)
+				report_line(r, "override: --allow-pending %d lets %zu pending units pass the max_pending %d gate of %s",
+				            o->allow_pending, units, m->step->gates[i].value, m->name);
 	}
 	return rc;
 }
@@ -78,44 +101,33 @@ static int run_one(rt_conn *c, const mig_folder *f, const folder_mig *m, const a
 		long long n;
 		return backfill_run(c, m, &o->backfill, r, &n, err);
 	}
-	step_opts so = {o->lock_retries, o->retry_pause_ms, o->dry_run};
+	step_opts so = {o->lock_retries, o->retry_pause_ms, o->dry_run, o->wd};
 	bool rehearsed = true;
+	watchdog_arm(o->wd, m->name, m->step ? m->step->watchdog_ms : 0);
 	int rc = step_apply(c, f, m, &so, r, &rehearsed, err);
+	watchdog_disarm(o->wd);
 	*go_on = rehearsed;
 	return rc;
 }
 
 /* Every max_pending gate of the steps this run would reach, checked up
- * front: the pending count at step k is known (it drops by one per step). */
-static int preflight_pending(const mig_folder *f, const ledger *l, size_t pending, long stop, const apply_opts *o,
+ * front, before anything is applied. */
+static int preflight_pending(const mig_folder *f, const bool *pending, long stop, const apply_opts *o,
                              apply_result *res, mp_error *err)
 {
-	size_t left = pending;
-	long done = 0;
-	for (size_t i = 0; i < f->n && (long)i <= stop; i++) {
-		const folder_mig *m = &f->migs[i];
-		if (ledger_find_applied(l, m->name))
-			continue;
-		if (o->steps > 0 && done >= o->steps)
-			break;
-		for (size_t g = 0; m->step && g < m->step->ngates; g++) {
-			const mf_gate *gate = &m->step->gates[g];
-			if (gate->kind != GATE_MAX_PENDING)
-				continue;
-			gate_ctx ctx = {left, o->allow_pending};
-			bool ok = false;
-			gate_check(NULL, gate, l, &ctx, &ok, err);
-			if (!ok) {
-				res->gate_failed = true;
-				res->gate = GATE_MAX_PENDING;
-				res->stopped_at = xstrdup(m->name);
-				return MP_EGATE;
-			}
-		}
-		done++;
-		left--;
-	}
-	return MP_OK;
+	size_t units = 0;
+	int limit = 0;
+	long at = gates_max_pending_refusal(f, pending, stop, o->steps, o->allow_pending, &units, &limit);
+	if (at < 0)
+		return MP_OK;
+	mf_gate g = {.kind = GATE_MAX_PENDING, .value = limit};
+	gate_ctx ctx = {units, o->allow_pending};
+	bool ok = false;
+	gate_check(NULL, &g, NULL, &ctx, &ok, err);
+	res->gate_failed = true;
+	res->gate = GATE_MAX_PENDING;
+	res->stopped_at = xstrdup(f->migs[at].name);
+	return MP_EGATE;
 }
 
 static int apply_locked(rt_conn *c, const mig_folder *f, const apply_opts *o, const rt_report *r,
@@ -136,8 +148,12 @@ static int apply_locked(rt_conn *c, const mig_folder *f, const apply_opts *o, co
 	}
 	size_t pending = st.pending, applied = st.applied;
 	status_report_free(&st);
+	bool *todo = xcalloc(f->n ? f->n : 1, sizeof *todo);
+	for (size_t i = 0; i < f->n; i++)
+		todo[i] = !ledger_find_applied(&l, f->migs[i].name);
+	size_t units = gates_pending_units(f, todo);
 	if (rc == MP_OK)
-		rc = preflight_pending(f, &l, pending, stop, o, res, err);
+		rc = preflight_pending(f, todo, stop, o, res, err);
 	if (rc == MP_OK && pending == 0)
 		report_line(r, "up to date: %zu migrations applied", applied);
 	bool began = false;
@@ -147,11 +163,11 @@ static int apply_locked(rt_conn *c, const mig_folder *f, const apply_opts *o, co
 		rc = ledger_ensure(c, err);
 	for (size_t i = 0; rc == MP_OK && i < f->n && (long)i <= stop; i++) {
 		const folder_mig *m = &f->migs[i];
-		if (ledger_find_applied(&l, m->name))
+		if (!todo[i])
 			continue;
 		if (o->steps > 0 && res->applied >= o->steps)
 			break;
-		rc = gate_step(c, m, &l, pending, o, r, res, err);
+		rc = gate_step(c, m, &l, units, o, r, res, err);
 		if (rc != MP_OK)
 			break;
 		bool go_on = true;
@@ -160,6 +176,7 @@ static int apply_locked(rt_conn *c, const mig_folder *f, const apply_opts *o, co
 			break;
 		res->applied++;
 		pending--;
+		todo[i] = false;
 		/* Gates of later steps read the ledger (min_age): read it again. */
 		ledger_free(&l);
 		rc = ledger_read(c, &l, err);
@@ -170,6 +187,7 @@ static int apply_locked(rt_conn *c, const mig_folder *f, const apply_opts *o, co
 		report_line(r, "dry run: nothing was committed");
 	}
 	res->pending_left = (int)pending;
+	free(todo);
 	ledger_free(&l);
 	return rc;
 }

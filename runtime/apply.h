@@ -24,6 +24,8 @@ typedef struct {
 	int lock_retries;
 	long long retry_pause_ms;
 	backfill_opts backfill;
+	struct watchdog *wd;     /* lock watchdog for the steps (not backfill batches), or NULL */
+	bool skip_time_gates;    /* rehearse: min_age gates pass (said in a line) */
 } apply_opts;
 
 typedef struct {

@@ -18,6 +18,8 @@ enum {
 	EXIT_GATE = 6,        /* a gate is not met */
 	EXIT_CONNECT = 7,     /* bad URL, unreachable server, authentication */
 	EXIT_VERIFY = 8,      /* verify failed, manifest missing, folder unreadable */
+	EXIT_REHEARSE_DIFF = 9, /* rehearse: a DOWN did not restore the schema, or UP is not reproducible */
+	EXIT_WATCHDOG = 10,   /* the lock watchdog cancelled a step more often than --watchdog-retries */
 };
 
 #define DEFAULT_MIGRATIONS_DIR "prisma/migrations"
@@ -62,11 +64,45 @@ rt_report cli_reporter(const cli_common *c);
 void cli_progress_done(void);
 int cli_load_folder(const cli_common *c, bool require_manifest, mig_folder *f);
 int cli_connect(const cli_common *c, rt_conn **conn);
+/* cli_load_folder, then cli_connect; on failure nothing is left open and
+ * the exit code says which failed. */
+int cli_open(const cli_common *c, bool require_manifest, mig_folder *f, rt_conn **conn);
 
 int cli_verify(int argc, char **argv);
 int cli_status(int argc, char **argv);
 int cli_apply(int argc, char **argv);
 int cli_rollback(int argc, char **argv);
 int cli_resolve(int argc, char **argv);
+int cli_rehearse(int argc, char **argv);
+
+/* The lock watchdog and the post-apply checks around `apply` (cli_rehearse.c):
+ * flags, start before the run, report after it. */
+struct watchdog;
+typedef struct {
+	int retries;
+	bool off;
+	struct watchdog *wd;
+	void *before;   /* ledger read before the run, for the post-checks */
+	void *checks;   /* postcheck_report */
+} cli_guard;
+enum { OPT_WD_RETRIES = 1200, OPT_NO_WD };
+#define CLI_GUARD_LONGOPTS                                                                                    \
+	{"watchdog-retries", required_argument, NULL, OPT_WD_RETRIES}, {"no-watchdog", no_argument, NULL, OPT_NO_WD}
+#define CLI_GUARD_HELP                                                                                        \
+	"      --watchdog-retries N    retries (0..10) of a step the lock watchdog cancelled (default 5)\n"                 \
+	"      --no-watchdog           no lock watchdog\n"
+void cli_guard_init(cli_guard *g);
+/* -1: not a guard flag; else EXIT_OK or EXIT_USAGE. */
+int cli_guard_opt(int opt, const char *arg, const char *cmd, cli_guard *g);
+/* Reads the ledger and starts the watchdog (not with dry_run); on failure
+ * prints and returns an exit code. */
+int cli_guard_start(cli_guard *g, rt_conn *c, bool dry_run, struct watchdog **wd);
+/* Stops the watchdog, runs the post-checks of what was applied, prints
+ * both; ex is the run's exit code, returned as EXIT_WATCHDOG when the
+ * watchdog gave up. */
+int cli_guard_finish(cli_guard *g, rt_conn *c, const mig_folder *f, const rt_report *r, int ex);
+/* Adds "watchdog" (events) and "post_checks" to the json_t object j. */
+void cli_guard_json(const cli_guard *g, void *j);
+void cli_guard_free(cli_guard *g);
 
 #endif

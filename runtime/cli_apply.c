@@ -1,5 +1,6 @@
 #include "apply.h"
 #include "cli.h"
+#include "cli_fleet.h"
 #include "manifest.h"
 
 #include <getopt.h>
@@ -21,7 +22,7 @@ static const char help[] =
 	"                              rehearsed (CONCURRENTLY index, backfill)\n"
 	"      --to ID                 stop after migration ID\n"
 	"      --steps N               apply at most N migrations\n"
-	"      --allow-pending N       let max_pending gates pass with up to N pending (logged)\n"
+	"      --allow-pending N       let max_pending gates pass with up to N pending units (logged)\n"
 	"      --lock-wait DURATION    give up waiting for the migration lock after DURATION\n"
 	"                              (default: wait as long as it takes)\n"
 	"      --lock-retries N        retries of a step or batch after a lock_timeout (default 3)\n"
@@ -29,18 +30,29 @@ static const char help[] =
 	"      --max-replica-lag DUR   pause backfills while a replica lags more (default 10s, 0: off)\n"
 	"\n"
 	"exit: 0 done or up to date; 1 a step failed; 4 too many pending; 5 diverged or\n"
-	"failed ledger; 6 a gate is not met; 7 cannot connect; 8 verify failed.\n"
-	"\n" CLI_COMMON_HELP;
+	"failed ledger; 6 a gate is not met; 7 cannot connect; 8 verify failed;\n"
+	"10 the lock watchdog cancelled a step more than --watchdog-retries times.\n"
+	"After the run: ANALYZE of touched tables, index validity, sample query plans.\n"
+	"\n" CLI_GUARD_HELP
+	"\n"
+	"With --fleet FILE, the same for every target of a fleet, in waves (docs/fleet.md).\n"
+	CLI_FLEET_HELP CLI_FLEET_APPLY_HELP CLI_COMMON_HELP;
 
 enum {
 	OPT_DRY_RUN = OPT_FIRST_LOCAL, OPT_TO, OPT_STEPS, OPT_ALLOW_PENDING, OPT_LOCK_WAIT, OPT_LOCK_RETRIES,
 	OPT_MAX_RATE, OPT_MAX_LAG,
 };
 
-static int parse_flags(int argc, char **argv, cli_common *co, apply_opts *o)
+/* --watchdog-retries / --no-watchdog, read by parse_flags. */
+static cli_guard guard;
+
+static int parse_flags(int argc, char **argv, cli_common *co, apply_opts *o, cli_fleet_opts *fo)
 {
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
+		CLI_FLEET_LONGOPTS,
+		CLI_FLEET_APPLY_LONGOPTS,
+		CLI_GUARD_LONGOPTS,
 		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 		{"to", required_argument, NULL, OPT_TO},
 		{"steps", required_argument, NULL, OPT_STEPS},
@@ -53,7 +65,7 @@ static int parse_flags(int argc, char **argv, cli_common *co, apply_opts *o)
 	};
 	int opt;
 	long v;
-	while ((opt = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "d:hj:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			fputs(help, stdout);
@@ -98,6 +110,16 @@ static int parse_flags(int argc, char **argv, cli_common *co, apply_opts *o)
 				o->backfill.max_replica_lag_ms = 0;
 			break;
 		default:
+			if ((v = cli_guard_opt(opt, optarg, "apply", &guard)) >= 0) {
+				if (v != EXIT_OK)
+					return (int)v;
+				break;
+			}
+			if ((v = cli_fleet_opt(opt, optarg, "apply", fo)) >= 0) {
+				if (v != EXIT_OK)
+					return (int)v;
+				break;
+			}
 			if (!cli_common_opt(opt, optarg, co))
 				return cli_usage("apply", "bad option");
 		}
@@ -122,9 +144,18 @@ int cli_apply(int argc, char **argv)
 	cli_common_init(&co);
 	apply_opts o;
 	apply_opts_init(&o);
-	int ex = parse_flags(argc, argv, &co, &o);
+	cli_guard_init(&guard);
+	cli_fleet_opts fo;
+	cli_fleet_init(&fo);
+	int ex = parse_flags(argc, argv, &co, &o, &fo);
 	if (ex != EXIT_OK)
 		return ex < 0 ? EXIT_OK : ex;
+	if ((ex = cli_fleet_check("apply", &co, &fo)) != EXIT_OK)
+		return ex;
+	if (fo.file) {
+		fo.watchdog_retries = guard.off ? -1 : guard.retries;
+		return cli_fleet_apply(&co, &o, &fo);
+	}
 	mig_folder f;
 	if ((ex = cli_load_folder(&co, false, &f)) != EXIT_OK)
 		return ex;
@@ -134,11 +165,17 @@ int cli_apply(int argc, char **argv)
 		return ex;
 	}
 	rt_report r = cli_reporter(&co);
+	if ((ex = cli_guard_start(&guard, c, o.dry_run, &o.wd)) != EXIT_OK) {
+		cli_guard_free(&guard);
+		conn_close(c);
+		folder_free(&f);
+		return ex;
+	}
 	apply_result res;
 	mp_error err = {0, ""};
 	int rc = apply_run(c, &f, &o, &r, &res, &err);
 	cli_progress_done();
-	ex = exit_for(rc, &res);
+	ex = cli_guard_finish(&guard, c, &f, &r, exit_for(rc, &res));
 	if (rc != MP_OK) {
 		if (rc == MP_EGATE)
 			cli_error("gate not met before %s: %s", res.stopped_at ? res.stopped_at : "?", err.msg);
@@ -150,12 +187,14 @@ int cli_apply(int argc, char **argv)
 		                      "applied", res.applied, "pending", res.pending_left, "stopped_at", res.stopped_at,
 		                      "gate", res.gate_failed ? mf_gate_kind_name(res.gate) : NULL, "error",
 		                      rc == MP_OK ? NULL : err.msg, "exit", ex);
+		cli_guard_json(&guard, j);
 		char *text = json_dumps(j, JSON_INDENT(2));
 		puts(text);
 		free(text);
 		json_decref(j);
 	}
 	apply_result_free(&res);
+	cli_guard_free(&guard);
 	conn_close(c);
 	folder_free(&f);
 	return ex;

@@ -194,3 +194,13 @@ int cli_connect(const cli_common *c, rt_conn **conn)
 	}
 	return EXIT_OK;
 }
+
+int cli_open(const cli_common *c, bool require_manifest, mig_folder *f, rt_conn **conn)
+{
+	int ex = cli_load_folder(c, require_manifest, f);
+	if (ex != EXIT_OK)
+		return ex;
+	if ((ex = cli_connect(c, conn)) != EXIT_OK)
+		folder_free(f);
+	return ex;
+}

@@ -112,14 +112,10 @@ int cli_rollback(int argc, char **argv)
 	if (to && steps_given)
 		return cli_usage("rollback", "--steps and --to exclude each other");
 	mig_folder f;
-	int ex = cli_load_folder(&co, true, &f);
+	rt_conn *c = NULL;
+	int ex = cli_open(&co, true, &f, &c);
 	if (ex != EXIT_OK)
 		return ex;
-	rt_conn *c = NULL;
-	if ((ex = cli_connect(&co, &c)) != EXIT_OK) {
-		folder_free(&f);
-		return ex;
-	}
 	rt_report r = cli_reporter(&co);
 	mp_error err = {0, ""};
 	int done = 0;

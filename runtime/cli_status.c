@@ -1,4 +1,7 @@
+#include "buf.h"
 #include "cli.h"
+#include "cli_fleet.h"
+#include "gates.h"
 #include "ledger.h"
 #include "status.h"
 
@@ -14,27 +17,61 @@ static const char help[] =
 	"applied, pending, rolled_back (pending again), failed, or diverged (edited\n"
 	"after apply, applied but not in the folder, or pending before an applied one).\n"
 	"\n"
-	"exit: 0 up to date; 3 pending, within max_pending; 4 more pending than\n"
-	"max_pending (from --max-pending, else the first pending step's gate);\n"
+	"exit: 0 up to date; 3 pending, within max_pending; 4 more pending units than\n"
+	"--max-pending, or apply would stop at a max_pending gate (a plain migration\n"
+	"is one unit, a lifecycle's pending steps together are one);\n"
 	"5 diverged or failed; 7 cannot connect; 8 unreadable folder or manifest.\n"
 	"\n"
-	"      --max-pending N     the most pending migrations CI should accept\n" CLI_COMMON_HELP;
+	"      --max-pending N     the most pending units CI should accept\n"
+	"\nWith --fleet FILE: one row per target (docs/fleet.md); exit 5 when a target is\n"
+	"failed or diverged, else 7 when one is unreachable, else 3 when one has pending\n"
+	"migrations, else 0.\n" CLI_FLEET_HELP CLI_COMMON_HELP;
 
 enum { OPT_MAX_PENDING = OPT_FIRST_LOCAL };
 
-/* The limit a CI gate compares the pending count with: --max-pending, else
- * the first pending generated step's max_pending gate; -1: no limit. */
-static long pending_limit(const mig_folder *f, const status_report *st, long flag)
+static bool *pending_flags(const mig_folder *f, const status_report *st)
 {
-	if (flag >= 0)
+	bool *pending = xcalloc(f->n ? f->n : 1, sizeof *pending);
+	for (size_t i = 0; i < st->n; i++)
+		if (st->e[i].index >= 0 && status_is_pending(st->e[i].state))
+			pending[st->e[i].index] = true;
+	return pending;
+}
+
+/* The limit a CI gate compares the pending units with: --max-pending, else
+ * the max_pending gate apply would stop at (or, when none would, the first
+ * pending step's); -1: no limit. *refused: apply would refuse. */
+static long pending_limit(const mig_folder *f, const status_report *st, long flag, bool *refused)
+{
+	bool *pending = pending_flags(f, st);
+	size_t units = 0;
+	int at_limit = -1;
+	long at = gates_max_pending_refusal(f, pending, (long)f->n - 1, 0, -1, &units, &at_limit);
+	size_t all = gates_pending_units(f, pending);
+	free(pending);
+	if (flag >= 0) {
+		*refused = (long)all > flag;
 		return flag;
-	if (st->first_pending < 0 || st->e[st->first_pending].index < 0)
-		return -1;
-	const mf_step *s = f->migs[st->e[st->first_pending].index].step;
-	for (size_t i = 0; s && i < s->ngates; i++)
-		if (s->gates[i].kind == GATE_MAX_PENDING)
-			return s->gates[i].value;
+	}
+	*refused = at >= 0;
+	if (at >= 0)
+		return at_limit;
+	for (size_t i = 0; i < st->n; i++) {
+		const mf_step *s = st->e[i].index >= 0 && status_is_pending(st->e[i].state) ? f->migs[st->e[i].index].step : NULL;
+		for (size_t g = 0; s && g < s->ngates; g++)
+			if (s->gates[g].kind == GATE_MAX_PENDING)
+				return s->gates[g].value;
+	}
 	return -1;
+}
+
+/* What max_pending compares: pending units (gates_pending_units). */
+static size_t pending_units(const mig_folder *f, const status_report *st)
+{
+	bool *pending = pending_flags(f, st);
+	size_t units = gates_pending_units(f, pending);
+	free(pending);
+	return units;
 }
 
 static void print_json(const mig_folder *f, const ledger *l, const status_report *st, long limit)
@@ -63,10 +100,11 @@ static void print_json(const mig_folder *f, const ledger *l, const status_report
 			json_array_append_new(div, json_pack("{s:s, s:s}", "id", e->name, "reason", e->reason));
 		json_array_append_new(steps, o);
 	}
-	json_t *root = json_pack("{s:I, s:I, s:I, s:o, s:o, s:o, s:b}", "applied", (json_int_t)st->applied, "pending",
-	                         (json_int_t)st->pending, "failed", (json_int_t)st->failed, "diverged", div, "steps", steps,
-	                         "max_pending", limit >= 0 ? json_integer(limit) : json_null(), "ledger_exists",
-	                         l->exists);
+	json_t *root = json_pack("{s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:b}", "applied", (json_int_t)st->applied,
+	                         "pending", (json_int_t)st->pending, "pending_units", (json_int_t)pending_units(f, st),
+	                         "failed", (json_int_t)st->failed, "diverged", div, "steps", steps, "max_pending",
+	                         limit >= 0 ? json_integer(limit) : json_null(), "ledger_exists", l->exists);
+	json_object_set_new(root, "out_of_order", json_integer((json_int_t)st->out_of_order));
 	char *text = json_dumps(root, JSON_INDENT(2));
 	puts(text);
 	free(text);
@@ -90,8 +128,15 @@ static void print_human(const mig_folder *f, const ledger *l, const status_repor
 		putchar('\n');
 	}
 	printf("%zu applied, %zu pending, %zu failed, %zu diverged", st->applied, st->pending, st->failed, st->diverged);
+	size_t units = st->pending ? pending_units(f, st) : 0;
+	if (st->pending)
+		printf(" (%zu pending unit%s", units, units == 1 ? "" : "s");
 	if (limit >= 0)
-		printf(" (max_pending %ld)", limit);
+		printf("%smax_pending %ld", st->pending ? ", " : " (", limit);
+	if (st->pending || limit >= 0)
+		putchar(')');
+	if (st->out_of_order)
+		printf("; %zu applied out of the folder's order", st->out_of_order);
 	putchar('\n');
 }
 
@@ -101,9 +146,17 @@ int cli_status(int argc, char **argv)
 	cli_common_init(&co);
 	long max_pending = -1;
 	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS, {"max-pending", required_argument, NULL, OPT_MAX_PENDING}, {NULL, 0, NULL, 0}};
-	int opt;
-	while ((opt = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+		CLI_COMMON_LONGOPTS, CLI_FLEET_LONGOPTS, {"max-pending", required_argument, NULL, OPT_MAX_PENDING},
+		{NULL, 0, NULL, 0}};
+	int opt, fl;
+	cli_fleet_opts fo;
+	cli_fleet_init(&fo);
+	while ((opt = getopt_long(argc, argv, "d:hj:", longopts, NULL)) != -1) {
+		if ((fl = cli_fleet_opt(opt, optarg, "status", &fo)) >= 0) {
+			if (fl != EXIT_OK)
+				return fl;
+			continue;
+		}
 		if (opt == 'h') {
 			fputs(help, stdout);
 			return EXIT_OK;
@@ -117,16 +170,17 @@ int cli_status(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage("status", "unexpected argument '%s'", argv[optind]);
+	if ((fl = cli_fleet_check("status", &co, &fo)) != EXIT_OK)
+		return fl;
+	if (fo.file && max_pending >= 0)
+		return cli_usage("status", "--max-pending does not combine with --fleet");
+	if (fo.file)
+		return cli_fleet_status(&co, &fo);
 	mig_folder f;
-	int ex = cli_load_folder(&co, false, &f);
+	rt_conn *c = NULL;
+	int ex = cli_open(&co, false, &f, &c);
 	if (ex != EXIT_OK)
 		return ex;
-	rt_conn *c = NULL;
-	ex = cli_connect(&co, &c);
-	if (ex != EXIT_OK) {
-		folder_free(&f);
-		return ex;
-	}
 	ledger l;
 	mp_error err = {0, ""};
 	int rc = ledger_read(c, &l, &err);
@@ -136,14 +190,15 @@ int cli_status(int argc, char **argv)
 	} else {
 		status_report st;
 		status_compute(&f, &l, &st);
-		long limit = pending_limit(&f, &st, max_pending);
+		bool refused = false;
+		long limit = pending_limit(&f, &st, max_pending, &refused);
 		if (co.json)
 			print_json(&f, &l, &st, limit);
 		else
 			print_human(&f, &l, &st, limit);
 		if (st.failed || st.diverged)
 			ex = EXIT_DIVERGED;
-		else if (st.pending && limit >= 0 && (long)st.pending > limit)
+		else if (st.pending && refused)
 			ex = EXIT_TOO_MANY;
 		else if (st.pending)
 			ex = EXIT_PENDING;

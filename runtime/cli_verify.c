@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "cli_fleet.h"
 #include "verify.h"
 
 #include <getopt.h>
@@ -13,15 +14,25 @@ static const char help[] =
 	"its steps in folder order, and that no generated step folder is missing from\n"
 	"the manifest or present without it. Exit 0 when clean, 8 otherwise (each\n"
 	"problem on its own line), 8 as well when the manifest is missing.\n"
-	"\n" CLI_COMMON_HELP;
+	"\n"
+	"With --fleet FILE, also every target's ledger against the folder: exit 5 when\n"
+	"a target has a failed or diverged migration, 7 when one is unreachable.\n"
+	"\n" CLI_FLEET_HELP CLI_COMMON_HELP;
 
 int cli_verify(int argc, char **argv)
 {
 	cli_common co;
 	cli_common_init(&co);
-	static const struct option longopts[] = {CLI_COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
-	int opt;
-	while ((opt = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+	static const struct option longopts[] = {CLI_COMMON_LONGOPTS, CLI_FLEET_LONGOPTS, {NULL, 0, NULL, 0}};
+	int opt, fl;
+	cli_fleet_opts fo;
+	cli_fleet_init(&fo);
+	while ((opt = getopt_long(argc, argv, "d:hj:", longopts, NULL)) != -1) {
+		if ((fl = cli_fleet_opt(opt, optarg, "verify", &fo)) >= 0) {
+			if (fl != EXIT_OK)
+				return fl;
+			continue;
+		}
 		if (opt == 'h') {
 			fputs(help, stdout);
 			return EXIT_OK;
@@ -31,6 +42,10 @@ int cli_verify(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage("verify", "unexpected argument '%s'", argv[optind]);
+	if ((fl = cli_fleet_check("verify", &co, &fo)) != EXIT_OK)
+		return fl;
+	if (fo.file)
+		return cli_fleet_verify(&co, &fo);
 	mig_folder f;
 	int ex = cli_load_folder(&co, true, &f);
 	if (ex != EXIT_OK)

@@ -6,16 +6,62 @@
 #include <stdlib.h>
 #include <string.h>
 
+static bool same_lifecycle(const mf_step *a, const mf_step *b)
+{
+	return a->lifecycle && b->lifecycle && strcmp(a->lifecycle, b->lifecycle) == 0 &&
+	       (a->spec == b->spec || (a->spec && b->spec && strcmp(a->spec, b->spec) == 0));
+}
+
+size_t gates_pending_units(const mig_folder *f, const bool *pending)
+{
+	size_t units = 0;
+	for (size_t i = 0; i < f->n; i++) {
+		if (!pending[i])
+			continue;
+		const mf_step *s = f->migs[i].step;
+		bool counted = false;
+		for (size_t j = 0; s && !counted && j < i; j++)
+			counted = pending[j] && f->migs[j].step && same_lifecycle(f->migs[j].step, s);
+		units += !counted;
+	}
+	return units;
+}
+
+long gates_max_pending_refusal(const mig_folder *f, const bool *pending, long stop, long steps, int allow_pending,
+                               size_t *units, int *limit)
+{
+	size_t n = gates_pending_units(f, pending);
+	long done = 0;
+	for (size_t i = 0; i < f->n && (long)i <= stop; i++) {
+		const mf_step *s = f->migs[i].step;
+		if (!pending[i])
+			continue;
+		if (steps > 0 && done++ >= steps)
+			break;
+		for (size_t g = 0; s && g < s->ngates; g++)
+			if (s->gates[g].kind == GATE_MAX_PENDING && (long long)n > s->gates[g].value &&
+			    (long long)n > allow_pending) {
+				*units = n;
+				*limit = s->gates[g].value;
+				return (long)i;
+			}
+	}
+	return -1;
+}
+
 static int check_max_pending(const mf_gate *g, const gate_ctx *ctx, bool *passed, mp_error *err)
 {
 	int limit = g->value;
 	if (ctx->allow_pending > limit)
 		limit = ctx->allow_pending;
 	*passed = (long long)ctx->pending <= limit;
+	/* Applying fewer (--steps/--to) does not help: the gate counts what is
+	 * pending in the folder, so the way out is separate deploys. */
 	if (!*passed)
 		mp_error_set(err, MP_EGATE,
-		             "max_pending: %zu migrations are pending, at most %d may be applied in one go "
-		             "(apply fewer with --steps/--to, or override with --allow-pending %zu)",
+		             "max_pending: %zu units are pending (each plain migration is one, each lifecycle's "
+		             "steps together one), at most %d allowed; ship one change per deploy, or "
+		             "override with --allow-pending %zu (logged)",
 		             ctx->pending, g->value, ctx->pending);
 	return MP_OK;
 }

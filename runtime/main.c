@@ -17,6 +17,7 @@ static const char usage[] =
 	"  apply      apply pending migrations in order, behind their gates\n"
 	"  rollback   run DOWN scripts of the last applied steps\n"
 	"  resolve    mark a migration applied or rolled back without running it\n"
+	"  rehearse   UP, DOWN, UP of the pending steps on a scratch database, schemas compared\n"
 	"\n"
 	"`migrun <command> --help` for its options; exit codes in docs/runtime.md.\n"
 	"  --version  print the version\n";
@@ -42,6 +43,7 @@ int main(int argc, char **argv)
 	} cmds[] = {
 		{"verify", cli_verify},     {"status", cli_status},   {"apply", cli_apply},
 		{"rollback", cli_rollback}, {"resolve", cli_resolve},
+		{"rehearse", cli_rehearse},
 	};
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
 		if (!strcmp(cmd, cmds[i].name))

@@ -48,6 +48,29 @@ static void classify(const ledger *l, const folder_mig *m, status_entry *e)
 	}
 }
 
+/* Ledger rows are in started_at order (ties by id, which says nothing), so
+ * a row earlier in the ledger with a strictly earlier start ran first. */
+static void mark_out_of_order(status_report *out)
+{
+	for (size_t i = 0; i < out->n; i++) {
+		status_entry *e = &out->e[i];
+		if (e->state != MS_APPLIED || !e->row)
+			continue;
+		for (size_t j = i + 1; j < out->n; j++) {
+			const status_entry *later = &out->e[j];
+			if (later->state != MS_APPLIED || !later->row || later->row >= e->row ||
+			    strcmp(later->row->started_at, e->row->started_at) == 0)
+				continue;
+			mp_buf b = MP_BUF_INIT;
+			buf_printf(&b, "applied out of the folder's order: after %s, which follows it in the folder", later->name);
+			e->reason_buf = buf_detach(&b);
+			e->reason = e->reason_buf;
+			out->out_of_order++;
+			break;
+		}
+	}
+}
+
 void status_compute(const mig_folder *f, const ledger *l, status_report *out)
 {
 	memset(out, 0, sizeof *out);
@@ -70,6 +93,7 @@ void status_compute(const mig_folder *f, const ledger *l, status_report *out)
 			out->e[i].state = MS_DIVERGED;
 			out->e[i].reason = "not applied, but a later migration is (out of order)";
 		}
+	mark_out_of_order(out);
 	for (size_t i = 0; i < l->n; i++) {
 		const ledger_row *r = &l->rows[i];
 		if (r->rolled_back_at || folder_index(f, r->migration_name) >= 0)
@@ -109,6 +133,8 @@ void status_compute(const mig_folder *f, const ledger *l, status_report *out)
 
 void status_report_free(status_report *r)
 {
+	for (size_t i = 0; i < r->n; i++)
+		free(r->e[i].reason_buf);
 	free(r->e);
 	memset(r, 0, sizeof *r);
 }

@@ -5,7 +5,11 @@
  *   rolled_back every row rolled back: pending again (apply re-runs it)
  *   failed      a started row, not finished and not rolled back
  *   diverged    applied with another checksum; applied but not in the
- *               folder; or pending while a later migration is applied */
+ *               folder; or pending while a later migration is applied
+ * An applied migration whose ledger row started after that of a migration
+ * that follows it in the folder stays applied, with a reason saying it ran
+ * out of the folder's order (out_of_order counts them): harmless when the
+ * two are independent, but the history differs from the folder's. */
 #ifndef MIGPLAN_STATUS_H
 #define MIGPLAN_STATUS_H
 
@@ -21,12 +25,14 @@ typedef struct {
 	mig_state state;
 	const char *reason;     /* why diverged or failed; NULL otherwise */
 	const ledger_row *row;  /* the row behind the state, NULL when pending */
+	char *reason_buf;       /* owns reason when it was composed */
 } status_entry;
 
 typedef struct {
 	status_entry *e;  /* folder order, then ledger-only names */
 	size_t n;
 	size_t applied, pending, failed, diverged;  /* pending counts rolled back too */
+	size_t out_of_order;  /* applied, but after a later folder migration */
 	long first_pending;  /* index into e, -1 when none */
 } status_report;
 

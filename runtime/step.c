@@ -4,6 +4,7 @@
 #include "ledger.h"
 #include "quote.h"
 #include "sqltext.h"
+#include "watchdog.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -109,7 +110,8 @@ static int run_in_transaction(rt_conn *c, const folder_mig *m, const char *sql, 
 			report_line(r, "%s %s (%lld ms)", o->dry_run ? "rehearsed" : "applied", m->name, now_ms() - t0);
 			break;
 		}
-		bool retry = conn_error_retryable(c);
+		bool wd = watchdog_cancelled(o->wd, err);
+		bool retry = conn_error_retryable(c) || wd;
 		char *logs = xstrdup(c->last_error ? c->last_error : err->msg);
 		conn_exec(c, o->dry_run ? "ROLLBACK TO SAVEPOINT migrun_step; RELEASE SAVEPOINT migrun_step"
 		                        : "ROLLBACK",
@@ -120,12 +122,15 @@ static int run_in_transaction(rt_conn *c, const folder_mig *m, const char *sql, 
 			free(logs);
 			break;
 		}
-		if (retry && attempt < o->lock_retries) {
+		if (retry && (wd ? !watchdog_gave_up(o->wd) : attempt < o->lock_retries)) {
 			pause_before_retry(o, attempt, r, m->name, err->msg);
 			free(logs);
 			continue;
 		}
-		record_failure(c, m, NULL, logs);
+		/* The watchdog's give-up rolled everything back: no failed row, a
+		 * later apply simply tries again. */
+		if (!wd)
+			record_failure(c, m, NULL, logs);
 		free(logs);
 		wrap_error(err, rc, m->name, " failed: ");
 		break;
@@ -158,7 +163,8 @@ static int run_outside(rt_conn *c, const folder_mig *m, const char *sql, long lo
 		rc = conn_exec(c, set.ptr, err);
 		if (rc == MP_OK)
 			rc = conn_exec(c, sql, err);
-		bool retry = rc != MP_OK && conn_error_retryable(c);
+		bool wd = rc != MP_OK && watchdog_cancelled(o->wd, err);
+		bool retry = rc != MP_OK && (conn_error_retryable(c) || wd);
 		char *logs = rc != MP_OK ? xstrdup(c->last_error ? c->last_error : err->msg) : NULL;
 		conn_exec(c, reset.ptr, &ignore);
 		if (rc == MP_OK) {
@@ -167,7 +173,7 @@ static int run_outside(rt_conn *c, const folder_mig *m, const char *sql, long lo
 				report_line(r, "applied %s (%lld ms, outside a transaction)", m->name, now_ms() - t0);
 			break;
 		}
-		if (retry && attempt < o->lock_retries) {
+		if (retry && (wd ? !watchdog_gave_up(o->wd) : attempt < o->lock_retries)) {
 			if (index)
 				step_drop_invalid_index(c, index, schema, &dropped, &ignore);
 			pause_before_retry(o, attempt, r, m->name, err->msg);
@@ -192,7 +198,7 @@ int step_apply(rt_conn *c, const mig_folder *f, const folder_mig *m, const step_
 {
 	*rehearsed = true;
 	char *sql = NULL;
-	int rc = fs_read_file(m->sql_path, &sql, NULL, err);
+	int rc = folder_read_sql(m, &sql, err); /* the text Prisma would send */
 	if (rc != MP_OK)
 		return rc;
 	const mf_step *s = m->step;

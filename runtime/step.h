@@ -24,6 +24,7 @@ typedef struct {
 	int lock_retries;          /* extra attempts after a lock_timeout */
 	long long retry_pause_ms;  /* first pause; doubled each attempt */
 	bool dry_run;  /* inside the caller's transaction: a savepoint, rolled back later */
+	struct watchdog *wd;       /* lock watchdog armed for this step, or NULL */
 } step_opts;
 
 /* *rehearsed is false when dry_run and the step cannot run in a transaction

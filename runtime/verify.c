@@ -71,7 +71,7 @@ int verify_folder(const mig_folder *f, verify_report *out, mp_error *err)
 			problem(out, "%s: up file %s is not in the step's folder", s->id, s->up.path);
 		check_file(f, s, &s->up, "up", out);
 		check_file(f, s, &s->down, "down", out);
-		if (i > 0 && strcmp(mf->steps[i - 1].id, s->id) >= 0)
+		if (i > 0 && folder_name_compare(mf->steps[i - 1].id, s->id) >= 0)
 			problem(out, "%s: listed after %s but sorts before it; steps run in folder-name order", s->id,
 			        mf->steps[i - 1].id);
 	}

@@ -24,9 +24,9 @@ tl_assert_eq "2 1 drop-table setting-not-null" \
 
 dir=$(tl_tmpdir)
 mkdir -p "$dir/prisma/migrations/20250101000000_a" "$dir/prisma/migrations/20250102000000_b"
-printf 'SET lock_timeout = %s;\nALTER TABLE "User" ADD CONSTRAINT c CHECK ("s" IS NOT NULL) NOT VALID;\nALTER TABLE "User" VALIDATE CONSTRAINT c;\n' "'1s'" \
+printf 'SET lock_timeout = %s;\nALTER TABLE "User" ADD CONSTRAINT c CHECK ("s" IS NOT NULL) NOT VALID;\n' "'1s'" \
   > "$dir/prisma/migrations/20250101000000_a/migration.sql"
-printf 'SET lock_timeout = %s;\nALTER TABLE "User" ALTER COLUMN "s" SET NOT NULL;\n' "'1s'" \
+printf 'SET lock_timeout = %s;\nALTER TABLE "User" VALIDATE CONSTRAINT c;\nALTER TABLE "User" ALTER COLUMN "s" SET NOT NULL;\n' "'1s'" \
   > "$dir/prisma/migrations/20250102000000_b/migration.sql"
 tl_run bash -c "cd '$dir' && '$MIGC' lint"
 tl_assert_eq 0 "$TL_RC" "no path: prisma/migrations, in folder order"
@@ -57,7 +57,7 @@ tl_assert_eq 22 "$(printf '%s\n' "$TL_OUT" | grep -c '^[a-z]')" "--list-rules li
 
 tl_run "$MIGC" explain --format markdown "$dir/prisma/migrations"
 tl_assert_eq 0 "$TL_RC" "explain a folder"
-tl_assert_contains "$TL_OUT" '| 2 | `ALTER TABLE "User" ALTER COLUMN "s" SET NOT NULL` | ACCESS EXCLUSIVE | User | reads, writes, DDL | metadata | implicit |' \
+tl_assert_contains "$TL_OUT" '| 3 | `ALTER TABLE "User" ALTER COLUMN "s" SET NOT NULL` | ACCESS EXCLUSIVE | User | reads, writes, DDL | metadata | implicit |' \
   "explain knows the earlier validated CHECK makes SET NOT NULL metadata-only"
 tl_run "$MIGC" explain "$dir/broken.sql"
 tl_assert_eq 1 "$TL_RC" "explain of a file that does not parse exits 1"

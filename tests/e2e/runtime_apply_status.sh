@@ -65,24 +65,35 @@ us=$(tl_tmpdir); $FIX user-status "$us" --min-age 3d --max-pending 1
 db3=$(tl_newdb gates); url3=$(tl_url "$db3")
 tl_run "$MIGRUN" verify -d "$us"
 tl_assert_eq 0 "$TL_RC" "the fixture verifies"
+# max_pending counts units: the plain baseline is one, the lifecycle's three
+# steps together are one. Both pending: 2 > 1.
+tl_run "$MIGRUN" apply -d "$us" --database-url "$url3"
+tl_assert_eq 4 "$TL_RC" "a plain migration and a lifecycle pending (2 units) with max_pending 1: exit 4"
+tl_assert_contains "$TL_ERR" "max_pending: 2 units are pending" "the refusal says how many"
+tl_assert_not_contains "$TL_ERR" "--steps" "and does not suggest --steps (fewer at once does not change the count)"
+tl_assert_eq 0 "$(tl_psql "$db3" -c "SELECT count(*) FROM pg_class WHERE relname IN ('_prisma_migrations', 'User')")" "nothing applied"
+tl_run "$MIGRUN" status -d "$us" --database-url "$url3" --json
+tl_assert_eq 4 "$TL_RC" "status: too many pending units (exit 4)"
+tl_assert_eq "4 2" "$(jq -r '"\(.pending) \(.pending_units)"' <<<"$TL_OUT")" "status --json: 4 pending, 2 units"
 tl_run "$MIGRUN" apply -d "$us" --database-url "$url3" --steps 1
 tl_assert_eq 0 "$TL_RC" "the plain baseline has no gate"
 tl_psql "$db3" -c "INSERT INTO \"User\"(email, legacy_status) SELECT 'u'||g, CASE WHEN g%3=0 THEN NULL ELSE 'x' END FROM generate_series(1,2000) g"
-tl_run "$MIGRUN" apply -d "$us" --database-url "$url3"
-tl_assert_eq 4 "$TL_RC" "3 pending with max_pending 1: exit 4"
-tl_assert_contains "$TL_ERR" "max_pending: 3 migrations are pending" "the refusal says how many"
-tl_assert_eq 1 "$(tl_psql "$db3" -c "SELECT count(*) FROM _prisma_migrations")" "nothing applied"
 tl_run "$MIGRUN" status -d "$us" --database-url "$url3"
-tl_assert_eq 4 "$TL_RC" "status: too many pending (exit 4)"
-tl_run "$MIGRUN" apply -d "$us" --database-url "$url3" --allow-pending 3
-tl_assert_eq 6 "$TL_RC" "with the override, apply stops at the 3-day (72h) gate (exit 6)"
-tl_assert_contains "$TL_OUT" "override: --allow-pending 3" "the override is logged"
+tl_assert_eq 3 "$TL_RC" "status: the lifecycle's 3 steps are 1 unit, within max_pending 1 (exit 3)"
+tl_run "$MIGRUN" apply -d "$us" --database-url "$url3"
+tl_assert_eq 6 "$TL_RC" "apply passes max_pending and stops at the 3-day (72h) gate (exit 6)"
 tl_assert_contains "$TL_ERR" "min_age: 3d must pass after 20240201000000_user_status_expand" "the gate says what is missing"
 tl_assert_contains "$TL_ERR" "may pass at" "and when it may pass"
 tl_assert_eq "3|0" "$(tl_psql "$db3" -c "SELECT count(*), (SELECT count(*) FROM \"User\" WHERE status IS NULL) FROM _prisma_migrations")" \
   "expand and backfill applied, every row filled"
 tl_assert_eq "YES" "$(tl_psql "$db3" -c "SELECT is_nullable FROM information_schema.columns WHERE table_name='User' AND column_name='status'")" \
   "the contract did not run"
+
+# the override is logged
+db4=$(tl_newdb override); url4=$(tl_url "$db4")
+tl_run "$MIGRUN" apply -d "$us" --database-url "$url4" --allow-pending 2
+tl_assert_eq 6 "$TL_RC" "with --allow-pending 2 all is applied up to the 3-day gate"
+tl_assert_contains "$TL_OUT" "override: --allow-pending 2 lets 2 pending units pass the max_pending 1 gate" "the override is logged"
 
 # no_nulls / consistency: break the data, shorten the window
 tl_psql "$db3" -c "UPDATE _prisma_migrations SET finished_at = finished_at - interval '73 hours'"

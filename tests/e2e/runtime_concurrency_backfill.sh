@@ -22,7 +22,9 @@ tl_assert_contains "$(cat "$TL_TMP/a.out" "$TL_TMP/b.out")" "waiting for the mig
 # --- backfill of 1M rows, killed, resumed ---
 us=$(tl_tmpdir); $FIX user-status "$us" --min-age 1s --batch 10000
 db2=$(tl_newdb backfill); url2=$(tl_url "$db2")
-"$MIGRUN" apply -d "$us" --database-url "$url2" --steps 1 >/dev/null
+tl_run "$MIGRUN" apply -d "$us" --database-url "$url2" --steps 1
+tl_assert_eq 0 "$TL_RC" "expand applied before the backfill test"
+[ "$TL_RC" = 0 ] || { echo "$TL_OUT $TL_ERR" | tail -5; exit 1; }
 tl_psql "$db2" -c "INSERT INTO \"User\"(email, legacy_status) SELECT 'u'||g, CASE WHEN g%3=0 THEN NULL ELSE 'x'||(g%7) END FROM generate_series(1,1000000) g"
 "$MIGRUN" apply -d "$us" --database-url "$url2" --steps 2 --max-rate 100000 > "$TL_TMP/bf.out" 2>&1 & pid=$!
 filled=0

@@ -31,6 +31,7 @@ function writeManifest(dir, steps) {
       down: { path: `${s.id}/down.sql`, sha256: sha(readFileSync(join(dir, s.id, 'down.sql'))) },
       transactional: s.transactional ?? true,
       lock_timeout: s.lock_timeout ?? null, statement_timeout: s.statement_timeout ?? null,
+      watchdog: s.watchdog ?? null,
       locks: s.locks ?? [], gates: s.gates ?? [],
     };
     if (s.backfill) step.backfill = s.backfill;

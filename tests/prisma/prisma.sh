@@ -54,7 +54,12 @@ export default defineConfig({
   migrations: { path: process.env.MIGPLAN_PRISMA_MIGRATIONS! },
   async adapter() {
     // allowExitOnIdle: idle pooled connections do not keep the CLI alive (see exit-fast.cjs).
-    return new PrismaPg({ connectionString: process.env.DATABASE_URL, allowExitOnIdle: true })
+    // ?schema= as under the native engine: home of _prisma_migrations and the search_path
+    // (the adapter reads neither from the URL).
+    const schema = new URL(process.env.DATABASE_URL!).searchParams.get('schema') ?? undefined
+    const search = schema ? { options: `-c search_path="${schema.replace(/"/g, '""')}"` } : {}
+    return new PrismaPg({ connectionString: process.env.DATABASE_URL, allowExitOnIdle: true, ...search },
+                        schema ? { schema } : undefined)
   },
 })
 EOF

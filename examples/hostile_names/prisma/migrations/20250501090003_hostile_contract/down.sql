@@ -5,6 +5,8 @@
 -- locks: ROW EXCLUSIVE on "app"."we""ird" (held while every row is rewritten: blocks reads and writes)
 -- runs in one transaction: all or nothing
 -- WARNING: re-creates "old name" and refills it from the new column.
+-- WARNING: a re-created column goes to the end of the table: PostgreSQL cannot put it
+-- back in its old position without rewriting the table and dropping dependent indexes.
 -- migplan-disable update-with-ddl: a rollback must be all or nothing, so the refill
 -- runs in the same transaction as the column it fills (it holds ACCESS EXCLUSIVE).
 

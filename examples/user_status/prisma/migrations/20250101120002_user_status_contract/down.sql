@@ -6,6 +6,8 @@
 -- runs in one transaction: all or nothing
 -- WARNING: re-creates "legacy_status" from the new column, but not every value comes back:
 -- NULLs that became 'active' come back as 'active'.
+-- WARNING: a re-created column goes to the end of the table: PostgreSQL cannot put it
+-- back in its old position without rewriting the table and dropping dependent indexes.
 -- migplan-disable update-with-ddl: a rollback must be all or nothing, so the refill
 -- runs in the same transaction as the column it fills (it holds ACCESS EXCLUSIVE).
 

@@ -1,0 +1,25 @@
+/* A string -> index hash table (open addressing, FNV-1a) for the checker's
+ * uniqueness checks and lookups, which were linear scans and so quadratic
+ * in the number of lifecycles: 10,000 specs spent seconds in strcmp.
+ * Keys are borrowed: they must outlive the table. */
+#ifndef MIGPLAN_STRMAP_H
+#define MIGPLAN_STRMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct {
+	const char **keys;
+	size_t *vals;
+	size_t cap, n;
+} strmap;
+
+#define STRMAP_INIT {NULL, NULL, 0, 0}
+
+/* The value of key, if present. */
+bool strmap_get(const strmap *m, const char *key, size_t *val);
+/* Adds key -> val; false (and no change) when key is already there. */
+bool strmap_put(strmap *m, const char *key, size_t val);
+void strmap_free(strmap *m);
+
+#endif
