@@ -3,6 +3,7 @@
 #include "gates.h"
 #include "ledger.h"
 #include "lock.h"
+#include "resolve.h"
 #include "status.h"
 #include "step.h"
 #include "verify.h"
@@ -130,6 +131,31 @@ static int preflight_pending(const mig_folder *f, const bool *pending, long stop
 	return MP_EGATE;
 }
 
+/* A generated transactional step that failed left nothing behind but Prisma's
+ * failed ledger row (its SQL and the row that would have recorded it commit
+ * together). Asked to, such a step is safe to retry: mark the row rolled back,
+ * exactly as `migrun resolve --rolled-back` would, and apply it again. Plain
+ * Prisma migrations and non-transactional steps are never retried this way.
+ * Returns whether any row was marked. */
+static bool retry_atomic_failures(rt_conn *c, const mig_folder *f, const status_report *st, const rt_report *r,
+                                  int *rc, mp_error *err)
+{
+	bool marked = false;
+	for (size_t i = 0; *rc == MP_OK && i < st->n; i++) {
+		const status_entry *e = &st->e[i];
+		long at = folder_index(f, e->name);
+		if (e->state != MS_FAILED || at < 0 || !f->migs[at].step || !f->migs[at].step->transactional)
+			continue;
+		*rc = resolve_rolled_back(c, f, e->name, err);
+		if (*rc == MP_OK) {
+			report_line(r, "%s: failed earlier in one transaction (nothing of it stayed); marked rolled back "
+			               "to retry it (--retry-failed)", e->name);
+			marked = true;
+		}
+	}
+	return marked;
+}
+
 static int apply_locked(rt_conn *c, const mig_folder *f, const apply_opts *o, const rt_report *r,
                         apply_result *res, mp_error *err)
 {
@@ -139,6 +165,13 @@ static int apply_locked(rt_conn *c, const mig_folder *f, const apply_opts *o, co
 		return rc;
 	status_report st;
 	status_compute(f, &l, &st);
+	if (o->retry_failed && retry_atomic_failures(c, f, &st, r, &rc, err)) {
+		status_report_free(&st);
+		ledger_free(&l);
+		if (rc != MP_OK || (rc = ledger_read(c, &l, err)) != MP_OK)
+			return rc;
+		status_compute(f, &l, &st);
+	}
 	rc = apply_check_state(&st, err);
 	long stop = (long)f->n - 1;
 	if (rc == MP_OK && o->to) {

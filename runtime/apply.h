@@ -26,6 +26,7 @@ typedef struct {
 	backfill_opts backfill;
 	struct watchdog *wd;     /* lock watchdog for the steps (not backfill batches), or NULL */
 	bool skip_time_gates;    /* rehearse: min_age gates pass (said in a line) */
+	bool retry_failed;       /* failed transactional generated steps: mark rolled back, retry */
 } apply_opts;
 
 typedef struct {

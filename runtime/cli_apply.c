@@ -23,6 +23,9 @@ static const char help[] =
 	"      --to ID                 stop after migration ID\n"
 	"      --steps N               apply at most N migrations\n"
 	"      --allow-pending N       let max_pending gates pass with up to N pending units (logged)\n"
+	"      --retry-failed          retry generated steps that failed in one transaction (nothing\n"
+	"                              of them stayed): their failed ledger rows are marked rolled\n"
+	"                              back first, as `migrun resolve --rolled-back` does (logged)\n"
 	"      --lock-wait DURATION    give up waiting for the migration lock after DURATION\n"
 	"                              (default: wait as long as it takes)\n"
 	"      --lock-retries N        retries of a step or batch after a lock_timeout (default 3)\n"
@@ -40,7 +43,7 @@ static const char help[] =
 
 enum {
 	OPT_DRY_RUN = OPT_FIRST_LOCAL, OPT_TO, OPT_STEPS, OPT_ALLOW_PENDING, OPT_LOCK_WAIT, OPT_LOCK_RETRIES,
-	OPT_MAX_RATE, OPT_MAX_LAG,
+	OPT_MAX_RATE, OPT_MAX_LAG, OPT_RETRY_FAILED,
 };
 
 /* --watchdog-retries / --no-watchdog, read by parse_flags. */
@@ -57,6 +60,7 @@ static int parse_flags(int argc, char **argv, cli_common *co, apply_opts *o, cli
 		{"to", required_argument, NULL, OPT_TO},
 		{"steps", required_argument, NULL, OPT_STEPS},
 		{"allow-pending", required_argument, NULL, OPT_ALLOW_PENDING},
+		{"retry-failed", no_argument, NULL, OPT_RETRY_FAILED},
 		{"lock-wait", required_argument, NULL, OPT_LOCK_WAIT},
 		{"lock-retries", required_argument, NULL, OPT_LOCK_RETRIES},
 		{"max-rate", required_argument, NULL, OPT_MAX_RATE},
@@ -80,6 +84,9 @@ static int parse_flags(int argc, char **argv, cli_common *co, apply_opts *o, cli
 			if (!cli_parse_long(optarg, &v) || v == 0)
 				return cli_usage("apply", "--steps needs a positive integer, not '%s'", optarg);
 			o->steps = v;
+			break;
+		case OPT_RETRY_FAILED:
+			o->retry_failed = true;
 			break;
 		case OPT_ALLOW_PENDING:
 			if (!cli_parse_long(optarg, &v) || v > 1000000)
