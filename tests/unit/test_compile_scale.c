@@ -1,7 +1,7 @@
-/* The hash lookups that replaced the checker's and emitter's linear scans
- * (bench/compile.sh: 10,000 specs): strmap itself, the diagnostics they
- * must still produce exactly, and a compile of many lifecycles that must
- * stay fast and find the one duplicate at the end. */
+/* The hash lookups that replaced linear scans in the checker, the emitter
+ * (bench/compile.sh: 10,000 specs) and migrun status (bench/status.sh:
+ * 10,000 migrations): strmap itself, the diagnostics and states they must
+ * still produce exactly, and large inputs that must stay fast. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +18,7 @@
 #include "compile.h"
 #include "emit.h"
 #include "fsutil.h"
+#include "status.h"
 #include "strmap.h"
 
 static char *diags_of(const char *text)
@@ -182,6 +183,83 @@ static void test_emit_writes_then_rewrites_nothing(void **state)
 	assert_int_equal(fs_remove_tree(dir, &err), 0);
 }
 
+static ledger_row lrow(const char *name, const char *sum, const char *start, const char *fin, const char *rb)
+{
+	ledger_row r = {(char *)"id", (char *)sum, (char *)name, NULL, (char *)start, (char *)fin, (char *)rb, 1};
+	return r;
+}
+
+/* status_compute indexes the ledger by name: several rows of one migration
+ * still classify as the ledger-order scan did, and an unknown name is
+ * listed once. */
+static void test_status_rows_by_name(void **state)
+{
+	(void)state;
+	folder_mig migs[3] = {
+	    {(char *)"1_a", NULL, "aaaa", NULL},
+	    {(char *)"2_b", NULL, "bbbb", NULL},
+	    {(char *)"3_c", NULL, "cccc", NULL},
+	};
+	mig_folder f = {(char *)"dir", migs, 3, NULL, NULL};
+	ledger_row rows[6] = {
+	    lrow("1_a", "aaaa", "t1", "t1", NULL),
+	    lrow("2_b", "bbbb", "t2", NULL, "t3"),  /* failed, resolved --rolled-back */
+	    lrow("9_z", "zzzz", "t3", "t3", NULL),  /* unknown, twice */
+	    lrow("2_b", "bbbb", "t4", "t4", NULL),  /* re-applied */
+	    lrow("3_c", "cccc", "t5", NULL, NULL),  /* failed */
+	    lrow("9_z", "zzzz", "t6", "t6", NULL),
+	};
+	ledger l = {true, rows, 6};
+	status_report st;
+	status_compute(&f, &l, &st);
+	assert_int_equal(st.n, 4);
+	assert_int_equal(st.e[0].state, MS_APPLIED);
+	assert_int_equal(st.e[1].state, MS_APPLIED);
+	assert_ptr_equal(st.e[1].row, &rows[3]);
+	assert_int_equal(st.e[2].state, MS_FAILED);
+	assert_int_equal(st.e[3].state, MS_DIVERGED);
+	assert_string_equal(st.e[3].name, "9_z");
+	assert_int_equal(st.out_of_order, 0);
+	status_report_free(&st);
+}
+
+static void test_status_of_many_migrations(void **state)
+{
+	(void)state;
+	enum { N = 20000 };
+	folder_mig *migs = xcalloc(N, sizeof *migs);
+	ledger_row *rows = xcalloc(N, sizeof *rows);
+	char **names = xcalloc(N, sizeof *names);
+	for (size_t i = 0; i < N; i++) {
+		mp_buf b = MP_BUF_INIT;
+		buf_printf(&b, "%014zu_m", i);
+		names[i] = buf_detach(&b);
+		migs[i] = (folder_mig){names[i], NULL, "sum", NULL};
+		/* the ledger in started_at order; every start distinct */
+		rows[i] = lrow(names[i], "sum", names[i], "t", NULL);
+	}
+	mig_folder f = {(char *)"dir", migs, N, NULL, NULL};
+	ledger l = {true, rows, N};
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	status_report st;
+	status_compute(&f, &l, &st);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	assert_int_equal(st.applied, N);
+	assert_int_equal(st.n, N);
+	assert_int_equal(st.out_of_order, 0);
+	/* 20,000 x 20,000 strcmp took seconds; generous for sanitizer builds. */
+	if (s > 5.0)
+		fail_msg("status of %d migrations took %.1f s", N, s);
+	status_report_free(&st);
+	for (size_t i = 0; i < N; i++)
+		free(names[i]);
+	free(names);
+	free(rows);
+	free(migs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -190,6 +268,8 @@ int main(void)
 	    cmocka_unit_test(test_retired_lookup_matches_schema_table_column),
 	    cmocka_unit_test(test_many_lifecycles_compile_fast_and_find_the_duplicate),
 	    cmocka_unit_test(test_emit_writes_then_rewrites_nothing),
+	    cmocka_unit_test(test_status_rows_by_name),
+	    cmocka_unit_test(test_status_of_many_migrations),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Backfill throughput: migrun's native batched backfill of User.status
+# (examples/user_status) against ONE UPDATE of the same rows, on identical
+# fresh copies of an N-row table with the expand step applied, no other load.
+# Batch size sweep (default 1000 10000 50000): rows/s and the longest row-lock
+# hold, i.e. the longest batch transaction (each batch's statement duration
+# from the server's log_min_duration_statement, plus its COMMIT). The single
+# UPDATE holds its row locks for its whole duration.
+#
+#   bench/backfill.sh [--rows N] [--batches "1000 10000 50000"] [--workdir DIR]
+#
+# Binaries: $MIGC / $MIGRUN, else $MIGPLAN_BUILD_DIR/{migc,migrun} (default build/).
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+rows=1000000 batches="1000 10000 50000" workdir=
+while [ $# -gt 0 ]; do
+  case $1 in
+    --rows) rows=$2; shift 2 ;;
+    --batches) batches=$2; shift 2 ;;
+    --workdir) workdir=$2; shift 2 ;;
+    -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "backfill.sh: unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+for v in "$rows" $batches; do
+  [[ $v =~ ^[1-9][0-9]*$ ]] || { echo "backfill.sh: not a positive integer: $v" >&2; exit 2; }
+done
+build=${MIGPLAN_BUILD_DIR:-$root/build}
+MIGC=$(realpath "${MIGC:-$build/migc}" 2>/dev/null || echo "${MIGC:-$build/migc}")
+MIGRUN=$(realpath "${MIGRUN:-$build/migrun}" 2>/dev/null || echo "${MIGRUN:-$build/migrun}")
+[ -x "$MIGC" ] && [ -x "$MIGRUN" ] || { echo "backfill.sh: build migc and migrun first" >&2; exit 2; }
+[ -n "$workdir" ] || workdir=$(mktemp -d "${TMPDIR:-/tmp}/migplan-backfill.XXXXXX")
+mkdir -p "$workdir"
+workdir=$(cd "$workdir" && pwd)
+pgdir=$workdir/pg
+log() { echo "[$(date +%T)] $*" >&2; }
+trap '"$root/tests/lib/pg.sh" stop "$pgdir" >/dev/null 2>&1 || true; rm -rf "$pgdir"' EXIT
+
+"$root/tests/lib/pg.sh" start "$pgdir" >&2
+eval "$("$root/tests/lib/pg.sh" env "$pgdir")"
+psqlq() { psql -X -v ON_ERROR_STOP=1 -qAt "$@"; }
+url() { echo "postgresql://$PGUSER@127.0.0.1:$PGPORT/$1"; }
+psqlq -d postgres -c "ALTER SYSTEM SET max_wal_size = '8GB'" -c "ALTER SYSTEM SET checkpoint_timeout = '30min'" \
+  -c "SELECT pg_reload_conf()" >/dev/null
+now_ms() { date +%s%3N; }
+
+# One migrations folder per batch size: the example's spec with `batch B`.
+spec=$root/examples/user_status/prisma/user_status.mig
+base=$root/examples/user_status/prisma/migrations/20240101000000_baseline
+for b in $batches; do
+  mkdir -p "$workdir/b$b/spec" "$workdir/b$b/mig"
+  sed "s/batch 10000;/batch $b;/" "$spec" > "$workdir/b$b/spec/user_status.mig"
+  grep -q "batch $b;" "$workdir/b$b/spec/user_status.mig" || { echo "backfill.sh: could not set batch $b" >&2; exit 1; }
+  cp -r "$base" "$workdir/b$b/mig/"
+  "$MIGC" compile "$workdir/b$b/spec/user_status.mig" -o "$workdir/b$b/mig" >/dev/null
+done
+first=$(echo "$batches" | awk '{print $1}')
+mig0=$workdir/b$first/mig
+expand=$(cd "$mig0" && ls -d *_user_status_expand)
+backfill=$(cd "$mig0" && ls -d *_user_status_backfill_status)
+
+# Template: N users. Each run gets a fresh copy and the expand step (column,
+# sync trigger, NOT VALID check: catalog only) of its own folder, since the
+# step files name the batch size.
+log "loading $rows users"
+psqlq -d postgres -c "CREATE DATABASE bf_tpl"
+"$MIGRUN" apply -d "$mig0" --database-url "$(url bf_tpl)" --to 20240101000000_baseline >/dev/null
+psqlq -d bf_tpl -v rows="$rows" -f "$root/bench/lib/fixture.sql"
+expr="CASE WHEN \"legacy_status\" IS NULL THEN 'active' ELSE \"legacy_status\" END"
+todo=$(psqlq -d bf_tpl -c "SELECT count(*) FROM \"User\" WHERE coalesce(legacy_status, 'active') <> 'active'")
+
+fresh() { # DB MIGRATIONS_DIR
+  psqlq -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" \
+    -c "CHECKPOINT" -c "CREATE DATABASE $1 TEMPLATE bf_tpl STRATEGY = FILE_COPY"
+  "$MIGRUN" apply -d "$2" --database-url "$(url "$1")" --to "$expand" --allow-pending 10 >/dev/null 2>&1
+  psqlq -d "$1" -c "VACUUM ANALYZE \"User\"" -c "CHECKPOINT"
+}
+check() { # DB -> rows still wrong
+  psqlq -d "$1" -c "SELECT count(*) FROM \"User\" WHERE status IS DISTINCT FROM ($expr)"
+}
+
+results=$workdir/results.tsv
+printf 'method\tbatch\trows_updated\tseconds\trows_per_s\tlongest_lock_ms\tbatches\twrong_after\n' > "$results"
+
+# One UPDATE of every row that needs it: all row locks held until it commits.
+fresh bf_single "$mig0"
+log "single UPDATE"
+t0=$(now_ms)
+n=$(psqlq -d bf_single -c "WITH u AS (UPDATE \"User\" SET status = ($expr) WHERE status IS DISTINCT FROM ($expr) RETURNING 1) SELECT count(*) FROM u")
+t1=$(now_ms)
+awk -v n="$n" -v ms=$((t1 - t0)) -v w="$(check bf_single)" \
+  'BEGIN { printf "single UPDATE\t-\t%d\t%.2f\t%.0f\t%d\t1\t%s\n", n, ms / 1000, n / (ms / 1000), ms, w }' >> "$results"
+psqlq -d postgres -c "DROP DATABASE bf_single WITH (FORCE)"
+
+for b in $batches; do
+  db=bf_b$b
+  fresh "$db" "$workdir/b$b/mig"
+  log "migrun backfill, batch $b"
+  pglog=$(readlink -f "$pgdir/log")
+  off=$(stat -c %s "$pglog")
+  t0=$(now_ms)
+  # Every statement of migrun's session is logged with its duration.
+  PGOPTIONS="-c log_min_duration_statement=0" \
+    "$MIGRUN" apply -d "$workdir/b$b/mig" --database-url "$(url "$db")" --to "$backfill" --allow-pending 10 \
+    > "$workdir/b$b/apply.log" 2>&1
+  t1=$(now_ms)
+  n=$(sed -n 's/.*(\([0-9]*\) rows updated in.*/\1/p' "$workdir/b$b/apply.log" | tail -1)
+  # The batch statements are the ones that start "WITH b(".
+  read -r longest nb < <(tail -c +"$((off + 1))" "$pglog" | awk '
+    /duration: [0-9.]+ ms +(execute [^:]*|statement): WITH b\("migrun_key"\)/ {
+      for (i = 1; i <= NF; i++) if ($i == "duration:") d = $(i + 1)
+      if (d + 0 > m) m = d + 0; c++
+    }
+    END { printf "%.1f %d\n", m, c }')
+  awk -v b="$b" -v n="${n:-0}" -v ms=$((t1 - t0)) -v l="$longest" -v nb="$nb" -v w="$(check "$db")" \
+    'BEGIN { printf "migrun backfill\t%d\t%d\t%.2f\t%.0f\t%.1f\t%d\t%s\n", b, n, ms / 1000, n / (ms / 1000), l, nb, w }' >> "$results"
+  psqlq -d postgres -c "DROP DATABASE $db WITH (FORCE)"
+done
+
+echo "backfill: $rows rows, $todo to update (status IS DISTINCT FROM the mapped legacy_status), PostgreSQL $(psqlq -d postgres -c 'SHOW server_version' | awk '{print $1}')"
+awk -F'\t' '
+  NR == 1 { printf "%-16s %7s %12s %9s %10s %16s %8s %11s\n", "method", "batch", "rows", "seconds", "rows/s", "longest_lock_ms", "batches", "wrong_after"; next }
+  { printf "%-16s %7s %12s %9s %10s %16s %8s %11s\n", $1, $2, $3, $4, $5, $6, $7, $8; if ($1 == "single UPDATE") s = $5; else { k[++nk] = $2; r[$2] = $5 } }
+  END { for (i = 1; i <= nk; i++) if (s > 0) printf "batch %s: %.0f%% of the single UPDATE'\''s rows/s\n", k[i], 100 * r[k[i]] / s }' "$results"
+echo "results: $results"

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The long fuzzing run: one libFuzzer target (or both) for a number of
+# executions or a time, on W worker processes, niced. The working corpus
+# grows across runs (seeded from tests/fuzz/corpus/); findings land in the
+# artifacts folder. Ends with one summary line per target: executions, time,
+# crashes, leaks, UB reports, timeouts, out-of-memory; exit 1 on any finding.
+#
+#   bench/fuzz.sh [--target mig|lint|all] [--runs N] [--time SECONDS]
+#                 [--workers W] [--max-len BYTES] [--workdir DIR]
+#
+# Default: --target mig --runs 10000000 --workers 2 (--runs is the total over
+# all workers). Builds the targets with tests/fuzz/build.sh unless
+# MIGPLAN_FUZZ_BIN names a folder holding them. Workdir default:
+# ${MIGPLAN_BUILD_DIR:-build}/fuzz-work.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+target=mig runs=10000000 time= workers=2 max_len=2048 workdir=
+while [ $# -gt 0 ]; do
+  case $1 in
+    --target) target=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    --time) time=$2; runs=; shift 2 ;;
+    --workers) workers=$2; shift 2 ;;
+    --max-len) max_len=$2; shift 2 ;;
+    --workdir) workdir=$2; shift 2 ;;
+    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "fuzz.sh: unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+case $target in mig) targets=(mig) ;; lint) targets=(lint) ;; all) targets=(mig lint) ;;
+  *) echo "fuzz.sh: --target takes mig, lint or all" >&2; exit 2 ;; esac
+for v in "$workers" "$max_len" ${runs:+"$runs"} ${time:+"$time"}; do
+  [[ $v =~ ^[1-9][0-9]*$ ]] || { echo "fuzz.sh: numbers must be positive integers" >&2; exit 2; }
+done
+
+bin=${MIGPLAN_FUZZ_BIN:-}
+[ -n "$bin" ] || bin=$("$root/tests/fuzz/build.sh")
+workdir=${workdir:-${MIGPLAN_BUILD_DIR:-$root/build}/fuzz-work}
+mkdir -p "$workdir"
+workdir=$(cd "$workdir" && pwd)
+
+status=0
+for t in "${targets[@]}"; do
+  seeds=$root/tests/fuzz/corpus/$([ "$t" = mig ] && echo mig || echo sql)
+  dir=$workdir/$t
+  mkdir -p "$dir/corpus" "$dir/artifacts"
+  rm -f "$dir"/fuzz-*.log
+  args=(-max_len="$max_len" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+        -artifact_prefix="$dir/artifacts/" -jobs="$workers" -workers="$workers")
+  [ "$t" = mig ] && args+=(-dict="$root/tests/fuzz/mig.dict")
+  if [ -n "$runs" ]; then
+    args+=(-runs=$(( (runs + workers - 1) / workers )))
+  else
+    args+=(-max_total_time="$time")
+  fi
+  echo "fuzz.sh: fuzz_$t on $workers workers, ${runs:+$runs executions}${time:+$time s}; logs in $dir"
+  start=$(date +%s)
+  # libFuzzer's -jobs mode writes fuzz-N.log into the current directory.
+  (cd "$dir" && nice -n 10 "$bin/fuzz_$t" "${args[@]}" corpus "$seeds" >driver.log 2>&1) || true
+  secs=$(( $(date +%s) - start ))
+
+  execs=$(cat "$dir"/fuzz-*.log 2>/dev/null | awk '/^stat::number_of_executed_units:/ {s += $2} END {print s + 0}')
+  count() { find "$dir/artifacts" -name "$1-*" | wc -l; }
+  crashes=$(count crash) leaks=$(count leak) timeouts=$(count timeout) ooms=$(count oom) slow=$(count slow-unit)
+  ub=$(cat "$dir"/fuzz-*.log 2>/dev/null | grep -c 'runtime error:' || true)
+  asan=$(cat "$dir"/fuzz-*.log 2>/dev/null | grep -c 'ERROR: AddressSanitizer' || true)
+  lsan=$(cat "$dir"/fuzz-*.log 2>/dev/null | grep -c 'ERROR: LeakSanitizer' || true)
+  finished=$(cat "$dir"/fuzz-*.log 2>/dev/null | grep -c '^stat::number_of_executed_units:' || true)
+  echo "fuzz_$t: $execs executions in ${secs}s ($(( execs / (secs > 0 ? secs : 1) ))/s), crashes $crashes" \
+       "(ASan $asan), leaks $leaks (LSan $lsan), UB $ub, timeouts $timeouts, oom $ooms, workers finished $finished/$workers"
+  if [ $((crashes + leaks + ub + asan + lsan + timeouts + ooms)) -ne 0 ] || [ "$finished" -ne "$workers" ]; then
+    echo "fuzz_$t: FINDINGS in $dir/artifacts (reproduce: $bin/fuzz_$t FILE)"
+    status=1
+  fi
+done
+exit $status
