@@ -6,6 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Bytes of a source line shown around the caret when the line is longer. */
+#define DIAG_LINE_WINDOW 160
+
 void diag_list_init(diag_list *d)
 {
 	memset(d, 0, sizeof *d);
@@ -110,15 +113,30 @@ void diag_print(FILE *out, const mp_diag *dg, bool color)
 	const char *text = source_line(dg->src, dg->span.start, &len);
 	int line, col;
 	source_position(dg->src, dg->span.start, &line, &col);
-	fprintf(out, "%5d | %.*s\n      | ", line, (int)len, text);
-	/* Walk the line so tabs stay tabs and a multi-byte character takes one
-	 * column, keeping the caret under the right character. */
 	size_t line_off = (size_t)(text - dg->src->text);
 	size_t from = (size_t)dg->span.start - line_off;
 	size_t to = dg->span.end > dg->span.start ? (size_t)dg->span.end - line_off : from + 1;
 	if (to > len)
 		to = len > from ? len : from + 1;
-	for (size_t i = 0; i < from && i < len; i++) {
+	/* A very long line is shown as a window around the caret: printing it
+	 * whole for each of many errors on it would grow with its square. */
+	size_t w0 = 0, w1 = len;
+	if (len > DIAG_LINE_WINDOW) {
+		w0 = from > DIAG_LINE_WINDOW / 2 ? from - DIAG_LINE_WINDOW / 2 : 0;
+		while (w0 > 0 && ((unsigned char)text[w0] & 0xC0) == 0x80)
+			w0--;
+		w1 = w0 + DIAG_LINE_WINDOW < len ? w0 + DIAG_LINE_WINDOW : len;
+		while (w1 < len && ((unsigned char)text[w1] & 0xC0) == 0x80)
+			w1++;
+		if (to > w1)
+			to = w1 > from ? w1 : from + 1;
+	}
+	const char *pre = w0 > 0 ? "..." : "";
+	fprintf(out, "%5d | %s%.*s%s\n      | %s", line, pre, (int)(w1 - w0), text + w0, w1 < len ? "..." : "",
+	        w0 > 0 ? "   " : "");
+	/* Walk the line so tabs stay tabs and a multi-byte character takes one
+	 * column, keeping the caret under the right character. */
+	for (size_t i = w0; i < from && i < len; i++) {
 		unsigned char c = (unsigned char)text[i];
 		if ((c & 0xC0) == 0x80)
 			continue;

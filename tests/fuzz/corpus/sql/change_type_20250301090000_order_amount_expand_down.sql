@@ -1,0 +1,16 @@
+-- migplan: generated from prisma/change_type.mig; edit the spec and run `migc compile`, not this file.
+-- lifecycle order_amount on "Order", step 20250301090000_order_amount_expand: expand (DOWN)
+-- locks: ACCESS EXCLUSIVE on "Order" (brief: catalog only)
+-- runs in one transaction: all or nothing
+-- WARNING: drops "amount"; its values come from "amount_cents" again when the steps are re-applied
+
+SET LOCAL lock_timeout = '1s';
+SET LOCAL statement_timeout = '10min';
+
+ALTER TABLE "Order" DROP CONSTRAINT "migplan_amount_not_null";
+
+DROP TRIGGER "migplan_order_amount_sync" ON "Order";
+
+DROP FUNCTION "migplan_order_amount_sync"();
+
+ALTER TABLE "Order" DROP COLUMN "amount";

@@ -1,0 +1,2 @@
+ALTER TABLE "ÿþ" ADD COLUMN "Ã(" text DEFAULT 'ð(Œ(';
+-- â‚ comment

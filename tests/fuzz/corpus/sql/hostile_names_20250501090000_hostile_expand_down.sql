@@ -1,0 +1,18 @@
+-- migplan: generated from prisma/hostile_names.mig; edit the spec and run `migc compile`, not this file.
+-- lifecycle hostile on "app"."we""ird", step 20250501090000_hostile_expand: expand (DOWN)
+-- locks: ACCESS EXCLUSIVE on "app"."we""ird" (brief: catalog only)
+-- runs in one transaction: all or nothing
+-- WARNING: drops "sélect"; its values come from "old name" again when the steps are re-applied
+-- WARNING: drops "semi" and every value written to it
+
+SET LOCAL lock_timeout = '500ms';
+
+ALTER TABLE "app"."we""ird" DROP CONSTRAINT "migplan_sélect_not_null";
+
+DROP TRIGGER "migplan_hostile_sync" ON "app"."we""ird";
+
+DROP FUNCTION "app"."migplan_hostile_sync"();
+
+ALTER TABLE "app"."we""ird" DROP COLUMN "semi";
+
+ALTER TABLE "app"."we""ird" DROP COLUMN "sélect";

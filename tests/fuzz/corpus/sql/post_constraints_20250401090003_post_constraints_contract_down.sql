@@ -1,0 +1,24 @@
+-- migplan: generated from prisma/post_constraints.mig; edit the spec and run `migc compile`, not this file.
+-- lifecycle post_constraints on "Post", step 20250401090003_post_constraints_contract: contract (DOWN)
+-- locks: SHARE ROW EXCLUSIVE on "Post" (brief: catalog only)
+-- locks: ACCESS EXCLUSIVE on "Post" (brief: catalog only)
+-- locks: SHARE on "Post" (held while the index builds: blocks writes)
+-- runs in one transaction: all or nothing
+-- WARNING: dropping constraint "Post_slug_key" drops its index; it is rebuilt without CONCURRENTLY (a transaction
+-- cannot build concurrently), which blocks writes while it builds.
+
+SET LOCAL lock_timeout = '500ms';
+
+ALTER TABLE "Post" DROP CONSTRAINT "Post_slug_key";
+
+CREATE UNIQUE INDEX "Post_slug_key" ON "Post" ("slug");
+
+-- A validated constraint cannot be made NOT VALID again: re-create it.
+ALTER TABLE "Post" DROP CONSTRAINT "Post_title_not_blank";
+
+ALTER TABLE "Post" ADD CONSTRAINT "Post_title_not_blank" CHECK (length(btrim(title)) > 0) NOT VALID;
+
+-- A validated constraint cannot be made NOT VALID again: re-create it.
+ALTER TABLE "Post" DROP CONSTRAINT "Post_authorId_fkey";
+
+ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User" ("id") ON DELETE SET NULL ON UPDATE CASCADE NOT VALID;

@@ -1,0 +1,3 @@
+BEGIN;
+SET LOCAL lock_timeout = '5s';
+ALTER TABLE "User" ADD COLUMN "nickname" text;
