@@ -14,6 +14,7 @@
 # ${MIGPLAN_BUILD_DIR:-build}/fuzz-work.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$root/tests/fuzz/seeds.sh"
 target=mig runs=10000000 time= workers=2 max_len=2048 workdir=
 while [ $# -gt 0 ]; do
   case $1 in
@@ -41,9 +42,9 @@ workdir=$(cd "$workdir" && pwd)
 
 status=0
 for t in "${targets[@]}"; do
-  seeds=$root/tests/fuzz/corpus/$([ "$t" = mig ] && echo mig || echo sql)
   dir=$workdir/$t
-  mkdir -p "$dir/corpus" "$dir/artifacts"
+  mkdir -p "$dir/artifacts"
+  fuzz_seed_corpus "$t" "$root" "$dir/corpus"
   rm -f "$dir"/fuzz-*.log
   args=(-max_len="$max_len" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
         -artifact_prefix="$dir/artifacts/" -jobs="$workers" -workers="$workers")
@@ -56,7 +57,7 @@ for t in "${targets[@]}"; do
   echo "fuzz.sh: fuzz_$t on $workers workers, ${runs:+$runs executions}${time:+$time s}; logs in $dir"
   start=$(date +%s)
   # libFuzzer's -jobs mode writes fuzz-N.log into the current directory.
-  (cd "$dir" && nice -n 10 "$bin/fuzz_$t" "${args[@]}" corpus "$seeds" >driver.log 2>&1) || true
+  (cd "$dir" && nice -n 10 "$bin/fuzz_$t" "${args[@]}" corpus >driver.log 2>&1) || true
   secs=$(( $(date +%s) - start ))
 
   execs=$(cat "$dir"/fuzz-*.log 2>/dev/null | awk '/^stat::number_of_executed_units:/ {s += $2} END {print s + 0}')

@@ -7,6 +7,7 @@
 # MIGPLAN_FUZZ_SECONDS changes the time per target.
 source "$(dirname "$0")/../lib/testlib.sh"
 fz=$MIGPLAN_SOURCE_DIR/tests/fuzz
+source "$fz/seeds.sh"
 secs=${MIGPLAN_FUZZ_SECONDS:-30}
 
 bin=$("$fz/build.sh" "$MIGPLAN_BUILD_DIR/fuzz-build")
@@ -20,20 +21,20 @@ seed=$(( $(date +%s) % 100000 ))
 echo "libFuzzer -seed=$seed, $secs s per target"
 
 for t in mig lint; do
-  seeds=$fz/corpus/$([ "$t" = mig ] && echo mig || echo sql)
   regress=$fz/regressions/$t
   # Replay: every seed and every input that once crashed runs cleanly.
-  inputs=()
-  for f in "$seeds"/* "$regress"/*; do if [ -f "$f" ]; then inputs+=("$f"); fi; done
+  mapfile -t inputs < <(fuzz_seed_files "$t" "$MIGPLAN_SOURCE_DIR")
+  for f in "$regress"/*; do if [ -f "$f" ]; then inputs+=("$f"); fi; done
   tl_run "$bin/fuzz_$t" -runs=1 "${inputs[@]}"
   tl_assert_eq 0 "$TL_RC" "fuzz_$t: ${#inputs[@]} seed and regression inputs replay cleanly"
   [ "$TL_RC" -eq 0 ] || printf '%s\n' "$TL_ERR" | tail -n 40
 
-  mkdir -p "$work/$t/corpus" "$work/$t/artifacts"
+  mkdir -p "$work/$t/artifacts"
+  fuzz_seed_corpus "$t" "$MIGPLAN_SOURCE_DIR" "$work/$t/corpus"
   args=(-seed="$seed" -max_total_time="$secs" -max_len=2048 -timeout=10 -rss_limit_mb=2048
         -print_final_stats=1 -artifact_prefix="$work/$t/artifacts/")
   [ "$t" = mig ] && args+=(-dict="$fz/mig.dict")
-  tl_run nice -n 5 "$bin/fuzz_$t" "${args[@]}" "$work/$t/corpus" "$seeds"
+  tl_run nice -n 5 "$bin/fuzz_$t" "${args[@]}" "$work/$t/corpus"
   execs=$(printf '%s\n' "$TL_ERR" | awk '/^stat::number_of_executed_units:/ {print $2}')
   echo "fuzz_$t: ${execs:-0} executions in $secs s"
   tl_assert_eq 0 "$TL_RC" "fuzz_$t: $secs s without a crash, leak or UB report"

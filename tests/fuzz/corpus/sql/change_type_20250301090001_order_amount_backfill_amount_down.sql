@@ -1,7 +1,0 @@
--- migplan: generated from prisma/change_type.mig; edit the spec and run `migc compile`, not this file.
--- lifecycle order_amount on "Order", step 20250301090001_order_amount_backfill_amount: backfill (DOWN)
--- locks: no table locks
--- runs outside a transaction block: one short transaction per batch
--- The backfill changes data only; the values it wrote stay and are kept in sync by the
--- trigger until the expand step's DOWN drops the column.
--- nothing to undo in the schema

@@ -1,2 +1,0 @@
-SET lock_timeout = '5s';
-CLUSTER "User" USING "User_pkey";

@@ -1,1 +1,0 @@
-CREATE INDEX CONCURRENTLY "User_email_idx" ON "User"("email");

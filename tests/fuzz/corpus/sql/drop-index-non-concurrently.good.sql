@@ -1,1 +1,0 @@
-DROP INDEX CONCURRENTLY "User_email_idx";

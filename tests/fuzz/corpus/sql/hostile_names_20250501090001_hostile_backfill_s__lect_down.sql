@@ -1,7 +1,0 @@
--- migplan: generated from prisma/hostile_names.mig; edit the spec and run `migc compile`, not this file.
--- lifecycle hostile on "app"."we""ird", step 20250501090001_hostile_backfill_s__lect: backfill (DOWN)
--- locks: no table locks
--- runs outside a transaction block: one short transaction per batch
--- The backfill changes data only; the values it wrote stay and are kept in sync by the
--- trigger until the expand step's DOWN drops the column.
--- nothing to undo in the schema

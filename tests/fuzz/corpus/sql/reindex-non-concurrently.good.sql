@@ -1,1 +1,0 @@
-REINDEX INDEX CONCURRENTLY "User_email_idx";

@@ -1,2 +1,0 @@
--- the new name as a view while readers move over
-CREATE VIEW "Account" AS SELECT * FROM "User";

@@ -1,7 +1,0 @@
--- CreateTable
-CREATE TABLE "Customer" (
-    "id" SERIAL NOT NULL,
-    "fullname" TEXT NOT NULL,
-
-    CONSTRAINT "Customer_pkey" PRIMARY KEY ("id")
-);

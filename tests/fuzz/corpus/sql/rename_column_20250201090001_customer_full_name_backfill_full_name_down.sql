@@ -1,7 +1,0 @@
--- migplan: generated from prisma/rename_column.mig; edit the spec and run `migc compile`, not this file.
--- lifecycle customer_full_name on "Customer", step 20250201090001_customer_full_name_backfill_full_name: backfill (DOWN)
--- locks: no table locks
--- runs outside a transaction block: one short transaction per batch
--- The backfill changes data only; the values it wrote stay and are kept in sync by the
--- trigger until the expand step's DOWN drops the column.
--- nothing to undo in the schema

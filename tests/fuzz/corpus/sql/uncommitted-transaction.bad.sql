@@ -1,3 +1,0 @@
-BEGIN;
-SET LOCAL lock_timeout = '5s';
-ALTER TABLE "User" ADD COLUMN "nickname" text;

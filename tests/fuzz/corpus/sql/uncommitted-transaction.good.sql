@@ -1,4 +1,0 @@
-BEGIN;
-SET LOCAL lock_timeout = '5s';
-ALTER TABLE "User" ADD COLUMN "nickname" text;
-COMMIT;

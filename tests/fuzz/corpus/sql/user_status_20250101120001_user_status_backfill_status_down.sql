@@ -1,7 +1,0 @@
--- migplan: generated from prisma/user_status.mig; edit the spec and run `migc compile`, not this file.
--- lifecycle user_status on "User", step 20250101120001_user_status_backfill_status: backfill (DOWN)
--- locks: no table locks
--- runs outside a transaction block: one short transaction per batch
--- The backfill changes data only; the values it wrote stay and are kept in sync by the
--- trigger until the expand step's DOWN drops the column.
--- nothing to undo in the schema
