@@ -164,13 +164,9 @@ int cli_apply(int argc, char **argv)
 		return cli_fleet_apply(&co, &o, &fo);
 	}
 	mig_folder f;
-	if ((ex = cli_load_folder(&co, false, &f)) != EXIT_OK)
-		return ex;
 	rt_conn *c = NULL;
-	if ((ex = cli_connect(&co, &c)) != EXIT_OK) {
-		folder_free(&f);
+	if ((ex = cli_open(&co, false, &f, &c)) != EXIT_OK)
 		return ex;
-	}
 	rt_report r = cli_reporter(&co);
 	if ((ex = cli_guard_start(&guard, c, o.dry_run, &o.wd)) != EXIT_OK) {
 		cli_guard_free(&guard);

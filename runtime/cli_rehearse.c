@@ -123,13 +123,9 @@ int cli_rehearse(int argc, char **argv)
 	if (ex != EXIT_OK)
 		return ex < 0 ? EXIT_OK : ex;
 	mig_folder f;
-	if ((ex = cli_load_folder(&co, true, &f)) != EXIT_OK)
-		return ex;
 	rt_conn *c = NULL;
-	if ((ex = cli_connect(&co, &c)) != EXIT_OK) {
-		folder_free(&f);
+	if ((ex = cli_open(&co, true, &f, &c)) != EXIT_OK)
 		return ex;
-	}
 	rt_report r = cli_reporter(&co);
 	rehearse_result res;
 	mp_error err = {0, ""};

@@ -291,6 +291,15 @@ int conn_exec(rt_conn *c, const char *sql, mp_error *err)
 	return rc;
 }
 
+int conn_end_tx(rt_conn *c, int rc, mp_error *err)
+{
+	if (rc == MP_OK)
+		return conn_exec(c, "COMMIT", err);
+	mp_error ignore;
+	conn_exec(c, "ROLLBACK", &ignore);
+	return rc;
+}
+
 int conn_query(rt_conn *c, const char *sql, int nparams, const char *const *params, PGresult **out,
                mp_error *err)
 {

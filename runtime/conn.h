@@ -42,6 +42,9 @@ void conn_close(rt_conn *c);
 
 /* Runs sql (any number of statements, one simple query). */
 int conn_exec(rt_conn *c, const char *sql, mp_error *err);
+/* Ends the transaction a caller began: COMMIT when rc is MP_OK (returning
+ * COMMIT's own result), ROLLBACK otherwise (returning rc, err untouched). */
+int conn_end_tx(rt_conn *c, int rc, mp_error *err);
 /* Runs one statement with text parameters; *out must be PQclear'ed. */
 int conn_query(rt_conn *c, const char *sql, int nparams, const char *const *params, PGresult **out,
                mp_error *err);

@@ -36,11 +36,7 @@ int resolve_rolled_back(rt_conn *c, const mig_folder *f, const char *id, mp_erro
 	if (rc == MP_OK && marked == 0)
 		rc = mp_error_set(err, MP_ESTATE,
 		                  "%s is not in a failed state: only a failed migration can be marked rolled back", id);
-	mp_error ignore;
-	if (rc == MP_OK)
-		rc = conn_exec(c, "COMMIT", err);
-	else
-		conn_exec(c, "ROLLBACK", &ignore);
+	rc = conn_end_tx(c, rc, err);
 	ledger_free(&l);
 	return rc;
 }
@@ -64,11 +60,7 @@ int resolve_applied(rt_conn *c, const mig_folder *f, const char *id, mp_error *e
 		rc = mark_failed_rolled_back(c, &l, id, &marked, err);
 	if (rc == MP_OK)
 		rc = ledger_insert_finished(c, id, f->migs[i].checksum, NULL, 0, err);
-	mp_error ignore;
-	if (rc == MP_OK)
-		rc = conn_exec(c, "COMMIT", err);
-	else
-		conn_exec(c, "ROLLBACK", &ignore);
+	rc = conn_end_tx(c, rc, err);
 	ledger_free(&l);
 	return rc;
 }
@@ -176,11 +168,7 @@ static int rename_rows(rt_conn *c, const rebase_match *v, size_t n, mp_error *er
 			                  v[i].row->migration_name);
 		PQclear(res);
 	}
-	mp_error ignore;
-	if (rc == MP_OK)
-		rc = conn_exec(c, "COMMIT", err);
-	else
-		conn_exec(c, "ROLLBACK", &ignore);
+	rc = conn_end_tx(c, rc, err);
 	buf_free(&sql);
 	return rc;
 }
