@@ -108,18 +108,8 @@ const retired_col *find_retired_earlier(checker *c, const mdl_lifecycle *lc, con
 void claim_object(checker *c, const ast_name *n, const char *what)
 {
 	check_ident(c, n);
-	if (strmap_get(&c->objmap, n->text, NULL)) {
+	if (!strmap_put(&c->objmap, n->text, 0))
 		err(c, n->span, "duplicate %s name '%s'", what, n->text);
-		return;
-	}
-	strmap_put(&c->objmap, n->text, c->nobj);
-	if (c->nobj == c->capobj) {
-		c->capobj = c->capobj ? c->capobj * 2 : 16;
-		c->objnames = xrealloc(c->objnames, c->capobj * sizeof *c->objnames);
-		c->objspans = xrealloc(c->objspans, c->capobj * sizeof *c->objspans);
-	}
-	c->objspans[c->nobj] = n->span;
-	c->objnames[c->nobj++] = n->text;
 }
 
 mdl_add *find_add(lc_state *st, const char *column)
@@ -455,7 +445,6 @@ static void check_lifecycle(checker *c, const ast_lifecycle *al, const char *spe
 		r->lifecycle = lc->name;
 		remember_retired(c, r);
 	}
-	free(st.add_spans);
 	free(st.retire_spans);
 	COPY_OUT(adds, nadds, st.adds, st.nadds);
 	COPY_OUT(retires, nretires, st.retires, st.nretires);
@@ -540,8 +529,6 @@ int check_specs(ast_spec *const *specs, size_t nspecs, diag_list *diags, mdl_mod
 	free(c.retired);
 	strmap_free(&c.retired_map);
 	strmap_free(&c.objmap);
-	free(c.objnames);
-	free(c.objspans);
 	if (diags->errors > errors_before) {
 		model_free(m);
 		return MP_EINVAL;

@@ -122,6 +122,21 @@ static const char *invert_map(lc_state *st, const char *newcol, const ast_map_en
 	return adup_buf(st->c, &b);
 }
 
+/* A new column from an add, rename or retype item: its type, default,
+ * nullability and batch size come from the item's (new-side) options. */
+static mdl_add *new_add(lc_state *st, const ast_item *it, const ast_name *column, bool default_in_expand)
+{
+	mdl_add *a = PUSH(st->adds, st->nadds, st->capadds);
+	a->column = column->text;
+	a->span = it->span;
+	type_class cls = render_type(st, &it->type, &a->type);
+	a->default_sql = render_default(st, &it->opts, cls);
+	a->default_in_expand = default_in_expand;
+	a->enforce_not_null = it->opts.has_nullability && it->opts.not_null;
+	a->batch = check_batch(st, &it->opts);
+	return a;
+}
+
 void item_add(lc_state *st, const ast_item *it)
 {
 	checker *c = st->c;
@@ -133,16 +148,7 @@ void item_add(lc_state *st, const ast_item *it)
 	check_column_use(st, &it->name, "added");
 	const ast_colopts *o = &it->opts;
 	forbid_opts(st, o, "add", true, true, true, true, false, true, false);
-	mdl_add *a = PUSH(st->adds, st->nadds, st->capadds);
-	st->add_spans = xrealloc(st->add_spans, st->capadds * sizeof *st->add_spans);
-	st->add_spans[st->nadds - 1] = it->name.span;
-	a->column = it->name.text;
-	a->span = it->span;
-	type_class cls = render_type(st, &it->type, &a->type);
-	a->default_sql = render_default(st, o, cls);
-	a->default_in_expand = true;
-	a->enforce_not_null = o->has_nullability && o->not_null;
-	a->batch = check_batch(st, o);
+	mdl_add *a = new_add(st, it, &it->name, true);
 	if (o->has_batch && o->backfill.kind == SRC_NONE)
 		err(c, o->batch_span, "a batch size needs a backfill");
 	const ast_source *s = &o->backfill;
@@ -246,7 +252,6 @@ void item_enforce(lc_state *st, const ast_item *it)
 	if (!a->value_sql && !a->default_sql)
 		err(c, it->name.span, "NOT NULL on '%s' with no backfill source and no default: existing rows would be NULL",
 		    a->column);
-	st->enforce_items[st->nenforce < 64 ? st->nenforce++ : 63] = it;
 	st->seen_column_item = true;
 }
 
@@ -326,16 +331,7 @@ void item_rename_retype(lc_state *st, const ast_item *it)
 	if (retype)
 		forbid_opts(st, &it->old_opts, "the old column of retype", true, true, false, false, false, false, false);
 	mdl_retire *r = add_retire(st, &it->name);
-	mdl_add *a = PUSH(st->adds, st->nadds, st->capadds);
-	st->add_spans = xrealloc(st->add_spans, st->capadds * sizeof *st->add_spans);
-	st->add_spans[st->nadds - 1] = it->target.span;
-	a->column = it->target.text;
-	a->span = it->span;
-	type_class cls = render_type(st, &it->type, &a->type);
-	a->default_sql = render_default(st, &it->opts, cls);
-	a->default_in_expand = false;
-	a->enforce_not_null = it->opts.has_nullability && it->opts.not_null;
-	a->batch = check_batch(st, &it->opts);
+	mdl_add *a = new_add(st, it, &it->target, false);
 	a->source = it->name.text;
 	a->synced = true;
 	a->bidirectional = true;

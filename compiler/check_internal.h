@@ -33,20 +33,10 @@ typedef struct {
 	size_t nretired, capretired;
 	strmap retired_map; /* key -> index of its first retire */
 	/* object names (indexes, constraints, sql items) per spec run */
-	const char **objnames;
-	mp_span *objspans;
-	size_t nobj, capobj;
-	strmap objmap; /* object name -> index in objnames */
+	strmap objmap;
 } checker;
 
 /* ---- per lifecycle state while walking its items in order ---- */
-
-typedef struct {
-	const ast_item *item;
-	const char *column;
-	mdl_add *add; /* index into adds, resolved after the walk */
-	size_t add_index;
-} seen_add;
 
 typedef struct {
 	const char *column;
@@ -59,7 +49,6 @@ typedef struct {
 	/* growable arrays, copied into the arena at the end */
 	mdl_add *adds;
 	size_t nadds, capadds;
-	mp_span *add_spans;
 	mdl_retire *retires;
 	size_t nretires, capretires;
 	mp_span *retire_spans;
@@ -72,8 +61,6 @@ typedef struct {
 	mdl_sql *sqls;
 	size_t nsqls, capsqls;
 	bool seen_column_item;
-	const ast_item *enforce_items[64];
-	size_t nenforce;
 } lc_state;
 
 #define PUSH(arr, n, cap)                                                      \
