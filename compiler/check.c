@@ -4,7 +4,7 @@
 #include "duration.h"
 #include "names.h"
 #include "quote.h"
-#include "sqlcheck.h"
+#include "sqlparse.h"
 #include "types.h"
 
 #include <ctype.h>
@@ -43,7 +43,7 @@ void check_sql_expr(checker *c, const char *expr, mp_span at, const char *what)
 {
 	mp_buf sql = MP_BUF_INIT, msg = MP_BUF_INIT;
 	buf_printf(&sql, "SELECT (%s)", expr);
-	if (sqlcheck_parse(sql.ptr, &msg) != 0)
+	if (sqlparse_check(sql.ptr, &msg, NULL) != 0)
 		err(c, at, "%s does not parse as an SQL expression: %s", what, buf_cstr(&msg));
 	buf_free(&sql);
 	buf_free(&msg);
@@ -257,7 +257,7 @@ static void item_index(lc_state *st, const ast_item *it)
 	x->sample_query = it->sample_query;
 	if (it->sample_query) {
 		mp_buf msg = MP_BUF_INIT;
-		if (sqlcheck_parse(it->sample_query, &msg) != 0 || sqlcheck_count_statements(it->sample_query) != 1)
+		if (sqlparse_check(it->sample_query, &msg, NULL) != 0 || sqlparse_count_statements(it->sample_query) != 1)
 			err(c, it->sample_span, "the explain query must be one SQL statement that parses%s%s",
 			    msg.len ? ": " : "", buf_cstr(&msg));
 		buf_free(&msg);

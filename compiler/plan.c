@@ -5,7 +5,7 @@
 #include "names.h"
 #include "quote.h"
 #include "sha256.h"
-#include "sqlcheck.h"
+#include "sqlparse.h"
 #include "stepid.h"
 
 #include <stdlib.h>
@@ -291,7 +291,7 @@ int plan_build(const mdl_model *m, diag_list *diags, mp_plan **out)
 		const char *files[2] = {sv.v[i].up_sql, sv.v[i].down_sql};
 		for (int k = 0; k < 2; k++) {
 			mp_buf msg = MP_BUF_INIT;
-			if (sqlcheck_parse(files[k], &msg) != 0)
+			if (sqlparse_check(files[k], &msg, NULL) != 0)
 				diag_add(diags, DIAG_ERROR, NULL, (mp_span){0, 0},
 				         "%s: the %s SQL of step %s does not parse: %s (check the SQL fragments of lifecycle '%s')",
 				         sv.v[i].lc->spec_path, k ? "DOWN" : "UP", sv.v[i].id, buf_cstr(&msg), sv.v[i].lc->name);

@@ -216,19 +216,37 @@ void sqlparse_free(sql_file *f)
 	free(f);
 }
 
-int sqlparse_check(const char *sql, char **errmsg_out, int *cursorpos_out)
+int sqlparse_check(const char *sql, mp_buf *msg, int *cursorpos)
 {
 	PgQueryParseResult r = pg_query_parse(sql);
 	int rc = 0;
 	if (r.error) {
 		rc = -1;
-		if (errmsg_out)
-			*errmsg_out = xstrdup(r.error->message);
-		if (cursorpos_out)
-			*cursorpos_out = r.error->cursorpos;
+		if (cursorpos)
+			*cursorpos = r.error->cursorpos;
+		if (msg) {
+			/* the message and the text around the cursor: a generated file
+			 * is not at hand to point a caret into */
+			int len = (int)strlen(sql);
+			int pos = r.error->cursorpos > 0 ? r.error->cursorpos - 1 : 0;
+			if (pos > len)
+				pos = len;
+			int from = pos > 30 ? pos - 30 : 0;
+			buf_printf(msg, "%s, at: ", r.error->message);
+			for (int i = from; i < pos + 30 && i < len; i++)
+				buf_putc(msg, sql[i] == '\n' ? ' ' : sql[i]);
+		}
 	}
 	pg_query_free_parse_result(r);
 	return rc;
+}
+
+int sqlparse_count_statements(const char *sql)
+{
+	PgQuerySplitResult r = pg_query_split_with_parser(sql);
+	int n = r.error ? -1 : r.n_stmts;
+	pg_query_free_split_result(r);
+	return n;
 }
 
 json_t *sqlnode_get(const json_t *node, const char *field)

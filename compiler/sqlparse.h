@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include "buf.h"
 #include "err.h"
 #include "source.h"
 
@@ -39,10 +40,13 @@ typedef struct {
 int sqlparse_file(const char *text, size_t len, sql_file **out, sql_parse_error *perr, mp_error *err);
 void sqlparse_free(sql_file *f);
 
-/* For the compiler's self-check of what it emits: 0 when sql parses, else
- * -1 with *errmsg_out (free() it) and *cursorpos_out (1-based character
- * position, as PostgreSQL reports it); either out pointer may be NULL. */
-int sqlparse_check(const char *sql, char **errmsg_out, int *cursorpos_out);
+/* For the compiler's checks of user SQL and of everything it emits: 0 when
+ * sql parses, else -1 with the parser's message and the text around the
+ * error appended to msg and *cursorpos (1-based character position, as
+ * PostgreSQL reports it); either out pointer may be NULL. */
+int sqlparse_check(const char *sql, mp_buf *msg, int *cursorpos);
+/* Number of top-level statements, or -1 when sql does not parse. */
+int sqlparse_count_statements(const char *sql);
 
 /* Small readers over parse-tree nodes, NULL/0 when absent (the JSON form
  * leaves out fields that hold their default value). */

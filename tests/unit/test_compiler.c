@@ -13,7 +13,7 @@
 #include "compile.h"
 #include "emit.h"
 #include "fsutil.h"
-#include "sqlcheck.h"
+#include "sqlparse.h"
 
 /* Compiles text; returns all diagnostics as printed, one string. */
 static char *compile_diags(const char *text, compile_result **out)
@@ -73,12 +73,12 @@ static void test_user_status_plans_three_steps(void **state)
 	assert_int_equal(r->plan->steps[1].backfill->batch, 10000);
 	for (size_t i = 0; i < r->plan->count; i++) {
 		mp_buf m = MP_BUF_INIT;
-		assert_int_equal(sqlcheck_parse(r->plan->steps[i].up_sql, &m), 0);
-		assert_int_equal(sqlcheck_parse(r->plan->steps[i].down_sql, &m), 0);
+		assert_int_equal(sqlparse_check(r->plan->steps[i].up_sql, &m, NULL), 0);
+		assert_int_equal(sqlparse_check(r->plan->steps[i].down_sql, &m, NULL), 0);
 		buf_free(&m);
 	}
 	/* Prisma runs a file as one query: the backfill and index files are one statement */
-	assert_int_equal(sqlcheck_count_statements(r->plan->steps[1].up_sql), 1);
+	assert_int_equal(sqlparse_count_statements(r->plan->steps[1].up_sql), 1);
 	compile_result_free(r);
 	free(msg);
 }
@@ -257,7 +257,7 @@ static void test_every_example_file_parses(void **state)
 				size_t len;
 				if (fs_read_file(f.ptr, &text, &len, NULL) == 0) {
 					mp_buf msg = MP_BUF_INIT;
-					if (sqlcheck_parse(text, &msg) != 0)
+					if (sqlparse_check(text, &msg, NULL) != 0)
 						fail_msg("%s does not parse: %s", f.ptr, msg.ptr);
 					buf_free(&msg);
 					free(text);
