@@ -22,15 +22,23 @@ tl_assert_contains "$(cat "$TL_TMP/a.out" "$TL_TMP/b.out")" "waiting for the mig
 # --- backfill of 1M rows, killed, resumed ---
 us=$(tl_tmpdir); $FIX user-status "$us" --min-age 1s --batch 10000
 db2=$(tl_newdb backfill); url2=$(tl_url "$db2")
-tl_run "$MIGRUN" apply -d "$us" --database-url "$url2" --steps 1
-tl_assert_eq 0 "$TL_RC" "expand applied before the backfill test"
+# Step 1 is the fixture's init migration, step 2 the lifecycle's expand: both
+# are applied (and waited for) before the rows go in and the backfill starts.
+tl_run "$MIGRUN" apply -d "$us" --database-url "$url2" --steps 2
+tl_assert_eq 0 "$TL_RC" "init and expand applied before the backfill test"
 [ "$TL_RC" = 0 ] || { echo "$TL_OUT $TL_ERR" | tail -5; exit 1; }
+tl_assert_eq "1" "$(tl_psql "$db2" -c "SELECT count(*) FROM _prisma_migrations WHERE migration_name LIKE '%user_status_expand' AND finished_at IS NOT NULL")" \
+  "expand's ledger row is finished"
 tl_psql "$db2" -c "INSERT INTO \"User\"(email, legacy_status) SELECT 'u'||g, CASE WHEN g%3=0 THEN NULL ELSE 'x'||(g%7) END FROM generate_series(1,1000000) g"
-"$MIGRUN" apply -d "$us" --database-url "$url2" --steps 2 --max-rate 100000 > "$TL_TMP/bf.out" 2>&1 & pid=$!
-filled=0
-for _ in $(seq 1 300); do
+"$MIGRUN" apply -d "$us" --database-url "$url2" --steps 1 --max-rate 100000 > "$TL_TMP/bf.out" 2>&1 & pid=$!
+# Wait for the condition (200k rows filled), however slow the machine is; the
+# rate cap keeps the backfill from finishing between two polls. A generous
+# deadline only turns a hang into a failure.
+filled=0 deadline=$((SECONDS + 600))
+while [ "$SECONDS" -lt "$deadline" ]; do
   filled=$(tl_psql "$db2" -c "SELECT count(*) FROM \"User\" WHERE status IS NOT NULL")
   [ "$filled" -ge 200000 ] && break
+  kill -0 "$pid" 2>/dev/null || { tl_fail "the backfill run ended before it was killed"; cat "$TL_TMP/bf.out"; exit 1; }
   sleep 0.1
 done
 kill -9 $pid; wait $pid 2>/dev/null || true
@@ -40,7 +48,11 @@ tl_assert_eq 0 "$(tl_psql "$db2" -c "SELECT count(*) FROM _prisma_migrations WHE
   "no ledger row for an unfinished backfill"
 tl_run "$MIGRUN" status -d "$us" --database-url "$url2"
 tl_assert_contains "$TL_OUT" "pending      20240201000001_user_status_backfill_status" "status: the backfill is pending"
-sleep 1
+# The fixture's window (min_age 1s since expand) must have passed: wait on the
+# ledger, not on the clock of this script.
+deadline=$((SECONDS + 600))
+until [ "$(tl_psql "$db2" -c "SELECT count(*) FROM _prisma_migrations WHERE migration_name LIKE '%user_status_expand' AND finished_at < now() - interval '1.5 s'")" = 1 ] \
+  || [ "$SECONDS" -ge "$deadline" ]; do sleep 0.1; done
 tl_run "$MIGRUN" apply -d "$us" --database-url "$url2"
 tl_assert_eq 0 "$TL_RC" "apply again finishes the backfill and the contract"
 updated=$(grep -o '([0-9]* rows updated' <<<"$TL_OUT" | tr -dc 0-9)
