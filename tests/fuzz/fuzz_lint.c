@@ -2,13 +2,13 @@
  * lint_source (libpg_query parse, lock analysis, every rule, disable
  * comments) and through explain (the same parse shared, all three
  * renderers) -> everything freed. Crashes, leaks and UB are findings. */
-#include "buf.h"
-#include "diag.h"
-#include "explain.h"
-#include "lint.h"
-#include "locks.h"
-#include "source.h"
-#include "sqlparse.h"
+#include "util/buf.h"
+#include "util/diag.h"
+#include "sql/explain.h"
+#include "sql/lint.h"
+#include "sql/locks.h"
+#include "util/source.h"
+#include "sql/sqlparse.h"
 
 #include <stdint.h>
 #include <stdio.h>

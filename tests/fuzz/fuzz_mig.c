@@ -3,10 +3,10 @@
  * and emitted file) -> diagnostics rendered -> everything freed. A crash, a
  * leak (LeakSanitizer) or undefined behavior (UBSan, non-recoverable) is a
  * finding; error diagnostics are the expected answer to most inputs. */
-#include "compile.h"
-#include "diag.h"
-#include "emit.h"
-#include "manifest.h"
+#include "compiler/compile.h"
+#include "util/diag.h"
+#include "compiler/emit.h"
+#include "migdir/manifest.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -1,0 +1,197 @@
+/* migc explain: per statement, the lock it takes, on what, what that blocks,
+ * for how long, and whether it runs in a transaction. */
+#include "util/buf.h"
+#include "cli/migc/cli.h"
+#include "compiler/compile.h"
+#include "util/diag.h"
+#include "sql/explain.h"
+#include "util/fsutil.h"
+#include "sql/lint.h"
+#include "migdir/manifest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	        "usage: migc explain [--format human|markdown|json] [FILES|DIRS...]\n\n"
+	        "Shows, for every statement: its line, the statement, the lock it takes and on\n"
+	        "which relation, what that lock blocks (reads, writes, DDL), how long it is held\n"
+	        "(metadata, rows, full scan, full rewrite) and whether it runs in a transaction as\n"
+	        "Prisma runs the file (a multi-statement file is one implicit transaction).\n"
+	        "A directory means its */migration.sql and .sql files; with no path,\n"
+	        "prisma/migrations. When a directory holds migplan.manifest.json, each step's\n"
+	        "phase and gates are shown too.\n\n"
+	        "  --format human     readable, colored on a terminal (default)\n"
+	        "  --format markdown  a table to paste into a pull request comment\n"
+	        "  --format json      the document of docs/explain.schema.json (also --json)\n\n"
+	        "Exit: 0 ok, 1 a file does not parse or a manifest is invalid, 2 bad usage,\n"
+	        "3 a path that cannot be read.\n");
+}
+
+/* One manifest per directory argument, loaded the first time it is needed. */
+typedef struct {
+	char *dir;
+	mf_manifest *m;
+} dir_manifest;
+
+static const mf_step *step_for(dir_manifest **cache, size_t *n, const lint_input *in, int *bad)
+{
+	if (!in->dir || !in->folder)
+		return NULL;
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*cache)[i].dir, in->dir) == 0)
+			return (*cache)[i].m ? manifest_find((*cache)[i].m, in->folder) : NULL;
+	*cache = xrealloc(*cache, (*n + 1) * sizeof **cache);
+	dir_manifest *dm = &(*cache)[(*n)++];
+	dm->dir = xstrdup(in->dir);
+	dm->m = NULL;
+	char *path = fs_join(in->dir, MANIFEST_FILENAME);
+	if (fs_exists(path)) {
+		mp_error err = {0};
+		if (manifest_load(path, &dm->m, &err) < 0) {
+			fprintf(stderr, "migc explain: %s\n", err.msg);
+			(*bad)++;
+		}
+	}
+	free(path);
+	return dm->m ? manifest_find(dm->m, in->folder) : NULL;
+}
+
+static void render(explain_doc *doc, explain_format fmt)
+{
+	mp_buf out = MP_BUF_INIT;
+	explain_doc_render(doc, fmt, fmt == EXPLAIN_HUMAN && diag_use_color(stdout), &out);
+	fwrite(buf_cstr(&out), 1, out.len, stdout);
+	buf_free(&out);
+}
+
+/* Specs are compiled in memory and each step explained with its gates,
+ * exactly as `migc compile` would write it. */
+static int explain_specs(explain_doc *doc, const char **specs, size_t n)
+{
+	if (n == 0)
+		return MIGC_EXIT_OK;
+	diag_list diags;
+	diag_list_init(&diags);
+	mp_error err = {0};
+	compile_result *r = NULL;
+	int rc = compile_specs(specs, n, &diags, &r, &err);
+	diag_sort(&diags);
+	diag_print_all(stderr, &diags, diag_use_color(stderr));
+	int exit_code = rc == MP_EIO ? MIGC_EXIT_IO : rc != MP_OK ? MIGC_EXIT_FINDINGS : MIGC_EXIT_OK;
+	if (rc == MP_EIO)
+		fprintf(stderr, "migc explain: %s\n", err.msg);
+	for (size_t i = 0; rc == MP_OK && i < r->plan->count; i++) {
+		const plan_step *s = &r->plan->steps[i];
+		mf_step step;
+		plan_step_to_manifest(s, &step);
+		mp_buf name = MP_BUF_INIT;
+		buf_printf(&name, "%s/migration.sql", s->id);
+		step.up.path = name.ptr;
+		if (explain_doc_add_sql(doc, name.ptr, s->up_sql, &step, &err) < 0) {
+			fprintf(stderr, "migc explain: %s\n", err.msg);
+			exit_code = MIGC_EXIT_FINDINGS;
+		}
+		buf_free(&name);
+	}
+	compile_result_free(r);
+	diag_list_free(&diags);
+	return exit_code;
+}
+
+int cli_explain(int argc, char **argv)
+{
+	explain_format fmt = EXPLAIN_HUMAN;
+	char **paths = xcalloc((size_t)argc + 1, sizeof *paths);
+	int npaths = 0;
+	const char **specs = xcalloc((size_t)argc + 1, sizeof *specs);
+	size_t nspecs = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (cli_is_help(a)) {
+			usage(stdout);
+			free(paths);
+			free(specs);
+			return MIGC_EXIT_OK;
+		} else if (strcmp(a, "--json") == 0) {
+			fmt = EXPLAIN_JSON;
+		} else if (strcmp(a, "--format") == 0 || strncmp(a, "--format=", 9) == 0) {
+			const char *v = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : NULL);
+			if (!v || explain_format_parse(v, &fmt) < 0) {
+				fprintf(stderr, "migc explain: --format takes human, markdown or json\n");
+				free(paths);
+				free(specs);
+				return MIGC_EXIT_USAGE;
+			}
+		} else if (a[0] == '-' && a[1] != '\0' && strcmp(a, "--") != 0) {
+			fprintf(stderr, "migc explain: unknown option '%s'\n", a);
+			usage(stderr);
+			free(paths);
+			free(specs);
+			return MIGC_EXIT_USAGE;
+		} else if (strcmp(a, "--") != 0) {
+			size_t n = strlen(a);
+			if (n > 4 && strcmp(a + n - 4, ".mig") == 0)
+				specs[nspecs++] = a;
+			else
+				paths[npaths++] = argv[i];
+		}
+	}
+
+	explain_doc *doc = explain_doc_new();
+	int spec_rc = explain_specs(doc, specs, nspecs);
+	free(specs);
+	if (spec_rc != MIGC_EXIT_OK || (nspecs > 0 && npaths == 0)) {
+		if (spec_rc == MIGC_EXIT_OK)
+			render(doc, fmt);
+		explain_doc_free(doc);
+		free(paths);
+		return spec_rc;
+	}
+
+	mp_error err = {0};
+	lint_input *in;
+	size_t nin;
+	if (lint_collect_inputs(paths, npaths, &in, &nin, &err) < 0) {
+		fprintf(stderr, "migc explain: %s\n", err.msg);
+		free(paths);
+		explain_doc_free(doc);
+		return MIGC_EXIT_IO;
+	}
+	free(paths);
+
+	dir_manifest *cache = NULL;
+	size_t ncache = 0;
+	int io_failures = 0, bad = 0;
+	for (size_t i = 0; i < nin; i++) {
+		mp_source *src;
+		if (source_load(in[i].path, &src, &err) < 0) {
+			fprintf(stderr, "migc explain: %s\n", err.msg);
+			io_failures++;
+			continue;
+		}
+		const mf_step *step = step_for(&cache, &ncache, &in[i], &bad);
+		sql_file *f;
+		sql_parse_error perr = {.message = "", .offset = 0};
+		if (sqlparse_file(src->text, src->len, &f, &perr, &err) < 0) {
+			explain_doc_add_error(doc, src, src->path, perr.offset, perr.message[0] ? perr.message : err.msg);
+			bad++;
+		} else {
+			explain_doc_add_parsed(doc, src, f, step);
+			sqlparse_free(f);
+		}
+		source_free(src);
+	}
+	render(doc, fmt);
+	explain_doc_free(doc);
+	for (size_t i = 0; i < ncache; i++) {
+		free(cache[i].dir);
+		manifest_free(cache[i].m);
+	}
+	free(cache);
+	lint_free_inputs(in, nin);
+	return io_failures ? MIGC_EXIT_IO : bad ? MIGC_EXIT_FINDINGS : MIGC_EXIT_OK;
+}

@@ -1,0 +1,206 @@
+#include "cli/migrun/cli.h"
+#include "util/buf.h"
+#include "util/duration.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+void cli_common_init(cli_common *c)
+{
+	memset(c, 0, sizeof *c);
+	c->dir = DEFAULT_MIGRATIONS_DIR;
+}
+
+bool cli_common_opt(int opt, const char *arg, cli_common *c)
+{
+	switch (opt) {
+	case 'd':
+		c->dir = arg;
+		return true;
+	case OPT_MANIFEST:
+		c->manifest = arg;
+		return true;
+	case OPT_URL:
+		c->url = arg;
+		return true;
+	case OPT_JSON:
+		c->json = true;
+		return true;
+	default:
+		return false;
+	}
+}
+
+void cli_error(const char *fmt, ...)
+{
+	cli_progress_done();
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("migrun: error: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("migrun: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, " (see `migrun %s --help`)\n", cmd);
+	va_end(ap);
+	return EXIT_USAGE;
+}
+
+int cli_exit_code(int rc)
+{
+	switch (rc) {
+	case MP_OK:
+		return EXIT_OK;
+	case MP_EINVAL:
+		return EXIT_USAGE;
+	case MP_EIO:
+	case MP_EVERIFY:
+		return EXIT_VERIFY;
+	case MP_EGATE:
+		return EXIT_GATE;
+	case MP_ESTATE:
+		return EXIT_DIVERGED;
+	case MP_ECONNECT:
+		return EXIT_CONNECT;
+	default:
+		return EXIT_FAIL;
+	}
+}
+
+bool cli_parse_long(const char *s, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0)
+		return false;
+	*out = v;
+	return true;
+}
+
+bool cli_parse_duration(const char *s, long long *ms)
+{
+	return duration_parse(s, ms);
+}
+
+/* ---- reporting ---- */
+
+static bool bar_showing;
+
+void cli_progress_done(void)
+{
+	if (bar_showing) {
+		fputc('\n', stderr);
+		bar_showing = false;
+	}
+}
+
+static void emit_line(void *ctx, const char *text)
+{
+	const cli_common *c = ctx;
+	cli_progress_done();
+	FILE *out = c->json ? stderr : stdout;
+	fprintf(out, "%s\n", text);
+	fflush(out);
+}
+
+static double mono_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void format_eta(double s, char out[32])
+{
+	long long t = (long long)(s + 0.5);
+	if (t >= 3600)
+		snprintf(out, 32, "%lldh%02lldm", t / 3600, t / 60 % 60);
+	else if (t >= 60)
+		snprintf(out, 32, "%lldm%02llds", t / 60, t % 60);
+	else
+		snprintf(out, 32, "%llds", t);
+}
+
+static void emit_progress(void *ctx, const char *step, long long done, long long total, double rate)
+{
+	(void)ctx;
+	static double last;
+	static long long last_done = -1;
+	double now = mono_s();
+	bool tty = isatty(STDERR_FILENO);
+	bool final = done >= total;
+	if (done == last_done || (!final && now - last < (tty ? 0.1 : 5.0)))
+		return;
+	last = now;
+	last_done = done;
+	char eta[32] = "?";
+	if (rate > 0)
+		format_eta((double)(total - done) / rate, eta);
+	double pct = total ? 100.0 * (double)done / (double)total : 100.0;
+	if (tty) {
+		char bar[31];
+		int fill = (int)(pct * 30 / 100);
+		for (int i = 0; i < 30; i++)
+			bar[i] = i < fill ? '#' : '.';
+		bar[30] = '\0';
+		fprintf(stderr, "\r\033[K%s [%s] %lld/%lld rows %5.1f%%  %.0f rows/s  ETA %s", step, bar, done, total,
+		        pct, rate, eta);
+		bar_showing = true;
+		if (final)
+			cli_progress_done();
+	} else {
+		fprintf(stderr, "%s: %lld/%lld rows (%.1f%%), %.0f rows/s, ETA %s\n", step, done, total, pct, rate, eta);
+	}
+	fflush(stderr);
+}
+
+rt_report cli_reporter(const cli_common *c)
+{
+	rt_report r = {emit_line, emit_progress, (void *)c};
+	return r;
+}
+
+int cli_load_folder(const cli_common *c, bool require_manifest, mig_folder *f)
+{
+	mp_error err = {0, ""};
+	int rc = folder_load(c->dir, c->manifest, require_manifest, f, &err);
+	if (rc != MP_OK) {
+		cli_error("%s", err.msg);
+		return EXIT_VERIFY;
+	}
+	return EXIT_OK;
+}
+
+int cli_connect(const cli_common *c, rt_conn **conn)
+{
+	mp_error err = {0, ""};
+	int rc = conn_open(conn, c->url, &err);
+	if (rc != MP_OK) {
+		cli_error("%s", err.msg);
+		return rc == MP_ECONNECT ? EXIT_CONNECT : EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+int cli_open(const cli_common *c, bool require_manifest, mig_folder *f, rt_conn **conn)
+{
+	int ex = cli_load_folder(c, require_manifest, f);
+	if (ex != EXIT_OK)
+		return ex;
+	if ((ex = cli_connect(c, conn)) != EXIT_OK)
+		folder_free(f);
+	return ex;
+}

@@ -1,0 +1,296 @@
+/* --fleet for status and verify, and what apply shares with them: flags and
+ * loading the fleet file. */
+#include "cli/migrun/cli_fleet.h"
+#include "util/duration.h"
+#include "fleet/fleet_status.h"
+#include "migdir/verify.h"
+#include "runtime/watchdog.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cli_fleet_init(cli_fleet_opts *fo)
+{
+	memset(fo, 0, sizeof *fo);
+	fo->parallel = -1;
+	fo->canary = -1;
+	fo->watchdog_retries = WATCHDOG_DEFAULT_RETRIES;
+}
+
+int cli_fleet_opt(int opt, const char *arg, const char *cmd, cli_fleet_opts *fo)
+{
+	long v;
+	switch (opt) {
+	case OPT_FLEET:
+		fo->file = arg;
+		return EXIT_OK;
+	case 'j':
+		if (!cli_parse_long(arg, &v) || v < 1 || v > 1024)
+			return cli_usage(cmd, "--parallel needs an integer 1..1024, not '%s'", arg);
+		fo->parallel = v;
+		return EXIT_OK;
+	case OPT_FLEET_CONTINUE:
+		fo->continue_on_error = true;
+		fo->apply_only_flag = true;
+		return EXIT_OK;
+	case OPT_FLEET_WAIT_GATES:
+		if (!cli_parse_duration(arg, &fo->wait_gates_ms))
+			return cli_usage(cmd, "--wait-gates needs a duration such as 30s or 5m, not '%s'", arg);
+		fo->apply_only_flag = true;
+		return EXIT_OK;
+	case OPT_FLEET_CANARY:
+		if (!cli_parse_long(arg, &v) || v > 1000000)
+			return cli_usage(cmd, "--canary needs a non-negative integer, not '%s'", arg);
+		fo->canary = v;
+		fo->apply_only_flag = true;
+		return EXIT_OK;
+	default:
+		return -1;
+	}
+}
+
+int cli_fleet_check(const char *cmd, const cli_common *co, const cli_fleet_opts *fo)
+{
+	if (!fo->file && (fo->parallel >= 0 || fo->apply_only_flag))
+		return cli_usage(cmd, "--parallel, --canary, --continue-on-error and --wait-gates need --fleet FILE");
+	if (fo->file && co->url)
+		return cli_usage(cmd, "--fleet and --database-url exclude each other (the fleet file names the databases)");
+	return EXIT_OK;
+}
+
+int cli_fleet_load(const cli_fleet_opts *fo, fleet_spec *f)
+{
+	mp_error err = {0, ""};
+	int rc = fleet_load(fo->file, f, &err);
+	if (rc == MP_OK) {
+		if (fo->canary >= 0)
+			f->canary = fo->canary;
+		if (fo->parallel > 0)
+			f->parallel = fo->parallel;
+		rc = fleet_resolve_queries(f, &err);
+	}
+	if (rc != MP_OK) {
+		cli_error("%s", err.msg);
+		if (f->path)
+			fleet_free(f);
+		return rc == MP_ECONNECT ? EXIT_CONNECT : rc == MP_EDB ? EXIT_FAIL : EXIT_USAGE;
+	}
+	fleet_plan_waves(f);
+	return EXIT_OK;
+}
+
+/* ---- status --fleet ---- */
+
+static const char *row_state(const fleet_status_row *r)
+{
+	if (r->rc != MP_OK)
+		return "unreachable";
+	if (r->failed)
+		return "failed";
+	if (r->diverged)
+		return "diverged";
+	if (r->pending)
+		return "pending";
+	return "up to date";
+}
+
+static json_t *labels_json(const fleet_target *t)
+{
+	json_t *o = json_object();
+	for (size_t i = 0; i < t->nlabels; i++)
+		json_object_set_new(o, t->labels[i].key, json_string(t->labels[i].value));
+	return o;
+}
+
+static void labels_text(const fleet_target *t, char *out, size_t cap)
+{
+	size_t len = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < t->nlabels && len < cap; i++)
+		len += (size_t)snprintf(out + len, cap - len, "%s%s=%s", i ? "," : "", t->labels[i].key, t->labels[i].value);
+}
+
+typedef struct {
+	size_t up_to_date, pending, failed, diverged, unreachable;
+} status_totals;
+
+static status_totals count_rows(const fleet_spec *f, const fleet_status_row *rows)
+{
+	status_totals t = {0, 0, 0, 0, 0};
+	for (size_t i = 0; i < f->n; i++) {
+		const fleet_status_row *r = &rows[i];
+		if (r->rc != MP_OK)
+			t.unreachable++;
+		else if (r->failed)
+			t.failed++;
+		else if (r->diverged)
+			t.diverged++;
+		else if (r->pending)
+			t.pending++;
+		else
+			t.up_to_date++;
+	}
+	return t;
+}
+
+static void print_status_human(const fleet_spec *f, const fleet_status_row *rows, const status_totals *t)
+{
+	size_t w = 6;
+	for (size_t i = 0; i < f->n; i++)
+		if (strlen(f->targets[i].name) > w)
+			w = strlen(f->targets[i].name);
+	printf("%-*s  %4s  %-11s  %7s  %7s  %6s  %8s  %-44s  %-8s  %s\n", (int)w, "TARGET", "WAVE", "STATE", "APPLIED",
+	       "PENDING", "FAILED", "DIVERGED", "LAST STEP", "WINDOW", "LABELS");
+	for (size_t i = 0; i < f->n; i++) {
+		const fleet_status_row *r = &rows[i];
+		char win[32] = "-", labels[256];
+		if (r->window_lifecycle)
+			duration_format(r->window_age_s * 1000, win);
+		labels_text(&f->targets[i], labels, sizeof labels);
+		printf("%-*s  %4d  %-11s  %7zu  %7zu  %6zu  %8zu  %-44s  %-8s  %s\n", (int)w, f->targets[i].name,
+		       f->targets[i].wave, row_state(r), r->applied, r->pending, r->failed, r->diverged,
+		       r->last_step ? r->last_step : "-", win, labels);
+		if (r->error)
+			printf("%*s  %s\n", (int)w, "", r->error);
+		else if (r->problem)
+			printf("%*s  %s\n", (int)w, "", r->problem);
+	}
+	printf("%zu targets: %zu up to date, %zu pending, %zu failed, %zu diverged, %zu unreachable\n", f->n,
+	       t->up_to_date, t->pending, t->failed, t->diverged, t->unreachable);
+}
+
+static json_t *row_json(const fleet_target *t, const fleet_status_row *r)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "name", json_string(t->name));
+	json_object_set_new(o, "wave", json_integer(t->wave));
+	json_object_set_new(o, "labels", labels_json(t));
+	json_object_set_new(o, "state", json_string(row_state(r)));
+	json_object_set_new(o, "applied", json_integer((json_int_t)r->applied));
+	json_object_set_new(o, "pending", json_integer((json_int_t)r->pending));
+	json_object_set_new(o, "failed", json_integer((json_int_t)r->failed));
+	json_object_set_new(o, "diverged", json_integer((json_int_t)r->diverged));
+	json_object_set_new(o, "last_step", r->last_step ? json_string(r->last_step) : json_null());
+	json_object_set_new(o, "window",
+	                    r->window_lifecycle ? json_pack("{s:s, s:I}", "lifecycle", r->window_lifecycle, "age_s",
+	                                                    (json_int_t)r->window_age_s)
+	                                        : json_null());
+	json_object_set_new(o, "problem", r->problem ? json_string(r->problem) : json_null());
+	json_object_set_new(o, "error", r->error ? json_string(r->error) : json_null());
+	return o;
+}
+
+static void put_json(json_t *root)
+{
+	char *text = json_dumps(root, JSON_INDENT(2));
+	puts(text);
+	free(text);
+	json_decref(root);
+}
+
+static int status_exit(const status_totals *t)
+{
+	if (t->failed || t->diverged)
+		return EXIT_DIVERGED;
+	if (t->unreachable)
+		return EXIT_CONNECT;
+	return t->pending ? EXIT_PENDING : EXIT_OK;
+}
+
+int cli_fleet_status(const cli_common *co, const cli_fleet_opts *fo)
+{
+	mig_folder mf;
+	int ex = cli_load_folder(co, false, &mf);
+	if (ex != EXIT_OK)
+		return ex;
+	fleet_spec f;
+	if ((ex = cli_fleet_load(fo, &f)) != EXIT_OK) {
+		folder_free(&mf);
+		return ex;
+	}
+	fleet_status_row *rows = xcalloc(f.n, sizeof *rows);
+	fleet_status_read(&f, &mf, f.parallel, rows);
+	status_totals t = count_rows(&f, rows);
+	ex = status_exit(&t);
+	if (co->json) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < f.n; i++)
+			json_array_append_new(arr, row_json(&f.targets[i], &rows[i]));
+		put_json(json_pack("{s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:i}", "targets", arr, "totals", "targets",
+		                   (json_int_t)f.n, "up_to_date", (json_int_t)t.up_to_date, "pending",
+		                   (json_int_t)t.pending, "failed", (json_int_t)t.failed, "diverged",
+		                   (json_int_t)t.diverged, "unreachable", (json_int_t)t.unreachable, "exit", ex));
+	} else {
+		print_status_human(&f, rows, &t);
+	}
+	for (size_t i = 0; i < f.n; i++)
+		fleet_status_row_free(&rows[i]);
+	free(rows);
+	fleet_free(&f);
+	folder_free(&mf);
+	return ex;
+}
+
+/* ---- verify --fleet: the folder offline, then every target's ledger
+ * against it (no failed, no diverged migration) ---- */
+
+int cli_fleet_verify(const cli_common *co, const cli_fleet_opts *fo)
+{
+	mig_folder mf;
+	int ex = cli_load_folder(co, true, &mf);
+	if (ex != EXIT_OK)
+		return ex;
+	verify_report vr;
+	mp_error err = {0, ""};
+	int rc = verify_folder(&mf, &vr, &err);
+	fleet_spec f;
+	if ((ex = cli_fleet_load(fo, &f)) != EXIT_OK) {
+		verify_report_free(&vr);
+		folder_free(&mf);
+		return ex;
+	}
+	fleet_status_row *rows = xcalloc(f.n, sizeof *rows);
+	fleet_status_read(&f, &mf, f.parallel, rows);
+	status_totals t = count_rows(&f, rows);
+	ex = rc != MP_OK ? EXIT_VERIFY : t.failed || t.diverged ? EXIT_DIVERGED : t.unreachable ? EXIT_CONNECT : EXIT_OK;
+	size_t consistent = t.up_to_date + t.pending;
+	if (co->json) {
+		json_t *probs = json_array(), *arr = json_array();
+		for (size_t i = 0; i < vr.n; i++)
+			json_array_append_new(probs, json_string(vr.problems[i]));
+		for (size_t i = 0; i < f.n; i++) {
+			json_t *o = row_json(&f.targets[i], &rows[i]);
+			json_object_set_new(o, "ok", json_boolean(rows[i].rc == MP_OK && !rows[i].failed && !rows[i].diverged));
+			json_array_append_new(arr, o);
+		}
+		put_json(json_pack("{s:b, s:I, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I}, s:i}", "ok", ex == EXIT_OK, "steps",
+		                   (json_int_t)mf.manifest->nsteps, "problems", probs, "targets", arr, "totals", "targets",
+		                   (json_int_t)f.n, "consistent", (json_int_t)consistent, "failed", (json_int_t)t.failed,
+		                   "diverged", (json_int_t)t.diverged, "unreachable", (json_int_t)t.unreachable, "exit",
+		                   ex));
+	} else {
+		if (rc == MP_OK)
+			printf("verified: %zu generated steps, hashes and chain match (%s)\n", mf.manifest->nsteps,
+			       mf.manifest_path);
+		for (size_t i = 0; i < vr.n; i++)
+			fprintf(stderr, "migrun: verify: %s\n", vr.problems[i]);
+		for (size_t i = 0; i < f.n; i++) {
+			const fleet_status_row *r = &rows[i];
+			if (r->rc != MP_OK)
+				printf("%s: unreachable: %s\n", f.targets[i].name, r->error);
+			else if (r->problem)
+				printf("%s: %s\n", f.targets[i].name, r->problem);
+		}
+		printf("%zu targets: %zu consistent with the folder, %zu failed, %zu diverged, %zu unreachable\n", f.n,
+		       consistent, t.failed, t.diverged, t.unreachable);
+	}
+	for (size_t i = 0; i < f.n; i++)
+		fleet_status_row_free(&rows[i]);
+	free(rows);
+	fleet_free(&f);
+	verify_report_free(&vr);
+	folder_free(&mf);
+	return ex;
+}

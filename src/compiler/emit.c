@@ -1,0 +1,213 @@
+#include "compiler/emit.h"
+#include "util/buf.h"
+#include "util/fsutil.h"
+#include "migdir/manifest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GENERATED_MARK "-- migplan: generated from "
+
+void emit_manifest_build(const mp_plan *plan, mf_manifest *m)
+{
+	memset(m, 0, sizeof *m);
+	m->format = MANIFEST_FORMAT;
+	m->generator = "migc " MIGPLAN_VERSION;
+	m->nsteps = plan->count;
+	m->steps = xcalloc(plan->count ? plan->count : 1, sizeof *m->steps);
+	for (size_t i = 0; i < plan->count; i++) {
+		plan_step_to_manifest(&plan->steps[i], &m->steps[i]);
+		mp_buf p = MP_BUF_INIT;
+		buf_printf(&p, "%s/migration.sql", plan->steps[i].id);
+		m->steps[i].up.path = buf_detach(&p);
+		buf_printf(&p, "%s/down.sql", plan->steps[i].id);
+		m->steps[i].down.path = buf_detach(&p);
+	}
+}
+
+static void manifest_built_free(mf_manifest *m)
+{
+	for (size_t i = 0; i < m->nsteps; i++) {
+		free(m->steps[i].up.path);
+		free(m->steps[i].down.path);
+	}
+	free(m->steps);
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Sorted ids for bsearch: folders, plan steps and manifest steps are looked
+ * up in each other, which is quadratic with linear scans (10,000 specs make
+ * 35,000 steps). */
+typedef struct {
+	const char **v;
+	size_t n;
+} id_index;
+
+static void id_index_add(id_index *x, const char *id)
+{
+	x->v = xrealloc(x->v, (x->n + 1) * sizeof *x->v);
+	x->v[x->n++] = id;
+}
+
+static void id_index_sort(id_index *x)
+{
+	if (x->n > 1)
+		qsort(x->v, x->n, sizeof *x->v, cmp_id);
+}
+
+static bool id_index_has(const id_index *x, const char *id)
+{
+	return x->n && bsearch(&id, x->v, x->n, sizeof *x->v, cmp_id) != NULL;
+}
+
+/* A folder is ours when the previous manifest lists it or its migration.sql
+ * carries our mark; anything else belongs to the team or to Prisma. */
+static bool folder_is_ours(const char *dir, const char *name, const id_index *old)
+{
+	if (old && id_index_has(old, name))
+		return true;
+	char *sub = fs_join(dir, name), *path = fs_join(sub, "migration.sql");
+	char *text = NULL;
+	size_t len = 0;
+	bool ours = fs_read_file(path, &text, &len, NULL) == MP_OK && strncmp(text, GENERATED_MARK, strlen(GENERATED_MARK)) == 0;
+	free(text);
+	free(path);
+	free(sub);
+	return ours;
+}
+
+/* Step files are written without a per-file fsync; emit_prisma_folder
+ * flushes them all at once before the manifest, which records their hashes,
+ * is written (and fsync'd). */
+static int write_if_changed(const char *path, const char *text, bool *changed, mp_error *err)
+{
+	char *old = NULL;
+	size_t len = 0;
+	if (fs_read_file(path, &old, &len, NULL) == MP_OK && len == strlen(text) && memcmp(old, text, len) == 0) {
+		free(old);
+		return MP_OK;
+	}
+	free(old);
+	*changed = true;
+	return fs_write_file_replace(path, text, strlen(text), false, err);
+}
+
+int emit_prisma_folder(const mp_plan *plan, const char *dir, diag_list *diags, emit_report *rep, mp_error *err)
+{
+	memset(rep, 0, sizeof *rep);
+	if (fs_exists(dir) && !fs_is_dir(dir))
+		return mp_error_set(err, MP_EIO, "%s exists and is not a directory", dir);
+	mf_manifest *old = NULL;
+	char *mpath = fs_join(dir, MANIFEST_FILENAME);
+	if (fs_exists(mpath) && manifest_load(mpath, &old, err) != MP_OK) {
+		char why[sizeof err->msg];
+		snprintf(why, sizeof why, "%s", err->msg);
+		mp_error_set(err, MP_EIO, "cannot regenerate over an unreadable manifest: %s (move it away first)", why);
+		free(mpath);
+		return MP_EIO;
+	}
+	char **names = NULL;
+	size_t nnames = 0;
+	if (fs_is_dir(dir) && fs_list_subdirs(dir, &names, &nnames, err) != MP_OK) {
+		manifest_free(old);
+		free(mpath);
+		return err->code;
+	}
+	int errors_before = diags->errors;
+	id_index old_ids = {0}, plan_ids = {0}, folders = {0};
+	for (size_t i = 0; old && i < old->nsteps; i++)
+		id_index_add(&old_ids, old->steps[i].id);
+	id_index_sort(&old_ids);
+	for (size_t i = 0; i < plan->count; i++)
+		id_index_add(&plan_ids, plan->steps[i].id);
+	id_index_sort(&plan_ids);
+	for (size_t i = 0; i < nnames; i++)
+		id_index_add(&folders, names[i]);
+	id_index_sort(&folders);
+	const id_index *oldx = old ? &old_ids : NULL;
+	/* Checks first: nothing is written unless all pass. */
+	const char *last_foreign = NULL;
+	for (size_t i = 0; i < nnames; i++)
+		if (!folder_is_ours(dir, names[i], oldx))
+			last_foreign = names[i];
+	for (size_t i = 0; i < plan->count; i++) {
+		const plan_step *s = &plan->steps[i];
+		bool exists = id_index_has(&folders, s->id);
+		if (exists && !folder_is_ours(dir, s->id, oldx))
+			diag_add(diags, DIAG_ERROR, s->lc->src, s->lc->ast->id_span,
+			         "step %s would overwrite %s/%s, which migc did not generate", s->id, dir, s->id);
+		if (!exists && last_foreign && strcmp(s->id, last_foreign) < 0) {
+			diag_add(diags, DIAG_ERROR, s->lc->src, s->lc->ast->id_span,
+			         "step %s would sort before the existing migration %s, so Prisma would apply it out of order; "
+			         "give lifecycle '%s' an id after %.14s",
+			         s->id, last_foreign, s->lc->name, last_foreign);
+			break;
+		}
+	}
+	int rc = diags->errors > errors_before ? MP_EINVAL : MP_OK;
+	if (rc == MP_OK)
+		rc = fs_mkdir_p(dir, err);
+	for (size_t i = 0; rc == MP_OK && i < plan->count; i++) {
+		const plan_step *s = &plan->steps[i];
+		char *sub = fs_join(dir, s->id);
+		char *up = fs_join(sub, "migration.sql"), *down = fs_join(sub, "down.sql");
+		bool changed = false;
+		rc = fs_mkdir_p(sub, err);
+		if (rc == MP_OK)
+			rc = write_if_changed(up, s->up_sql, &changed, err);
+		if (rc == MP_OK)
+			rc = write_if_changed(down, s->down_sql, &changed, err);
+		if (changed)
+			rep->written++;
+		else
+			rep->unchanged++;
+		free(up);
+		free(down);
+		free(sub);
+	}
+	for (size_t i = 0; rc == MP_OK && old && i < old->nsteps; i++) {
+		const char *id = old->steps[i].id;
+		if (id_index_has(&plan_ids, id) || strchr(id, '/') || strcmp(id, "..") == 0 || !folder_is_ours(dir, id, NULL))
+			continue;
+		char *sub = fs_join(dir, id);
+		if (fs_is_dir(sub)) {
+			rc = fs_remove_tree(sub, err);
+			rep->removed_ids = xrealloc(rep->removed_ids, (rep->removed + 1) * sizeof *rep->removed_ids);
+			rep->removed_ids[rep->removed++] = xstrdup(id);
+		}
+		free(sub);
+	}
+	char *lock = fs_join(dir, "migration_lock.toml");
+	if (rc == MP_OK && !fs_exists(lock)) {
+		rc = fs_write_file_atomic(lock, MIGRATION_LOCK_TOML, strlen(MIGRATION_LOCK_TOML), err);
+		rep->lock_created = true;
+	}
+	free(lock);
+	if (rc == MP_OK && (rep->written || rep->removed))
+		rc = fs_sync_dir_fs(dir, err);
+	if (rc == MP_OK) {
+		mf_manifest m;
+		emit_manifest_build(plan, &m);
+		rc = manifest_save(&m, mpath, err);
+		manifest_built_free(&m);
+	}
+	free(old_ids.v);
+	free(plan_ids.v);
+	free(folders.v);
+	fs_free_list(names, nnames);
+	manifest_free(old);
+	free(mpath);
+	return rc;
+}
+
+void emit_report_free(emit_report *rep)
+{
+	for (size_t i = 0; i < rep->removed; i++)
+		free(rep->removed_ids[i]);
+	free(rep->removed_ids);
+}

@@ -1,0 +1,39 @@
+/* The planner: a checked model becomes ordered steps, each one Prisma
+ * migration folder with an UP (migration.sql) and a DOWN (down.sql), the
+ * locks the UP takes, the gates that must pass before it and, for backfills,
+ * what the runtime runs natively. Emitters (emit.c, explain) render steps. */
+#ifndef MIGPLAN_PLAN_H
+#define MIGPLAN_PLAN_H
+
+#include "util/diag.h"
+#include "migdir/manifest.h"
+#include "compiler/model.h"
+
+typedef struct {
+	char *id; /* folder name: <timestamp>_<lifecycle>_<phase>[_<detail>] */
+	const mdl_lifecycle *lc;
+	const char *phase; /* expand | backfill | index | contract | sql */
+	char *up_sql, *down_sql;
+	bool transactional;
+	mf_lock *locks;
+	size_t nlocks;
+	mf_gate *gates;
+	size_t ngates;
+	mf_backfill *backfill;
+	const char *sample_query; /* index steps */
+} plan_step;
+
+typedef struct {
+	plan_step *steps;
+	size_t count;
+} mp_plan;
+
+/* Builds every step of every lifecycle in order. Problems that need the whole
+ * plan (overlapping step ids) are reported to diags. */
+int plan_build(const mdl_model *m, diag_list *diags, mp_plan **out);
+void plan_free(mp_plan *p);
+/* The manifest entry for a step (hashes of up_sql/down_sql, paths relative to
+ * the migrations folder). Strings are borrowed from the step. */
+void plan_step_to_manifest(const plan_step *s, mf_step *out);
+
+#endif

@@ -1,0 +1,150 @@
+#include "compiler/types.h"
+#include "compiler/names.h"
+#include "util/quote.h"
+
+#include <string.h>
+#include <strings.h>
+
+typedef enum { ARGS_NONE, ARGS_LENGTH, ARGS_PRECISION, ARGS_NUMERIC } arg_rule;
+
+static const struct {
+	const char *name;      /* as written (case-insensitive) */
+	const char *canonical; /* as emitted */
+	arg_rule args;
+	bool tz_allowed;
+	type_class cls;
+} known[] = {
+	{"smallint", "smallint", ARGS_NONE, false, TYPECLASS_NUMERIC},
+	{"int2", "smallint", ARGS_NONE, false, TYPECLASS_NUMERIC},
+	{"integer", "integer", ARGS_NONE, false, TYPECLASS_NUMERIC},
+	{"int", "integer", ARGS_NONE, false, TYPECLASS_NUMERIC},
+	{"int4", "integer", ARGS_NONE, false, TYPECLASS_NUMERIC},
+	{"bigint", "bigint", ARGS_NONE, false, TYPECLASS_NUMERIC},
+	{"int8", "bigint", ARGS_NONE, false, TYPECLASS_NUMERIC},
+	{"real", "real", ARGS_NONE, false, TYPECLASS_NUMERIC},
+	{"float4", "real", ARGS_NONE, false, TYPECLASS_NUMERIC},
+	{"double precision", "double precision", ARGS_NONE, false, TYPECLASS_NUMERIC},
+	{"float8", "double precision", ARGS_NONE, false, TYPECLASS_NUMERIC},
+	{"numeric", "numeric", ARGS_NUMERIC, false, TYPECLASS_NUMERIC},
+	{"decimal", "numeric", ARGS_NUMERIC, false, TYPECLASS_NUMERIC},
+	{"boolean", "boolean", ARGS_NONE, false, TYPECLASS_BOOL},
+	{"bool", "boolean", ARGS_NONE, false, TYPECLASS_BOOL},
+	{"text", "text", ARGS_NONE, false, TYPECLASS_TEXT},
+	{"varchar", "varchar", ARGS_LENGTH, false, TYPECLASS_TEXT},
+	{"character varying", "varchar", ARGS_LENGTH, false, TYPECLASS_TEXT},
+	{"char", "char", ARGS_LENGTH, false, TYPECLASS_TEXT},
+	{"character", "char", ARGS_LENGTH, false, TYPECLASS_TEXT},
+	{"citext", "citext", ARGS_NONE, false, TYPECLASS_TEXT},
+	{"bytea", "bytea", ARGS_NONE, false, TYPECLASS_OTHER},
+	{"date", "date", ARGS_NONE, false, TYPECLASS_OTHER},
+	{"time", "time", ARGS_PRECISION, true, TYPECLASS_OTHER},
+	{"timetz", "timetz", ARGS_PRECISION, false, TYPECLASS_OTHER},
+	{"timestamp", "timestamp", ARGS_PRECISION, true, TYPECLASS_OTHER},
+	{"timestamptz", "timestamptz", ARGS_PRECISION, false, TYPECLASS_OTHER},
+	{"interval", "interval", ARGS_NONE, false, TYPECLASS_OTHER},
+	{"uuid", "uuid", ARGS_NONE, false, TYPECLASS_OTHER},
+	{"json", "json", ARGS_NONE, false, TYPECLASS_OTHER},
+	{"jsonb", "jsonb", ARGS_NONE, false, TYPECLASS_OTHER},
+	{"inet", "inet", ARGS_NONE, false, TYPECLASS_OTHER},
+	{"cidr", "cidr", ARGS_NONE, false, TYPECLASS_OTHER},
+	{"macaddr", "macaddr", ARGS_NONE, false, TYPECLASS_OTHER},
+	{"money", "money", ARGS_NONE, false, TYPECLASS_NUMERIC},
+	{"xml", "xml", ARGS_NONE, false, TYPECLASS_OTHER},
+	{"tsvector", "tsvector", ARGS_NONE, false, TYPECLASS_OTHER},
+	{"bit", "bit", ARGS_LENGTH, false, TYPECLASS_OTHER},
+	{"bit varying", "varbit", ARGS_LENGTH, false, TYPECLASS_OTHER},
+	{"varbit", "varbit", ARGS_LENGTH, false, TYPECLASS_OTHER},
+};
+
+#define NKNOWN (sizeof known / sizeof known[0])
+
+bool types_render(const ast_type *t, mp_buf *out, type_class *cls, mp_buf *msg, mp_buf *hint)
+{
+	*cls = TYPECLASS_OTHER;
+	if (t->user_defined) {
+		sql_quote_qualified(out, t->schema, t->base);
+		if (t->nargs) {
+			buf_printf(msg, "a user-defined type takes no arguments");
+			return false;
+		}
+		if (t->array)
+			buf_puts(out, "[]");
+		return true;
+	}
+	const char *serial[] = {"serial", "bigserial", "smallserial", "serial4", "serial8", "serial2"};
+	for (size_t i = 0; i < sizeof serial / sizeof serial[0]; i++) {
+		if (strcasecmp(t->base, serial[i]) == 0) {
+			buf_printf(msg, "'%s' cannot be added to an existing table safely: its nextval() default is volatile "
+			                "and rewrites the table under ACCESS EXCLUSIVE",
+			           t->base);
+			buf_puts(hint, "add a bigint column, create the sequence in an `sql` item, and backfill from it");
+			return false;
+		}
+	}
+	size_t k;
+	for (k = 0; k < NKNOWN; k++)
+		if (strcasecmp(t->base, known[k].name) == 0)
+			break;
+	if (k == NKNOWN) {
+		const char *names[NKNOWN];
+		for (size_t i = 0; i < NKNOWN; i++)
+			names[i] = known[i].name;
+		buf_printf(msg, "unknown type '%s'", t->base);
+		const char *s = names_suggest(t->base, names, NKNOWN);
+		if (s)
+			buf_printf(hint, "did you mean '%s'? (quote user-defined types: \"%s\")", s, t->base);
+		else
+			buf_printf(hint, "quote user-defined types (enums, domains): \"%s\"", t->base);
+		return false;
+	}
+	*cls = known[k].cls;
+	buf_puts(out, known[k].canonical);
+	switch (known[k].args) {
+	case ARGS_NONE:
+		if (t->nargs) {
+			buf_printf(msg, "type '%s' takes no arguments", t->base);
+			return false;
+		}
+		break;
+	case ARGS_LENGTH:
+		if (t->nargs > 1 || (t->nargs == 1 && (t->args[0] < 1 || t->args[0] > 10485760))) {
+			buf_printf(msg, "type '%s' takes one length from 1 to 10485760", t->base);
+			return false;
+		}
+		if (t->nargs)
+			buf_printf(out, "(%ld)", t->args[0]);
+		break;
+	case ARGS_PRECISION:
+		if (t->nargs > 1 || (t->nargs == 1 && (t->args[0] < 0 || t->args[0] > 6))) {
+			buf_printf(msg, "type '%s' takes one precision from 0 to 6", t->base);
+			return false;
+		}
+		if (t->nargs)
+			buf_printf(out, "(%ld)", t->args[0]);
+		break;
+	case ARGS_NUMERIC:
+		if (t->nargs >= 1 && (t->args[0] < 1 || t->args[0] > 1000)) {
+			buf_printf(msg, "numeric precision must be from 1 to 1000");
+			return false;
+		}
+		if (t->nargs == 2 && (t->args[1] < 0 || t->args[1] > t->args[0])) {
+			buf_printf(msg, "numeric scale must be from 0 to the precision (%ld)", t->args[0]);
+			return false;
+		}
+		if (t->nargs == 1)
+			buf_printf(out, "(%ld)", t->args[0]);
+		else if (t->nargs == 2)
+			buf_printf(out, "(%ld,%ld)", t->args[0], t->args[1]);
+		break;
+	}
+	if (t->tz) {
+		if (!known[k].tz_allowed || t->tz_bad) {
+			buf_printf(msg, "'%s' does not apply to type '%s'", t->tz, t->base);
+			return false;
+		}
+		buf_printf(out, " %s", t->tz);
+	}
+	if (t->array)
+		buf_puts(out, "[]");
+	return true;
+}

@@ -1,0 +1,148 @@
+/* The syntax tree of a .mig spec, exactly as written. Every node carries the
+ * byte span it came from so later stages can point at it. The checker turns
+ * this into a model (model.h); nothing here is validated yet. */
+#ifndef MIGPLAN_AST_H
+#define MIGPLAN_AST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "util/arena.h"
+#include "util/source.h"
+
+typedef struct {
+	char *text; /* unquoted, case as written */
+	mp_span span;
+} ast_name;
+
+typedef enum { LIT_STRING, LIT_NUMBER, LIT_BOOL, LIT_NULL } ast_lit_kind;
+
+typedef struct {
+	ast_lit_kind kind;
+	char *text; /* string contents unescaped; number as written; "true"/"false" */
+	mp_span span;
+} ast_literal;
+
+typedef struct {
+	char *schema;      /* user types only: "billing"."Role" */
+	char *base;        /* word(s) before any arguments, as written */
+	bool user_defined; /* quoted: an enum or domain, taken as is */
+	int nargs;
+	long args[2];
+	const char *tz;    /* "with time zone" / "without time zone" / NULL */
+	bool tz_bad;       /* WITH <not time> ZONE */
+	bool array;
+	mp_span span;
+} ast_type;
+
+typedef struct {
+	bool is_else;
+	ast_literal key;
+	ast_literal value;
+	mp_span span;
+} ast_map_entry;
+
+typedef enum { SRC_NONE, SRC_CONST, SRC_COLUMN, SRC_EXPR } ast_src_kind;
+
+/* Where values come from: backfill sources and reverse mappings. */
+typedef struct {
+	ast_src_kind kind;
+	ast_literal constant; /* SRC_CONST */
+	ast_name column;      /* SRC_COLUMN */
+	ast_map_entry *map;   /* SRC_COLUMN, optional */
+	size_t nmap;
+	char *expr;           /* SRC_EXPR: raw SQL expression over the row */
+	mp_span span;
+} ast_source;
+
+typedef enum {
+	ITEM_SET,
+	ITEM_ADD,
+	ITEM_ENFORCE,
+	ITEM_RETIRE,
+	ITEM_RENAME,
+	ITEM_RETYPE,
+	ITEM_INDEX,
+	ITEM_UNIQUE,
+	ITEM_FOREIGN_KEY,
+	ITEM_CHECK,
+	ITEM_SQL,
+} ast_item_kind;
+
+/* Column options in any order; has_* records that one was written, so the
+ * checker can report duplicates at their place. */
+typedef struct {
+	ast_literal deflt;
+	bool has_default;
+	bool not_null, has_nullability;
+	mp_span nullability_span;
+	ast_source backfill;
+	ast_source reverse;
+	char *using_expr; /* retype: forward expression */
+	mp_span using_span;
+	long batch;
+	bool has_batch;
+	mp_span batch_span;
+	char *after; /* retire ... after 72h */
+	mp_span after_span;
+	int duplicates; /* count of options written twice */
+	mp_span duplicate_span;
+} ast_colopts;
+
+typedef struct {
+	ast_name schema; /* text NULL when not given */
+	ast_name name;
+	mp_span span;
+} ast_qname;
+
+typedef struct ast_item {
+	ast_item_kind kind;
+	mp_span span;
+	mp_span keyword_span;
+	ast_name name;   /* column (add/enforce/retire), old column (rename/retype), object name, setting */
+	ast_name target; /* new column (rename/retype) */
+	ast_type type;
+	bool has_type;
+	ast_colopts opts;
+	ast_type old_type;     /* retype: the old column's type and options */
+	ast_colopts old_opts;
+	/* set */
+	char *value;
+	int value_kind; /* token kind of the value: DURATION, INTEGER, name */
+	mp_span value_span;
+	/* index/unique/foreign key/check */
+	ast_name *columns;
+	size_t ncolumns;
+	char *where_expr;
+	char *method;
+	char *sample_query; /* index ... explain $$SELECT …$$ */
+	mp_span sample_span;
+	bool as_constraint;
+	ast_qname ref_table;
+	ast_name *ref_columns;
+	size_t nref_columns;
+	char *on_delete, *on_update;
+	char *check_expr;
+	/* sql */
+	char *up_sql, *down_sql;
+	bool no_transaction;
+	struct ast_item *next;
+} ast_item;
+
+typedef struct ast_lifecycle {
+	ast_name name;
+	char *id; /* 14 digits as written */
+	mp_span id_span;
+	ast_qname table;
+	ast_item *items;
+	mp_span span;
+	bool had_errors; /* syntax errors inside: the checker skips it */
+	struct ast_lifecycle *next;
+} ast_lifecycle;
+
+typedef struct {
+	mp_arena arena;
+	const mp_source *src;
+	ast_lifecycle *lifecycles;
+} ast_spec;
+
+#endif

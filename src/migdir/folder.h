@@ -1,0 +1,47 @@
+/* A Prisma migrations folder as migrun sees it: every subfolder holding a
+ * migration.sql, in Prisma's order (folder_name_compare), each either a generated
+ * step (listed in migplan.manifest.json) or a plain Prisma migration. */
+#ifndef MIGPLAN_FOLDER_H
+#define MIGPLAN_FOLDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "migdir/manifest.h"
+
+typedef struct {
+	char *name;      /* folder name = migration_name in the ledger */
+	char *sql_path;  /* <dir>/<name>/migration.sql */
+	char checksum[SHA256_HEX_LEN + 1];  /* of migration.sql, as Prisma computes it (folder_read_sql) */
+	const mf_step *step;  /* manifest entry; NULL for a plain Prisma migration */
+} folder_mig;
+
+typedef struct {
+	char *dir;
+	folder_mig *migs;
+	size_t n;
+	mf_manifest *manifest;  /* NULL when the folder has none */
+	char *manifest_path;
+} mig_folder;
+
+/* Scans dir. manifest_path NULL means <dir>/migplan.manifest.json, which may
+ * then be absent (a plain Prisma project); an explicitly named manifest and,
+ * with require_manifest, the default one must exist (MP_EVERIFY otherwise).
+ * An unreadable folder or migration.sql is MP_EIO. */
+int folder_load(const char *dir, const char *manifest_path, bool require_manifest, mig_folder *out,
+                mp_error *err);
+void folder_free(mig_folder *f);
+/* Prisma's folder order (JavaScript localeCompare under ICU's root/en
+ * collation) for printable ASCII names: <0, 0, >0 like strcmp. */
+int folder_name_compare(const char *a, const char *b);
+/* Whether folder_name_compare knows every byte of name (printable ASCII);
+ * folder_load refuses a migration folder whose name is not. */
+bool folder_name_collatable(const char *name);
+/* Index of the migration called name, or -1. */
+long folder_index(const mig_folder *f, const char *name);
+/* migration.sql as Prisma reads, sends and checksums it: ill-formed UTF-8
+ * replaced by U+FFFD (the file's own bytes when it is valid UTF-8). */
+int folder_read_sql(const folder_mig *m, char **text, mp_error *err);
+/* Reads a file of the folder by its manifest path (relative to dir). */
+int folder_read(const mig_folder *f, const char *rel, char **text, mp_error *err);
+
+#endif

@@ -1,0 +1,387 @@
+#include "migdir/manifest.h"
+#include "util/buf.h"
+#include "util/duration.h"
+#include "util/fsutil.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *gate_names[] = {"max_pending", "min_age", "no_nulls", "consistency"};
+
+const char *mf_gate_kind_name(mf_gate_kind k)
+{
+	return gate_names[k];
+}
+
+static json_t *timeout_json(long long ms)
+{
+	if (ms <= 0)
+		return json_null();
+	char d[32];
+	duration_format(ms, d);
+	return json_string(d);
+}
+
+static json_t *gate_to_json(const mf_gate *g)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "kind", json_string(gate_names[g->kind]));
+	switch (g->kind) {
+	case GATE_MAX_PENDING:
+		json_object_set_new(o, "value", json_integer(g->value));
+		break;
+	case GATE_MIN_AGE: {
+		char d[32];
+		duration_format(g->duration_ms, d);
+		json_object_set_new(o, "after", json_string(g->after));
+		json_object_set_new(o, "duration", json_string(d));
+		break;
+	}
+	case GATE_CONSISTENCY:
+	case GATE_NO_NULLS:
+		json_object_set_new(o, "schema", g->schema ? json_string(g->schema) : json_null());
+		json_object_set_new(o, "table", json_string(g->table));
+		json_object_set_new(o, "column", json_string(g->column));
+		if (g->kind == GATE_CONSISTENCY) {
+			json_object_set_new(o, "expected", json_string(g->expected));
+			json_object_set_new(o, "key", json_string(g->key));
+		}
+		break;
+	}
+	return o;
+}
+
+static json_t *file_to_json(const mf_file *f)
+{
+	return json_pack("{s:s, s:s}", "path", f->path, "sha256", f->sha256);
+}
+
+static json_t *step_to_json(const mf_step *s, bool with_chain)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_string(s->id));
+	json_object_set_new(o, "lifecycle", json_string(s->lifecycle));
+	json_object_set_new(o, "spec", json_string(s->spec));
+	json_object_set_new(o, "phase", json_string(s->phase));
+	json_object_set_new(o, "up", file_to_json(&s->up));
+	json_object_set_new(o, "down", file_to_json(&s->down));
+	json_object_set_new(o, "transactional", json_boolean(s->transactional));
+	json_object_set_new(o, "lock_timeout", timeout_json(s->lock_timeout_ms));
+	json_object_set_new(o, "statement_timeout", timeout_json(s->statement_timeout_ms));
+	json_object_set_new(o, "watchdog", timeout_json(s->watchdog_ms));
+	if (s->sample_query)
+		json_object_set_new(o, "sample_query", json_string(s->sample_query));
+	json_t *locks = json_array();
+	for (size_t i = 0; i < s->nlocks; i++)
+		json_array_append_new(locks, json_pack("{s:s, s:s}", "mode", s->locks[i].mode,
+		                                       "relation", s->locks[i].relation));
+	json_object_set_new(o, "locks", locks);
+	json_t *gates = json_array();
+	for (size_t i = 0; i < s->ngates; i++)
+		json_array_append_new(gates, gate_to_json(&s->gates[i]));
+	json_object_set_new(o, "gates", gates);
+	if (s->backfill) {
+		const mf_backfill *b = s->backfill;
+		json_object_set_new(o, "backfill",
+		                    json_pack("{s:o, s:s, s:s, s:s, s:s, s:I}", "schema",
+		                              b->schema ? json_string(b->schema) : json_null(), "table", b->table,
+		                              "key", b->key, "column", b->column, "value", b->value, "batch",
+		                              (json_int_t)b->batch));
+	}
+	if (with_chain)
+		json_object_set_new(o, "chain", json_string(s->chain));
+	return o;
+}
+
+void manifest_chain_step(const char prev[SHA256_HEX_LEN + 1], const mf_step *s, char out[SHA256_HEX_LEN + 1])
+{
+	json_t *o = step_to_json(s, false);
+	char *canon = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	mp_buf b = MP_BUF_INIT;
+	buf_printf(&b, "%s\n%s", prev, canon);
+	free(canon);
+	sha256_hex(b.ptr, b.len, out);
+	buf_free(&b);
+}
+
+static const char zero_chain[SHA256_HEX_LEN + 1] =
+	"0000000000000000000000000000000000000000000000000000000000000000";
+
+long manifest_chain_check(const mf_manifest *m)
+{
+	const char *prev = zero_chain;
+	for (size_t i = 0; i < m->nsteps; i++) {
+		char want[SHA256_HEX_LEN + 1];
+		manifest_chain_step(prev, &m->steps[i], want);
+		if (strcmp(want, m->steps[i].chain) != 0)
+			return (long)i;
+		prev = m->steps[i].chain;
+	}
+	return -1;
+}
+
+int manifest_save(mf_manifest *m, const char *path, mp_error *err)
+{
+	const char *prev = zero_chain;
+	json_t *steps = json_array();
+	for (size_t i = 0; i < m->nsteps; i++) {
+		manifest_chain_step(prev, &m->steps[i], m->steps[i].chain);
+		prev = m->steps[i].chain;
+		json_array_append_new(steps, step_to_json(&m->steps[i], true));
+	}
+	json_t *root = json_object();
+	json_object_set_new(root, "format", json_integer(m->format));
+	json_object_set_new(root, "generator", json_string(m->generator));
+	json_object_set_new(root, "steps", steps);
+	char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	mp_buf b = MP_BUF_INIT;
+	buf_puts(&b, text);
+	buf_putc(&b, '\n');
+	free(text);
+	int rc = fs_write_file_atomic(path, b.ptr, b.len, err);
+	buf_free(&b);
+	return rc;
+}
+
+/* ---- loading ---- */
+
+typedef struct {
+	const char *path;
+	mp_error *err;
+	int rc;
+} load_ctx;
+
+static int bad(load_ctx *c, const char *what, size_t i)
+{
+	if (c->rc == MP_OK)
+		c->rc = mp_error_set(c->err, MP_EVERIFY, "%s: step %zu: %s", c->path, i + 1, what);
+	return c->rc;
+}
+
+static char *dup_field(load_ctx *c, json_t *o, const char *key, size_t i, bool required)
+{
+	json_t *v = json_object_get(o, key);
+	if (json_is_string(v))
+		return xstrdup(json_string_value(v));
+	if (required) {
+		char what[128];
+		snprintf(what, sizeof what, "missing or non-string field \"%s\"", key);
+		bad(c, what, i);
+	}
+	return NULL;
+}
+
+static void load_file(load_ctx *c, json_t *o, mf_file *f, const char *key, size_t i)
+{
+	json_t *v = json_object_get(o, key);
+	if (!json_is_object(v)) {
+		char what[128];
+		snprintf(what, sizeof what, "missing object \"%s\"", key);
+		bad(c, what, i);
+		return;
+	}
+	f->path = dup_field(c, v, "path", i, true);
+	char *sha = dup_field(c, v, "sha256", i, true);
+	if (sha && strlen(sha) == SHA256_HEX_LEN)
+		memcpy(f->sha256, sha, SHA256_HEX_LEN + 1);
+	else if (sha)
+		bad(c, "sha256 is not 64 hex digits", i);
+	free(sha);
+}
+
+static long long load_timeout(load_ctx *c, json_t *o, const char *key, size_t i)
+{
+	json_t *v = json_object_get(o, key);
+	long long ms = 0;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_string(v) || !duration_parse(json_string_value(v), &ms))
+		bad(c, "bad timeout", i);
+	return ms;
+}
+
+static void load_gate(load_ctx *c, json_t *o, mf_gate *g, size_t i)
+{
+	const char *kind = json_string_value(json_object_get(o, "kind"));
+	size_t k;
+	for (k = 0; k < sizeof gate_names / sizeof gate_names[0]; k++)
+		if (kind && strcmp(kind, gate_names[k]) == 0)
+			break;
+	if (k == sizeof gate_names / sizeof gate_names[0]) {
+		bad(c, "unknown gate kind", i);
+		return;
+	}
+	g->kind = (mf_gate_kind)k;
+	switch (g->kind) {
+	case GATE_MAX_PENDING:
+		if (!json_is_integer(json_object_get(o, "value")))
+			bad(c, "max_pending gate without integer value", i);
+		g->value = (int)json_integer_value(json_object_get(o, "value"));
+		break;
+	case GATE_MIN_AGE: {
+		g->after = dup_field(c, o, "after", i, true);
+		char *d = dup_field(c, o, "duration", i, true);
+		if (d && !duration_parse(d, &g->duration_ms))
+			bad(c, "min_age gate with a bad duration", i);
+		free(d);
+		break;
+	}
+	case GATE_CONSISTENCY:
+		g->expected = dup_field(c, o, "expected", i, true);
+		g->key = dup_field(c, o, "key", i, true);
+		/* fall through */
+	case GATE_NO_NULLS:
+		g->schema = dup_field(c, o, "schema", i, false); /* null: resolved through search_path */
+		g->table = dup_field(c, o, "table", i, true);
+		g->column = dup_field(c, o, "column", i, true);
+		break;
+	}
+}
+
+static void load_step(load_ctx *c, json_t *o, mf_step *s, size_t i)
+{
+	if (!json_is_object(o)) {
+		bad(c, "not an object", i);
+		return;
+	}
+	s->id = dup_field(c, o, "id", i, true);
+	s->lifecycle = dup_field(c, o, "lifecycle", i, true);
+	s->spec = dup_field(c, o, "spec", i, false);
+	s->phase = dup_field(c, o, "phase", i, true);
+	load_file(c, o, &s->up, "up", i);
+	load_file(c, o, &s->down, "down", i);
+	s->transactional = json_is_true(json_object_get(o, "transactional"));
+	s->lock_timeout_ms = load_timeout(c, o, "lock_timeout", i);
+	s->statement_timeout_ms = load_timeout(c, o, "statement_timeout", i);
+	s->watchdog_ms = load_timeout(c, o, "watchdog", i);
+	s->sample_query = dup_field(c, o, "sample_query", i, false);
+	json_t *locks = json_object_get(o, "locks");
+	if (json_is_array(locks) && json_array_size(locks)) {
+		s->nlocks = json_array_size(locks);
+		s->locks = xcalloc(s->nlocks, sizeof *s->locks);
+		for (size_t j = 0; j < s->nlocks; j++) {
+			s->locks[j].mode = dup_field(c, json_array_get(locks, j), "mode", i, true);
+			s->locks[j].relation = dup_field(c, json_array_get(locks, j), "relation", i, true);
+		}
+	}
+	json_t *gates = json_object_get(o, "gates");
+	if (json_is_array(gates) && json_array_size(gates)) {
+		s->ngates = json_array_size(gates);
+		s->gates = xcalloc(s->ngates, sizeof *s->gates);
+		for (size_t j = 0; j < s->ngates; j++)
+			load_gate(c, json_array_get(gates, j), &s->gates[j], i);
+	}
+	json_t *bf = json_object_get(o, "backfill");
+	if (json_is_object(bf)) {
+		mf_backfill *b = s->backfill = xcalloc(1, sizeof *b);
+		b->schema = dup_field(c, bf, "schema", i, false);
+		b->table = dup_field(c, bf, "table", i, true);
+		b->key = dup_field(c, bf, "key", i, true);
+		b->column = dup_field(c, bf, "column", i, true);
+		b->value = dup_field(c, bf, "value", i, true);
+		b->batch = (long)json_integer_value(json_object_get(bf, "batch"));
+		if (b->batch <= 0)
+			bad(c, "backfill batch must be a positive integer", i);
+	}
+	char *chain = dup_field(c, o, "chain", i, true);
+	if (chain && strlen(chain) == SHA256_HEX_LEN)
+		memcpy(s->chain, chain, SHA256_HEX_LEN + 1);
+	else if (chain)
+		bad(c, "chain is not 64 hex digits", i);
+	free(chain);
+}
+
+int manifest_load(const char *path, mf_manifest **out, mp_error *err)
+{
+	*out = NULL;
+	json_error_t jerr;
+	json_t *root = json_load_file(path, 0, &jerr);
+	if (!root) {
+		if (!fs_exists(path))
+			return mp_error_set(err, MP_EIO, "%s: no such file", path);
+		return mp_error_set(err, MP_EVERIFY, "%s:%d:%d: invalid JSON: %s", path, jerr.line,
+		                    jerr.column, jerr.text);
+	}
+	load_ctx c = {path, err, MP_OK};
+	mf_manifest *m = xcalloc(1, sizeof *m);
+	json_t *fmt = json_object_get(root, "format");
+	m->format = (int)json_integer_value(fmt);
+	if (!json_is_integer(fmt) || m->format != MANIFEST_FORMAT) {
+		c.rc = mp_error_set(err, MP_EVERIFY, "%s: unsupported manifest format (expected %d)", path,
+		                    MANIFEST_FORMAT);
+	}
+	json_t *gen = json_object_get(root, "generator");
+	m->generator = xstrdup(json_is_string(gen) ? json_string_value(gen) : "");
+	json_t *steps = json_object_get(root, "steps");
+	if (c.rc == MP_OK && !json_is_array(steps))
+		c.rc = mp_error_set(err, MP_EVERIFY, "%s: no \"steps\" array", path);
+	if (c.rc == MP_OK) {
+		m->nsteps = json_array_size(steps);
+		m->steps = xcalloc(m->nsteps ? m->nsteps : 1, sizeof *m->steps);
+		for (size_t i = 0; i < m->nsteps && c.rc == MP_OK; i++)
+			load_step(&c, json_array_get(steps, i), &m->steps[i], i);
+	}
+	json_decref(root);
+	if (c.rc != MP_OK) {
+		manifest_free(m);
+		return c.rc;
+	}
+	*out = m;
+	return MP_OK;
+}
+
+static void gate_free(mf_gate *g)
+{
+	free(g->after);
+	free(g->schema);
+	free(g->table);
+	free(g->column);
+	free(g->expected);
+	free(g->key);
+}
+
+void manifest_free(mf_manifest *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->nsteps; i++) {
+		mf_step *s = &m->steps[i];
+		free(s->id);
+		free(s->lifecycle);
+		free(s->spec);
+		free(s->phase);
+		free(s->sample_query);
+		free(s->up.path);
+		free(s->down.path);
+		for (size_t j = 0; j < s->nlocks; j++) {
+			free(s->locks[j].mode);
+			free(s->locks[j].relation);
+		}
+		free(s->locks);
+		for (size_t j = 0; j < s->ngates; j++)
+			gate_free(&s->gates[j]);
+		free(s->gates);
+		if (s->backfill) {
+			free(s->backfill->schema);
+			free(s->backfill->table);
+			free(s->backfill->key);
+			free(s->backfill->column);
+			free(s->backfill->value);
+			free(s->backfill);
+		}
+	}
+	free(m->steps);
+	free(m->generator);
+	free(m);
+}
+
+const mf_step *manifest_find(const mf_manifest *m, const char *id)
+{
+	for (size_t i = 0; i < m->nsteps; i++)
+		if (strcmp(m->steps[i].id, id) == 0)
+			return &m->steps[i];
+	return NULL;
+}

@@ -1,0 +1,87 @@
+/* The gate manifest (migplan.manifest.json): the compiler writes it, the
+ * runtime reads it. Format documented in docs/manifest.md. */
+#ifndef MIGPLAN_MANIFEST_H
+#define MIGPLAN_MANIFEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "util/error.h"
+#include "util/sha256.h"
+
+#define MANIFEST_FORMAT 1
+#define MANIFEST_FILENAME "migplan.manifest.json"
+
+typedef enum {
+	GATE_MAX_PENDING,
+	GATE_MIN_AGE,
+	GATE_NO_NULLS,
+	GATE_CONSISTENCY,
+} mf_gate_kind;
+
+typedef struct {
+	mf_gate_kind kind;
+	int value;              /* max_pending */
+	char *after;            /* min_age: step id whose finish starts the clock */
+	long long duration_ms;  /* min_age */
+	char *schema, *table, *column; /* no_nulls, consistency; schema NULL: search_path */
+	char *expected;         /* consistency: SQL expression the column must equal */
+	char *key;              /* consistency: primary key column, to name offenders */
+} mf_gate;
+
+typedef struct {
+	char *schema; /* NULL: unqualified, resolved through search_path */
+	char *table, *key, *column;
+	char *value;  /* SQL expression over the row that the column must hold */
+	long batch;
+} mf_backfill;
+
+typedef struct {
+	char *mode;      /* e.g. "ACCESS EXCLUSIVE" */
+	char *relation;  /* schema-qualified, unquoted: public.User */
+} mf_lock;
+
+typedef struct {
+	char *path;  /* relative to the migrations directory */
+	char sha256[SHA256_HEX_LEN + 1];
+} mf_file;
+
+typedef struct {
+	char *id;        /* folder name: <14-digit timestamp>_<name> */
+	char *lifecycle;
+	char *spec;      /* spec file as given to migc */
+	char *phase;     /* expand | backfill | index | contract | sql */
+	mf_file up, down;
+	bool transactional;
+	long long lock_timeout_ms;      /* 0: none */
+	long long statement_timeout_ms; /* 0: none */
+	long long watchdog_ms;          /* longest an application session may wait behind this step; 0: none */
+	char *sample_query;             /* index steps: a query whose plan should use the new index, or NULL */
+	mf_lock *locks;
+	size_t nlocks;
+	mf_gate *gates;
+	size_t ngates;
+	mf_backfill *backfill; /* phase backfill only */
+	char chain[SHA256_HEX_LEN + 1];
+} mf_step;
+
+typedef struct {
+	int format;
+	char *generator;
+	mf_step *steps;
+	size_t nsteps;
+} mf_manifest;
+
+/* Writes path (atomically), computing every step's chain first. */
+int manifest_save(mf_manifest *m, const char *path, mp_error *err);
+/* Reads and shape-checks a manifest; hashes are not checked here. */
+int manifest_load(const char *path, mf_manifest **out, mp_error *err);
+void manifest_free(mf_manifest *m);
+/* chain(i) = sha256_hex(chain(i-1) + "\n" + canonical JSON of step i without
+ * its chain); chain(-1) is 64 zeros. */
+void manifest_chain_step(const char prev[SHA256_HEX_LEN + 1], const mf_step *s, char out[SHA256_HEX_LEN + 1]);
+/* Index of the first step whose stored chain does not recompute, or -1. */
+long manifest_chain_check(const mf_manifest *m);
+const mf_step *manifest_find(const mf_manifest *m, const char *id);
+const char *mf_gate_kind_name(mf_gate_kind k);
+
+#endif

@@ -1,0 +1,211 @@
+#include "runtime/backfill.h"
+#include "util/buf.h"
+#include "runtime/ledger.h"
+#include "util/quote.h"
+#include "runtime/step.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void distinct_cond(mp_buf *b, const mf_backfill *bf)
+{
+	sql_quote_ident(b, bf->column);
+	buf_printf(b, " IS DISTINCT FROM (%s)", bf->value);
+}
+
+void backfill_batch_sql(mp_buf *b, const mf_backfill *bf, const char *key_type, bool first)
+{
+	/* The batch's keys get their own column name so that the value
+	 * expression's unqualified columns can only mean the table's. */
+	buf_puts(b, "WITH b(\"migrun_key\") AS (SELECT ");
+	sql_quote_ident(b, bf->key);
+	buf_puts(b, " FROM ");
+	sql_quote_qualified(b, bf->schema, bf->table);
+	buf_puts(b, " WHERE ");
+	if (!first) {
+		sql_quote_ident(b, bf->key);
+		buf_printf(b, " > $2::%s AND ", key_type);
+	}
+	sql_quote_ident(b, bf->key);
+	buf_printf(b, " <= $1::%s AND ", key_type);
+	distinct_cond(b, bf);
+	buf_puts(b, " ORDER BY ");
+	sql_quote_ident(b, bf->key);
+	buf_printf(b, " LIMIT %ld), u AS (UPDATE ", bf->batch);
+	sql_quote_qualified(b, bf->schema, bf->table);
+	buf_puts(b, " SET ");
+	sql_quote_ident(b, bf->column);
+	buf_printf(b, " = (%s) FROM b WHERE ", bf->value);
+	sql_quote_qualified(b, NULL, bf->table);
+	buf_putc(b, '.');
+	sql_quote_ident(b, bf->key);
+	buf_puts(b, " = b.\"migrun_key\" AND ");
+	sql_quote_qualified(b, NULL, bf->table);
+	buf_putc(b, '.');
+	distinct_cond(b, bf);
+	buf_puts(b, " RETURNING 1) SELECT (SELECT max(\"migrun_key\")::text FROM b), (SELECT count(*) FROM u)");
+}
+
+static int key_type(rt_conn *c, const mf_backfill *bf, char **type, mp_error *err)
+{
+	mp_buf rel = MP_BUF_INIT;
+	sql_quote_qualified(&rel, bf->schema, bf->table);
+	const char *p[2] = {rel.ptr, bf->key};
+	int rc = conn_query_value(c,
+	                          "SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+	                          "WHERE a.attrelid = $1::regclass AND a.attname = $2 AND NOT a.attisdropped",
+	                          2, p, type, err);
+	if (rc == MP_OK && !*type)
+		rc = mp_error_set(err, MP_EINVAL, "backfill: table %s has no column %s", rel.ptr, bf->key);
+	buf_free(&rel);
+	return rc;
+}
+
+int backfill_count_remaining(rt_conn *c, const mf_backfill *bf, long long *n, mp_error *err)
+{
+	mp_buf sql = MP_BUF_INIT;
+	buf_puts(&sql, "SELECT count(*) FROM ");
+	sql_quote_qualified(&sql, bf->schema, bf->table);
+	buf_puts(&sql, " WHERE ");
+	distinct_cond(&sql, bf);
+	char *v = NULL;
+	int rc = conn_query_value(c, sql.ptr, 0, NULL, &v, err);
+	*n = v ? atoll(v) : 0;
+	free(v);
+	buf_free(&sql);
+	return rc;
+}
+
+/* Pauses while a streaming replica replays more than max_lag behind. */
+static int wait_for_replicas(rt_conn *c, const backfill_opts *o, const rt_report *r, const char *name,
+                             mp_error *err)
+{
+	if (o->max_replica_lag_ms <= 0)
+		return MP_OK;
+	bool said = false;
+	for (;;) {
+		char *lag = NULL;
+		int rc = conn_query_value(c,
+		                          "SELECT coalesce(max(extract(epoch FROM replay_lag) * 1000), 0)::bigint "
+		                          "FROM pg_stat_replication",
+		                          0, NULL, &lag, err);
+		long long ms = lag ? atoll(lag) : 0;
+		free(lag);
+		if (rc != MP_OK || ms <= o->max_replica_lag_ms)
+			return rc;
+		if (!said)
+			report_line(r, "%s: paused, a replica is %lld ms behind (limit %lld ms)", name, ms,
+			            o->max_replica_lag_ms);
+		said = true;
+		step_sleep_ms(1000);
+	}
+}
+
+/* One batch in its own transaction; lock timeouts are retried. */
+static int run_batch(rt_conn *c, const char *sql, const char *prelude, const char *const *p, int np,
+                     const backfill_opts *o, const rt_report *r, const char *name, char **last, long long *n,
+                     mp_error *err)
+{
+	mp_error ignore;
+	for (int attempt = 0;; attempt++) {
+		PGresult *res = NULL;
+		int rc = conn_exec(c, prelude, err);
+		if (rc == MP_OK)
+			rc = conn_query(c, sql, np, p, &res, err);
+		if (rc == MP_OK) {
+			*last = PQgetisnull(res, 0, 0) ? NULL : xstrdup(PQgetvalue(res, 0, 0));
+			*n = atoll(PQgetvalue(res, 0, 1));
+			PQclear(res);
+			rc = conn_exec(c, "COMMIT", err);
+			if (rc == MP_OK)
+				return MP_OK;
+			free(*last);
+			*last = NULL;
+		}
+		bool retry = conn_error_retryable(c);
+		conn_exec(c, "ROLLBACK", &ignore);
+		if (!retry || attempt >= o->lock_retries)
+			return rc;
+		long long pause = o->retry_pause_ms << attempt;
+		report_line(r, "%s: batch hit %s; retrying in %lld ms", name, err->msg, pause);
+		step_sleep_ms(pause);
+	}
+}
+
+int backfill_run(rt_conn *c, const folder_mig *m, const backfill_opts *o, const rt_report *r,
+                 long long *updated, mp_error *err)
+{
+	const mf_backfill *bf = m->step->backfill;
+	*updated = 0;
+	char *type = NULL, *max = NULL, *started = NULL;
+	long long total = 0;
+	int rc = key_type(c, bf, &type, err);
+	if (rc == MP_OK)
+		rc = conn_query_value(c, "SELECT now()::text", 0, NULL, &started, err);
+	mp_buf sql = MP_BUF_INIT;
+	if (rc == MP_OK) {
+		buf_puts(&sql, "SELECT max(");
+		sql_quote_ident(&sql, bf->key);
+		buf_puts(&sql, ")::text FROM ");
+		sql_quote_qualified(&sql, bf->schema, bf->table);
+		rc = conn_query_value(c, sql.ptr, 0, NULL, &max, err);
+	}
+	if (rc == MP_OK)
+		rc = backfill_count_remaining(c, bf, &total, err);
+	mp_buf first = MP_BUF_INIT, next = MP_BUF_INIT, prelude = MP_BUF_INIT;
+	if (rc == MP_OK && max) {
+		report_line(r, "%s: backfilling %s.%s.%s: %lld rows to update, batches of %ld", m->name,
+		            bf->schema ? bf->schema : c->schema, bf->table, bf->column, total, bf->batch);
+		backfill_batch_sql(&first, bf, type, true);
+		backfill_batch_sql(&next, bf, type, false);
+		buf_puts(&prelude, "BEGIN; ");
+		step_timeouts_sql(&prelude, true, m->step->lock_timeout_ms, m->step->statement_timeout_ms);
+	}
+	double t0 = now_s();
+	char *last = NULL;
+	while (rc == MP_OK && max) {
+		rc = wait_for_replicas(c, o, r, m->name, err);
+		if (rc != MP_OK)
+			break;
+		const char *p[2] = {max, last};
+		char *batch_last = NULL;
+		long long n = 0;
+		rc = run_batch(c, last ? next.ptr : first.ptr, prelude.ptr, p, last ? 2 : 1, o, r, m->name,
+		               &batch_last, &n, err);
+		if (rc != MP_OK)
+			break;
+		*updated += n;
+		free(last);
+		last = batch_last;
+		double el = now_s() - t0;
+		report_progress(r, m->name, *updated, total > *updated ? total : *updated, el > 0 ? *updated / el : 0);
+		if (!last)
+			break;
+		if (o->max_rate > 0) {
+			double ahead = *updated / o->max_rate - el;
+			if (ahead > 0)
+				step_sleep_ms((long long)(ahead * 1000));
+		}
+	}
+	free(last);
+	if (rc == MP_OK)
+		rc = ledger_insert_finished(c, m->name, m->checksum, started, 1, err);
+	if (rc == MP_OK)
+		report_line(r, "applied %s (%lld rows updated in %.1f s)", m->name, *updated, now_s() - t0);
+	buf_free(&sql);
+	buf_free(&first);
+	buf_free(&next);
+	buf_free(&prelude);
+	free(type);
+	free(max);
+	free(started);
+	return rc;
+}

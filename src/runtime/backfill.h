@@ -1,0 +1,32 @@
+/* A backfill step run natively instead of its migration.sql's DO block:
+ * batches in key order up to the largest key present when it starts (rows
+ * added later are kept right by the expand step's sync trigger), each batch
+ * its own short transaction under the step's lock_timeout. Only rows where
+ * the column IS DISTINCT FROM the value are touched, so an interrupted
+ * backfill resumes from the data itself: there is no side file. The ledger
+ * row is written once, when the whole backfill is done. */
+#ifndef MIGPLAN_BACKFILL_H
+#define MIGPLAN_BACKFILL_H
+
+#include "util/buf.h"
+#include "runtime/conn.h"
+#include "migdir/folder.h"
+#include "runtime/report.h"
+
+typedef struct {
+	double max_rate;              /* rows per second; 0: unthrottled */
+	long long max_replica_lag_ms; /* pause while a replica lags more; 0: never */
+	int lock_retries;             /* attempts per batch after a lock_timeout */
+	long long retry_pause_ms;
+} backfill_opts;
+
+/* *updated gets the number of rows this run changed. */
+int backfill_run(rt_conn *c, const folder_mig *m, const backfill_opts *o, const rt_report *r,
+                 long long *updated, mp_error *err);
+/* Rows that still need the value (for --dry-run and status lines). */
+int backfill_count_remaining(rt_conn *c, const mf_backfill *b, long long *n, mp_error *err);
+/* The batch statement; first: without the lower key bound ($2). Exposed for
+ * the unit tests. */
+void backfill_batch_sql(mp_buf *b, const mf_backfill *bf, const char *key_type, bool first);
+
+#endif

@@ -1,0 +1,589 @@
+/* schema.prisma reader: recursive descent over src/schema/prisma_lexer.l tokens.
+ * One error per broken block: the parser skips to the block's closing brace
+ * and goes on, so a typo in one model does not hide the others. */
+#include "schema/prisma_schema.h"
+#include "schema/prisma_lex.h"
+#include "schema/prisma_lexer.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+	psl_lex_ctx lx;
+	yyscan_t scanner;
+	int tok;
+	mp_span span;
+	int prev_end; /* end of the last token consumed */
+	psl_schema *s;
+	size_t cap_models, cap_enums;
+	bool failed; /* the current block had a syntax error */
+	int block_errors; /* error count when the current block began */
+	int depth;        /* nesting of ( and [: bounded, the parser recurses */
+} parser;
+
+#define PUSH(arr, n, cap)                                                          \
+	((n) == (cap) ? ((cap) = (cap) ? (cap) * 2 : 4, (arr) = xrealloc((arr), (cap) * sizeof *(arr))) : 0, \
+	 memset(&(arr)[(n)], 0, sizeof *(arr)), &(arr)[(n)++])
+
+/* Moves a malloc'ed vector into the schema's arena. */
+static void *to_arena(parser *p, void *v, size_t n, size_t elem)
+{
+	void *d = arena_alloc(&p->s->arena, n ? n * elem : 1);
+	if (n)
+		memcpy(d, v, n * elem);
+	free(v);
+	return d;
+}
+
+static void next(parser *p)
+{
+	p->prev_end = p->span.end;
+	p->tok = psl_yylex(p->scanner);
+	if (p->tok == PSL_TOK_EOF) {
+		p->span.start = p->span.end = (int)p->s->src->len;
+	} else {
+		p->span.start = p->lx.start;
+		p->span.end = p->lx.end;
+	}
+}
+
+static const char *tok_text(parser *p)
+{
+	return arena_strndup(&p->s->arena, buf_cstr(&p->lx.text), p->lx.text.len);
+}
+
+static const char *describe(parser *p, char *tmp, size_t n)
+{
+	switch (p->tok) {
+	case PSL_TOK_EOF:
+		return "end of file";
+	case PSL_TOK_ATAT:
+		return "'@@'";
+	case PSL_TOK_STRING:
+		return "a string";
+	case PSL_TOK_NUMBER:
+	case PSL_TOK_IDENT:
+		snprintf(tmp, n, "'%.40s'", buf_cstr(&p->lx.text));
+		return tmp;
+	default:
+		snprintf(tmp, n, "'%c'", p->tok);
+		return tmp;
+	}
+}
+
+static void syntax_error(parser *p, const char *expected)
+{
+	/* one message per block; none after the scanner's own (unterminated string) */
+	bool quiet = p->failed || p->lx.diags->errors > p->block_errors;
+	p->failed = true;
+	if (quiet)
+		return;
+	char tmp[64];
+	diag_add(p->lx.diags, DIAG_ERROR, p->s->src, p->span, "expected %s, found %s", expected,
+	         describe(p, tmp, sizeof tmp));
+}
+
+static bool accept(parser *p, int tok)
+{
+	if (p->tok != tok)
+		return false;
+	next(p);
+	return true;
+}
+
+static bool expect(parser *p, int tok, const char *what)
+{
+	if (accept(p, tok))
+		return true;
+	syntax_error(p, what);
+	return false;
+}
+
+/* After an error: skip to the '}' that closes the current block. */
+static void skip_block(parser *p, int depth)
+{
+	while (p->tok != PSL_TOK_EOF) {
+		if (p->tok == '{')
+			depth++;
+		else if (p->tok == '}' && --depth <= 0) {
+			next(p);
+			return;
+		}
+		next(p);
+	}
+}
+
+static bool parse_value(parser *p, psl_value *v);
+
+/* An identifier just consumed, with any '.name' parts that follow (a.b.c). */
+static const char *dotted(parser *p, const char *first)
+{
+	if (p->tok != '.')
+		return first;
+	mp_buf b = MP_BUF_INIT;
+	buf_puts(&b, first);
+	while (p->tok == '.') {
+		next(p);
+		if (p->tok != PSL_TOK_IDENT) {
+			syntax_error(p, "a name after '.'");
+			break;
+		}
+		buf_printf(&b, ".%s", buf_cstr(&p->lx.text));
+		next(p);
+	}
+	const char *r = arena_strdup(&p->s->arena, buf_cstr(&b));
+	buf_free(&b);
+	return r;
+}
+
+/* '(' [name ':'] value, ... ')' into items; the '(' is the current token. */
+static bool parse_args(parser *p, psl_value **items, size_t *nitems)
+{
+	psl_value *v = NULL;
+	size_t n = 0, cap = 0;
+	*items = NULL;
+	*nitems = 0;
+	if (p->depth >= 64) {
+		if (!p->failed)
+			diag_add(p->lx.diags, DIAG_ERROR, p->s->src, p->span, "values nested more than 64 deep");
+		p->failed = true;
+		return false;
+	}
+	p->depth++;
+	next(p);
+	bool ok = true;
+	while (ok && p->tok != ')' && p->tok != PSL_TOK_EOF) {
+		psl_value *it = PUSH(v, n, cap);
+		if (p->tok == PSL_TOK_IDENT) {
+			const char *name = tok_text(p);
+			mp_span at = p->span;
+			next(p);
+			if (accept(p, ':')) {
+				it->argname = name;
+				ok = parse_value(p, it);
+			} else {
+				it->kind = PSL_V_IDENT;
+				it->text = dotted(p, name);
+				it->span = at;
+				if (p->tok == '(') {
+					it->kind = PSL_V_CALL;
+					ok = parse_args(p, &it->items, &it->nitems);
+					it->span.end = p->prev_end;
+				}
+			}
+		} else {
+			ok = parse_value(p, it);
+		}
+		if (ok && !accept(p, ',') && p->tok != ')') {
+			syntax_error(p, "',' or ')'");
+			ok = false;
+		}
+	}
+	*items = to_arena(p, v, n, sizeof *v);
+	*nitems = n;
+	p->depth--;
+	return ok && expect(p, ')', "')'");
+}
+
+static bool parse_value_nested(parser *p, psl_value *v);
+
+/* Values nest through calls and arrays; a hostile file must not exhaust the stack. */
+static bool parse_value(parser *p, psl_value *v)
+{
+	if (p->depth >= 64) {
+		if (!p->failed)
+			diag_add(p->lx.diags, DIAG_ERROR, p->s->src, p->span, "values nested more than 64 deep");
+		p->failed = true;
+		return false;
+	}
+	p->depth++;
+	bool ok = parse_value_nested(p, v);
+	p->depth--;
+	return ok;
+}
+
+static bool parse_value_nested(parser *p, psl_value *v)
+{
+	v->span = p->span;
+	switch (p->tok) {
+	case PSL_TOK_STRING:
+		v->kind = PSL_V_STRING;
+		v->text = tok_text(p);
+		next(p);
+		return true;
+	case PSL_TOK_NUMBER:
+		v->kind = PSL_V_NUMBER;
+		v->text = tok_text(p);
+		next(p);
+		return true;
+	case PSL_TOK_IDENT:
+		v->kind = PSL_V_IDENT;
+		v->text = tok_text(p);
+		next(p);
+		v->text = dotted(p, v->text);
+		if (p->tok == '(') {
+			v->kind = PSL_V_CALL;
+			if (!parse_args(p, &v->items, &v->nitems))
+				return false;
+			v->span.end = p->prev_end;
+		}
+		return true;
+	case '[': {
+		v->kind = PSL_V_ARRAY;
+		psl_value *items = NULL;
+		size_t n = 0, cap = 0;
+		next(p);
+		bool ok = true;
+		while (ok && p->tok != ']' && p->tok != PSL_TOK_EOF) {
+			ok = parse_value(p, PUSH(items, n, cap));
+			if (ok && !accept(p, ',') && p->tok != ']') {
+				syntax_error(p, "',' or ']'");
+				ok = false;
+			}
+		}
+		v->items = to_arena(p, items, n, sizeof *items);
+		v->nitems = n;
+		ok = ok && expect(p, ']', "']'");
+		v->span.end = p->prev_end;
+		return ok;
+	}
+	default:
+		syntax_error(p, "a value");
+		return false;
+	}
+}
+
+/* An attribute after '@' or '@@': name('.' name)* [args]. */
+static bool parse_attr(parser *p, psl_attr *a, int start)
+{
+	a->span.start = start;
+	a->name = ""; /* a broken attribute stays in the list, matching nothing */
+	if (p->tok != PSL_TOK_IDENT) {
+		syntax_error(p, "an attribute name");
+		return false;
+	}
+	mp_buf name = MP_BUF_INIT;
+	buf_puts(&name, buf_cstr(&p->lx.text));
+	next(p);
+	while (p->tok == '.') {
+		next(p);
+		if (p->tok != PSL_TOK_IDENT) {
+			buf_free(&name);
+			syntax_error(p, "an attribute name after '.'");
+			return false;
+		}
+		buf_printf(&name, ".%s", buf_cstr(&p->lx.text));
+		next(p);
+	}
+	a->name = arena_strdup(&p->s->arena, buf_cstr(&name));
+	buf_free(&name);
+	if (p->tok == '(' && !parse_args(p, &a->args, &a->nargs))
+		return false;
+	a->span.end = p->prev_end;
+	return true;
+}
+
+/* Attributes after a field or enum value: ('@' attr)*. */
+static bool parse_field_attrs(parser *p, psl_attr **out, size_t *nout)
+{
+	psl_attr *v = NULL;
+	size_t n = 0, cap = 0;
+	bool ok = true;
+	while (ok && p->tok == '@') {
+		int start = p->span.start;
+		next(p);
+		ok = parse_attr(p, PUSH(v, n, cap), start);
+	}
+	*out = to_arena(p, v, n, sizeof *v);
+	*nout = n;
+	return ok;
+}
+
+static bool parse_field(parser *p, psl_field *f)
+{
+	f->name = f->column = tok_text(p);
+	f->type = "";
+	f->name_span = f->span = p->span;
+	next(p);
+	if (p->tok != PSL_TOK_IDENT) {
+		syntax_error(p, "a field type");
+		return false;
+	}
+	f->type = tok_text(p);
+	f->type_span = p->span;
+	next(p);
+	if (p->tok == '(' && !parse_args(p, &f->type_args, &f->ntype_args))
+		return false;
+	if (accept(p, '[')) {
+		if (!expect(p, ']', "']'"))
+			return false;
+		f->list = true;
+	}
+	if (accept(p, '?'))
+		f->optional = true;
+	else
+		accept(p, '!'); /* Prisma 1's required marker: the default anyway */
+	f->type_span.end = p->prev_end;
+	bool ok = parse_field_attrs(p, &f->attrs, &f->nattrs);
+	f->span.end = p->prev_end;
+	return ok;
+}
+
+static const char *map_name(const psl_attr *attrs, size_t n, const char *dflt)
+{
+	const psl_attr *a = psl_attr_find(attrs, n, "map");
+	if (a)
+		for (size_t i = 0; i < a->nargs; i++)
+			if (a->args[i].kind == PSL_V_STRING && (!a->args[i].argname || !strcmp(a->args[i].argname, "name")))
+				return a->args[i].text;
+	return dflt;
+}
+
+static const char *schema_name(const psl_attr *attrs, size_t n)
+{
+	const psl_attr *a = psl_attr_find(attrs, n, "schema");
+	return a && a->nargs && a->args[0].kind == PSL_V_STRING ? a->args[0].text : NULL;
+}
+
+/* model or view: NAME '{' (field | '@@' attr)* '}' */
+static void parse_model(parser *p, psl_model_kind kind, int start)
+{
+	psl_schema *s = p->s;
+	psl_model *m = PUSH(s->models, s->nmodels, p->cap_models);
+	m->kind = kind;
+	m->name = m->table = "";
+	m->span.start = start;
+	if (p->tok != PSL_TOK_IDENT) {
+		syntax_error(p, kind == PSL_VIEW ? "a view name" : "a model name");
+		skip_block(p, 0);
+		return;
+	}
+	m->name = tok_text(p);
+	m->name_span = p->span;
+	next(p);
+	psl_field *fields = NULL;
+	psl_attr *attrs = NULL;
+	size_t nf = 0, capf = 0, na = 0, capa = 0;
+	bool ok = expect(p, '{', "'{'");
+	while (ok && p->tok != '}' && p->tok != PSL_TOK_EOF) {
+		if (p->tok == PSL_TOK_ATAT) {
+			int at = p->span.start;
+			next(p);
+			ok = parse_attr(p, PUSH(attrs, na, capa), at);
+		} else if (p->tok == PSL_TOK_IDENT) {
+			ok = parse_field(p, PUSH(fields, nf, capf));
+		} else {
+			syntax_error(p, "a field or a block attribute ('@@')");
+			ok = false;
+		}
+	}
+	if (ok)
+		ok = expect(p, '}', "'}'");
+	m = &s->models[s->nmodels - 1]; /* parse_* may not grow models, but stay safe */
+	m->fields = to_arena(p, fields, nf, sizeof *fields);
+	m->nfields = nf;
+	m->attrs = to_arena(p, attrs, na, sizeof *attrs);
+	m->nattrs = na;
+	m->table = map_name(m->attrs, m->nattrs, m->name);
+	m->schema = schema_name(m->attrs, m->nattrs);
+	for (size_t i = 0; i < nf; i++)
+		m->fields[i].column = map_name(m->fields[i].attrs, m->fields[i].nattrs, m->fields[i].name);
+	m->span.end = p->prev_end;
+	if (!ok)
+		skip_block(p, 1);
+}
+
+/* enum NAME '{' (VALUE attr* | '@@' attr)* '}' */
+static void parse_enum(parser *p, int start)
+{
+	psl_schema *s = p->s;
+	psl_enum *e = PUSH(s->enums, s->nenums, p->cap_enums);
+	e->span.start = start;
+	e->name = e->db_name = "";
+	if (p->tok != PSL_TOK_IDENT) {
+		syntax_error(p, "an enum name");
+		skip_block(p, 0);
+		return;
+	}
+	e->name = tok_text(p);
+	e->name_span = p->span;
+	next(p);
+	psl_enum_value *vals = NULL;
+	psl_attr *attrs = NULL;
+	size_t nv = 0, capv = 0, na = 0, capa = 0;
+	bool ok = expect(p, '{', "'{'");
+	while (ok && p->tok != '}' && p->tok != PSL_TOK_EOF) {
+		if (p->tok == PSL_TOK_ATAT) {
+			int at = p->span.start;
+			next(p);
+			ok = parse_attr(p, PUSH(attrs, na, capa), at);
+		} else if (p->tok == PSL_TOK_IDENT) {
+			psl_enum_value *v = PUSH(vals, nv, capv);
+			v->name = tok_text(p);
+			v->span = p->span;
+			next(p);
+			psl_attr *va;
+			size_t nva;
+			ok = parse_field_attrs(p, &va, &nva);
+			v->db_name = map_name(va, nva, v->name);
+		} else {
+			syntax_error(p, "an enum value");
+			ok = false;
+		}
+	}
+	if (ok)
+		ok = expect(p, '}', "'}'");
+	e->values = to_arena(p, vals, nv, sizeof *vals);
+	e->nvalues = nv;
+	psl_attr *a = to_arena(p, attrs, na, sizeof *attrs);
+	e->db_name = map_name(a, na, e->name);
+	e->schema = schema_name(a, na);
+	e->span.end = p->prev_end;
+	if (!ok)
+		skip_block(p, 1);
+}
+
+/* datasource/generator NAME '{' (KEY '=' value)* '}' */
+static void parse_config(parser *p, bool datasource)
+{
+	if (!expect(p, PSL_TOK_IDENT, "a block name") || !expect(p, '{', "'{'")) {
+		skip_block(p, 0);
+		return;
+	}
+	while (p->tok == PSL_TOK_IDENT) {
+		const char *key = tok_text(p);
+		next(p);
+		psl_value v = {0};
+		if (!expect(p, '=', "'='") || !parse_value(p, &v)) {
+			skip_block(p, 1);
+			return;
+		}
+		if (!datasource)
+			continue;
+		if (!strcmp(key, "provider") && v.kind == PSL_V_STRING)
+			p->s->provider = v.text;
+		if (!strcmp(key, "schemas") && v.kind == PSL_V_ARRAY) {
+			p->s->schemas = arena_alloc(&p->s->arena, (v.nitems + 1) * sizeof *p->s->schemas);
+			for (size_t i = 0; i < v.nitems; i++)
+				if (v.items[i].kind == PSL_V_STRING)
+					p->s->schemas[p->s->nschemas++] = v.items[i].text;
+		}
+	}
+	if (!expect(p, '}', "a setting or '}'"))
+		skip_block(p, 1);
+}
+
+int psl_schema_parse(mp_source *src, diag_list *diags, psl_schema **out)
+{
+	psl_schema *s = xcalloc(1, sizeof *s);
+	*out = s;
+	s->src = src;
+	parser p = {0};
+	p.s = s;
+	p.lx.diags = diags;
+	p.lx.src = src;
+	int errors = diags->errors;
+	psl_yylex_init_extra(&p.lx, &p.scanner);
+	YY_BUFFER_STATE bs = psl_yy_scan_bytes(src->text, (int)src->len, p.scanner);
+	next(&p);
+	while (p.tok != PSL_TOK_EOF) {
+		p.failed = false;
+		p.block_errors = diags->errors;
+		int start = p.span.start;
+		if (p.tok != PSL_TOK_IDENT) {
+			syntax_error(&p, "model, enum, view, type, datasource or generator");
+			next(&p);
+			continue;
+		}
+		char kw[41];
+		snprintf(kw, sizeof kw, "%s", buf_cstr(&p.lx.text));
+		next(&p);
+		if (!strcmp(kw, "model"))
+			parse_model(&p, PSL_MODEL, start);
+		else if (!strcmp(kw, "view"))
+			parse_model(&p, PSL_VIEW, start);
+		else if (!strcmp(kw, "enum"))
+			parse_enum(&p, start);
+		else if (!strcmp(kw, "datasource") || !strcmp(kw, "generator"))
+			parse_config(&p, kw[0] == 'd');
+		else if (!strcmp(kw, "type")) {
+			/* composite types (MongoDB) have no table: skipped whole */
+			skip_block(&p, 0);
+		} else {
+			mp_span at = {start, p.prev_end};
+			diag_add(diags, DIAG_ERROR, src, at,
+			         "expected model, enum, view, type, datasource or generator, found '%s'", kw);
+			skip_block(&p, 0);
+		}
+	}
+	psl_yy_delete_buffer(bs, p.scanner);
+	psl_yylex_destroy(p.scanner);
+	buf_free(&p.lx.text);
+	s->models = to_arena(&p, s->models, s->nmodels, sizeof *s->models);
+	s->enums = to_arena(&p, s->enums, s->nenums, sizeof *s->enums);
+	return diags->errors > errors ? MP_EINVAL : MP_OK;
+}
+
+int psl_schema_load(const char *path, diag_list *diags, psl_schema **out, mp_error *err)
+{
+	mp_source *src = NULL;
+	*out = NULL;
+	int rc = source_load(path, &src, err);
+	if (rc != MP_OK)
+		return rc;
+	return psl_schema_parse(src, diags, out);
+}
+
+void psl_schema_free(psl_schema *s)
+{
+	if (!s)
+		return;
+	arena_free(&s->arena);
+	source_free(s->src);
+	free(s);
+}
+
+const psl_attr *psl_attr_find(const psl_attr *attrs, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(attrs[i].name, name))
+			return &attrs[i];
+	return NULL;
+}
+
+const psl_model *psl_model_find(const psl_schema *s, const char *schema, const char *table)
+{
+	for (size_t i = 0; i < s->nmodels; i++) {
+		const psl_model *m = &s->models[i];
+		if (m->kind != PSL_MODEL || strcmp(m->table, table) != 0)
+			continue;
+		const char *ms = m->schema ? m->schema : "public";
+		if (!schema || !strcmp(schema, ms))
+			return m;
+	}
+	return NULL;
+}
+
+const psl_enum *psl_enum_find(const psl_schema *s, const char *name)
+{
+	for (size_t i = 0; i < s->nenums; i++)
+		if (!strcmp(s->enums[i].name, name))
+			return &s->enums[i];
+	return NULL;
+}
+
+bool psl_field_is_column(const psl_schema *s, const psl_field *f)
+{
+	for (size_t i = 0; i < s->nmodels; i++)
+		if (!strcmp(s->models[i].name, f->type))
+			return false;
+	return true;
+}
+
+const psl_field *psl_field_find(const psl_schema *s, const psl_model *m, const char *column)
+{
+	for (size_t i = 0; i < m->nfields; i++)
+		if (!strcmp(m->fields[i].column, column) && psl_field_is_column(s, &m->fields[i]))
+			return &m->fields[i];
+	return NULL;
+}

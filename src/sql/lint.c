@@ -1,0 +1,595 @@
+#include "sql/lint.h"
+#include "util/buf.h"
+#include "util/fsutil.h"
+
+#include <dirent.h>
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Errors break production or Prisma outright; warnings are hazards whose cost
+ * depends on table size and traffic (docs/lint.md). */
+static const lint_rule rules[] = {
+	{"adding-volatile-default", DIAG_ERROR,
+	 "ADD COLUMN with a volatile default (random(), gen_random_uuid(), clock_timestamp(), serial, identity) "
+	 "rewrites the whole table under ACCESS EXCLUSIVE",
+	 "add the column without a default (or with a constant one), then backfill in batches"},
+	{"adding-required-column", DIAG_ERROR,
+	 "ADD COLUMN … NOT NULL without a default fails as soon as the table has a row",
+	 "add it nullable or with a constant default, backfill, then SET NOT NULL after a validated CHECK"},
+	{"changing-column-type", DIAG_WARNING,
+	 "ALTER COLUMN TYPE rewrites the table and its indexes under ACCESS EXCLUSIVE (unless binary-coercible)",
+	 "add a new column, dual-write and backfill it, then switch readers and drop the old one"},
+	{"setting-not-null", DIAG_WARNING,
+	 "SET NOT NULL scans the whole table under ACCESS EXCLUSIVE",
+	 "first ADD CONSTRAINT … CHECK (col IS NOT NULL) NOT VALID, then VALIDATE CONSTRAINT, then SET NOT NULL"},
+	{"create-index-non-concurrently", DIAG_WARNING,
+	 "CREATE INDEX blocks every write to the table while the index builds",
+	 "CREATE INDEX CONCURRENTLY, alone in its own migration file"},
+	{"drop-index-non-concurrently", DIAG_WARNING,
+	 "DROP INDEX takes ACCESS EXCLUSIVE on the index's table, queueing behind every running query",
+	 "DROP INDEX CONCURRENTLY, alone in its own migration file"},
+	{"reindex-non-concurrently", DIAG_WARNING,
+	 "REINDEX blocks writes to the table (and reads through the index) while it rebuilds",
+	 "REINDEX … CONCURRENTLY, alone in its own migration file"},
+	{"concurrently-in-transaction", DIAG_ERROR,
+	 "CONCURRENTLY (and VACUUM) cannot run inside a transaction block; Prisma sends a multi-statement file as "
+	 "one implicit transaction, so the migration fails",
+	 "put the statement alone in its own migration file, with no BEGIN"},
+	{"constraint-without-not-valid", DIAG_WARNING,
+	 "ADD FOREIGN KEY or CHECK checks every existing row while holding the lock",
+	 "ADD CONSTRAINT … NOT VALID, then ALTER TABLE … VALIDATE CONSTRAINT in a later migration"},
+	{"unique-without-index", DIAG_WARNING,
+	 "ADD UNIQUE / PRIMARY KEY builds its index under ACCESS EXCLUSIVE, blocking reads and writes",
+	 "CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT … USING INDEX"},
+	{"drop-column", DIAG_WARNING,
+	 "DROP COLUMN loses its data, and a running application that still selects it fails",
+	 "stop reading and writing the column in a deployed release first (expand/contract), then drop it"},
+	{"drop-table", DIAG_WARNING,
+	 "DROP TABLE loses its data and breaks a running application that still uses it",
+	 "remove every use in a deployed release first, keep a backup, then drop it"},
+	{"drop-database", DIAG_WARNING, "DROP DATABASE destroys everything in it",
+	 "never drop a database from a migration"},
+	{"truncate-table", DIAG_WARNING, "TRUNCATE removes every row under ACCESS EXCLUSIVE",
+	 "delete the rows you mean to remove in batches, or drop the table in a contract step"},
+	{"rename-column", DIAG_WARNING,
+	 "renaming a column breaks every running application instance that still uses the old name",
+	 "add the new column, dual-write and backfill, switch readers, then drop the old one"},
+	{"rename-table", DIAG_WARNING,
+	 "renaming a table breaks every running application instance that still uses the old name",
+	 "create the new table (or a view under the new name), migrate readers, then drop the old one"},
+	{"missing-lock-timeout", DIAG_WARNING,
+	 "without lock_timeout, a statement waiting for its lock queues every later query on the table behind it",
+	 "begin the file with SET lock_timeout = '5s' (and retry the migration if it times out)"},
+	{"update-with-ddl", DIAG_WARNING,
+	 "an UPDATE/DELETE in the same transaction as DDL keeps its row locks, and the DDL's table lock, "
+	 "until the whole file commits",
+	 "backfill in batches in a migration of its own (or with migrun), then run the DDL"},
+	{"vacuum-full", DIAG_WARNING, "VACUUM FULL rewrites the table under ACCESS EXCLUSIVE",
+	 "plain VACUUM, or pg_repack for an online rewrite"},
+	{"cluster", DIAG_WARNING, "CLUSTER rewrites the table under ACCESS EXCLUSIVE",
+	 "pg_repack --order-by for an online rewrite"},
+	{"nested-transaction", DIAG_WARNING,
+	 "BEGIN inside a transaction is ignored, so the first COMMIT ends the outer one too",
+	 "use one BEGIN … COMMIT, or none (Prisma already runs the file as one transaction)"},
+	{"uncommitted-transaction", DIAG_ERROR,
+	 "a BEGIN without COMMIT leaves the transaction open after the file; Prisma's bookkeeping then "
+	 "runs inside it and is lost with it",
+	 "end every BEGIN with COMMIT, or drop the BEGIN"},
+};
+
+#define NRULES (sizeof rules / sizeof rules[0])
+
+const lint_rule *lint_rules(size_t *count)
+{
+	*count = NRULES;
+	return rules;
+}
+
+const lint_rule *lint_rule_find(const char *name)
+{
+	for (size_t i = 0; i < NRULES; i++)
+		if (strcmp(rules[i].name, name) == 0)
+			return &rules[i];
+	return NULL;
+}
+
+typedef struct {
+	locks_ctx *ctx;
+	const mp_source *src;
+	const sql_file *f;
+	diag_list *out;
+	bool disabled[NRULES];
+	const sql_stmt *st;
+	lock_tx tx;
+	bool lock_timeout, timeout_reported, ddl_seen;
+	int open_begin; /* offset of an unmatched BEGIN, or -1 */
+	size_t *dml;    /* UPDATE/DELETE statements on existing tables */
+	size_t ndml;
+	mp_buf not_valid; /* "\n<table key>\x1f<constraint>\n" per ADD … NOT VALID in this file */
+} lint_run;
+
+static void report_sev(lint_run *r, const char *rule, diag_severity sev, int loc, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void report_sev(lint_run *r, const char *rule, diag_severity sev, int loc, const char *fmt, ...)
+{
+	const lint_rule *lr = lint_rule_find(rule);
+	if (r->disabled[lr - rules])
+		return;
+	mp_buf b = MP_BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	buf_printf(&b, "; instead: %s", lr->instead);
+	mp_span span = r->st->span;
+	if (loc >= span.start && loc < span.end)
+		span.start = loc;
+	diag_add_rule(r->out, sev, r->src, span, rule, "%s", buf_cstr(&b));
+	buf_free(&b);
+}
+
+#define report(r, rule, loc, ...) report_sev(r, rule, lint_rule_find(rule)->severity, loc, __VA_ARGS__)
+
+/* `-- migplan-disable a, b: reason` or the same in a C-style comment. */
+static void read_disables(lint_run *r)
+{
+	static const char marker[] = "migplan-disable";
+	for (size_t i = 0; i < r->f->ncomments; i++) {
+		mp_span c = r->f->comments[i];
+		const char *p = r->src->text + c.start + 2, *end = r->src->text + c.end;
+		if (r->src->text[c.start] == '/' && end - p >= 2)
+			end -= 2;
+		while (p < end && isspace((unsigned char)*p))
+			p++;
+		if ((size_t)(end - p) < sizeof marker - 1 || strncmp(p, marker, sizeof marker - 1) != 0)
+			continue;
+		p += sizeof marker - 1;
+		if (p < end && !isspace((unsigned char)*p))
+			continue;
+		for (;;) {
+			while (p < end && (isspace((unsigned char)*p) || *p == ','))
+				p++;
+			const char *name = p;
+			while (p < end && (isalnum((unsigned char)*p) || *p == '-' || *p == '_'))
+				p++;
+			if (p == name)
+				break;
+			char *n = xstrndup(name, (size_t)(p - name));
+			const lint_rule *lr = lint_rule_find(n);
+			if (lr)
+				r->disabled[lr - rules] = true;
+			else
+				diag_add(r->out, DIAG_WARNING, r->src, (mp_span){(int)(name - r->src->text), (int)(p - r->src->text)},
+				         "migplan-disable names an unknown lint rule '%s'", n);
+			free(n);
+		}
+	}
+}
+
+static bool kind_is(const sql_stmt *st, const char *k)
+{
+	return strcmp(st->kind, k) == 0;
+}
+
+static bool str_is(const char *s, const char *v)
+{
+	return s && strcmp(s, v) == 0;
+}
+
+static void lint_add_column(lint_run *r, const char *table, const json_t *coldef)
+{
+	const char *col = sqlnode_str(coldef, "colname");
+	int loc = sqlnode_location(coldef);
+	locks_volatility vol;
+	const char *func;
+	const char *why = locks_add_column_rewrite(coldef, &vol, &func);
+	if (why)
+		report_sev(r, "adding-volatile-default", vol == VOL_VOLATILE ? DIAG_ERROR : DIAG_WARNING, loc,
+		           "column \"%s\" of \"%s\": %s%s%s%s", col ? col : "?", table, why, func ? " (" : "",
+		           func ? func : "", func ? "())" : "");
+	bool not_null = false, has_default = why != NULL;
+	json_t *cons = sqlnode_get(coldef, "constraints");
+	for (size_t i = 0; i < json_array_size(cons); i++) {
+		json_t *con = sqlnode_get(json_array_get(cons, i), "Constraint");
+		const char *t = sqlnode_str(con, "contype");
+		if (str_is(t, "CONSTR_NOTNULL") || str_is(t, "CONSTR_PRIMARY"))
+			not_null = true;
+		if (str_is(t, "CONSTR_DEFAULT") || str_is(t, "CONSTR_IDENTITY") || str_is(t, "CONSTR_GENERATED"))
+			has_default = true;
+		/* Column syntax has no NOT VALID: the check runs at once, under the
+		 * ALTER's lock (and, for REFERENCES, a lock on the other table). */
+		if (str_is(t, "CONSTR_FOREIGN") || str_is(t, "CONSTR_CHECK"))
+			report(r, "constraint-without-not-valid", sqlnode_location(con),
+			       "%s on new column \"%s\" of \"%s\" is validated against every row at once (column syntax "
+			       "has no NOT VALID)%s", str_is(t, "CONSTR_FOREIGN") ? "REFERENCES" : "CHECK", col ? col : "?",
+			       table, str_is(t, "CONSTR_FOREIGN") ? ", and it locks the referenced table against writes" : "");
+		if (str_is(t, "CONSTR_PRIMARY") || str_is(t, "CONSTR_UNIQUE"))
+			report(r, "unique-without-index", sqlnode_location(con),
+			       "%s on new column \"%s\" of \"%s\" builds a unique index under ACCESS EXCLUSIVE",
+			       str_is(t, "CONSTR_PRIMARY") ? "PRIMARY KEY" : "UNIQUE", col ? col : "?", table);
+	}
+	if (not_null && !has_default)
+		report(r, "adding-required-column", loc,
+		       "column \"%s\" is added to \"%s\" as NOT NULL without a default: this fails if the table has a row",
+		       col ? col : "?", table);
+}
+
+static void lint_add_constraint(lint_run *r, const char *key, const char *table, const json_t *con)
+{
+	const char *t = sqlnode_str(con, "contype");
+	int loc = sqlnode_location(con);
+	const char *cname = sqlnode_str(con, "conname");
+	if (sqlnode_bool(con, "skip_validation") && cname)
+		buf_printf(&r->not_valid, "\n%s\x1f%s\n", key, cname);
+	if ((str_is(t, "CONSTR_FOREIGN") || str_is(t, "CONSTR_CHECK")) && !sqlnode_bool(con, "skip_validation"))
+		report(r, "constraint-without-not-valid", loc,
+		       "%s on \"%s\" is validated against every row while the table is locked",
+		       str_is(t, "CONSTR_FOREIGN") ? "FOREIGN KEY" : "CHECK", table);
+	if ((str_is(t, "CONSTR_PRIMARY") || str_is(t, "CONSTR_UNIQUE")) && !sqlnode_str(con, "indexname"))
+		report(r, "unique-without-index", loc,
+		       "%s on \"%s\" builds its index under ACCESS EXCLUSIVE (reads and writes wait)",
+		       str_is(t, "CONSTR_PRIMARY") ? "PRIMARY KEY" : "UNIQUE", table);
+}
+
+static void lint_alter_table(lint_run *r, const json_t *n)
+{
+	json_t *rv = sqlnode_get(n, "relation");
+	char *key = locks_relation_key(rv), *name = locks_relation_name(rv);
+	bool fresh = locks_ctx_created(r->ctx, key);
+	json_t *cmds = sqlnode_get(n, "cmds");
+	for (size_t i = 0; i < json_array_size(cmds) && key; i++) {
+		json_t *cmd = sqlnode_get(json_array_get(cmds, i), "AlterTableCmd");
+		const char *sub = sqlnode_str(cmd, "subtype"), *col = sqlnode_str(cmd, "name");
+		json_t *def = sqlnode_get(cmd, "def");
+		if (str_is(sub, "AT_DetachPartition") && sqlnode_bool(sqlnode_get(def, "PartitionCmd"), "concurrent") &&
+		    r->tx != TX_NONE)
+			report(r, "concurrently-in-transaction", -1,
+			       "DETACH PARTITION CONCURRENTLY cannot run inside a transaction block (%s)",
+			       r->tx == TX_EXPLICIT ? "it is inside BEGIN … COMMIT" : "this file has several statements");
+		if (fresh)
+			continue; /* a table created in this file: empty, and nobody uses it yet */
+		if (str_is(sub, "AT_AddColumn"))
+			lint_add_column(r, name, sqlnode_get(def, "ColumnDef"));
+		else if (str_is(sub, "AT_AddConstraint"))
+			lint_add_constraint(r, key, name, sqlnode_get(def, "Constraint"));
+		else if (str_is(sub, "AT_ValidateConstraint") && col && r->not_valid.ptr) {
+			/* The point of NOT VALID is a short lock; validating in the same
+			 * transaction keeps the ADD's lock (SHARE ROW EXCLUSIVE for a
+			 * foreign key, ACCESS EXCLUSIVE for a CHECK) during the scan. */
+			mp_buf k = MP_BUF_INIT;
+			buf_printf(&k, "\n%s\x1f%s\n", key, col);
+			if (strstr(r->not_valid.ptr, k.ptr))
+				report(r, "constraint-without-not-valid", -1,
+				       "VALIDATE CONSTRAINT \"%s\" runs in the same transaction as its ADD … NOT VALID: the "
+				       "ADD's lock on \"%s\", which blocks writes, is held while every row is checked",
+				       col, name);
+			buf_free(&k);
+		}
+		else if (str_is(sub, "AT_AlterColumnType"))
+			report(r, "changing-column-type", sqlnode_location(sqlnode_get(def, "ColumnDef")),
+			       "changing the type of \"%s\".\"%s\" rewrites the table under ACCESS EXCLUSIVE unless the "
+			       "change is binary-coercible", name, col ? col : "?");
+		else if (str_is(sub, "AT_SetNotNull") && col && !locks_ctx_has_notnull_check(r->ctx, key, col))
+			report(r, "setting-not-null", -1,
+			       "SET NOT NULL on \"%s\".\"%s\" scans the whole table under ACCESS EXCLUSIVE: no validated "
+			       "CHECK (\"%s\" IS NOT NULL) precedes it", name, col, col);
+		else if (str_is(sub, "AT_DropColumn"))
+			report(r, "drop-column", -1, "dropping \"%s\".\"%s\" loses its data and breaks readers that still use it",
+			       name, col ? col : "?");
+	}
+	free(key);
+	free(name);
+}
+
+static void lint_not_in_tx(lint_run *r, const char *what)
+{
+	if (r->tx == TX_NONE)
+		return;
+	report(r, "concurrently-in-transaction", -1, "%s cannot run inside a transaction block, and %s", what,
+	       r->tx == TX_EXPLICIT ? "this one is inside BEGIN … COMMIT"
+	                            : "this file has other statements: Prisma runs them all as one transaction");
+}
+
+static void lint_drop(lint_run *r, const json_t *n)
+{
+	const char *type = sqlnode_str(n, "removeType");
+	json_t *objs = sqlnode_get(n, "objects");
+	if (str_is(type, "OBJECT_INDEX")) {
+		if (sqlnode_bool(n, "concurrent"))
+			lint_not_in_tx(r, "DROP INDEX CONCURRENTLY");
+		else
+			report(r, "drop-index-non-concurrently", -1,
+			       "DROP INDEX takes ACCESS EXCLUSIVE on the table: reads and writes wait");
+		return;
+	}
+	if (!str_is(type, "OBJECT_TABLE"))
+		return;
+	for (size_t i = 0; i < json_array_size(objs); i++) {
+		json_t *items = sqlnode_get(sqlnode_get(json_array_get(objs, i), "List"), "items");
+		size_t k = json_array_size(items);
+		const char *rel = sqlnode_string(json_array_get(items, k - 1));
+		const char *schema = k > 1 ? sqlnode_string(json_array_get(items, k - 2)) : "public";
+		mp_buf key = MP_BUF_INIT;
+		buf_printf(&key, "%s.%s", schema ? schema : "public", rel ? rel : "");
+		if (!locks_ctx_created(r->ctx, buf_cstr(&key)))
+			report(r, "drop-table", -1, "dropping table \"%s\" loses its data and breaks readers that still use it",
+			       rel ? rel : "?");
+		buf_free(&key);
+	}
+}
+
+static void lint_transaction(lint_run *r, const json_t *n)
+{
+	const char *k = sqlnode_str(n, "kind");
+	if (str_is(k, "TRANS_STMT_BEGIN") || str_is(k, "TRANS_STMT_START")) {
+		if (r->open_begin >= 0)
+			report(r, "nested-transaction", -1, "BEGIN inside an open transaction is ignored (PostgreSQL only warns)");
+		else
+			r->open_begin = r->st->span.start;
+	} else if (str_is(k, "TRANS_STMT_COMMIT") || str_is(k, "TRANS_STMT_ROLLBACK")) {
+		/* With no BEGIN of its own, it ends the transaction Prisma runs the
+		 * whole file in: the file is no longer atomic, and a ROLLBACK drops
+		 * work Prisma then records as applied. */
+		if (r->open_begin < 0)
+			report(r, "nested-transaction", -1,
+			       str_is(k, "TRANS_STMT_COMMIT")
+			           ? "COMMIT with no BEGIN in this file ends the transaction Prisma runs the file in: the "
+			             "statements after it are no longer atomic with those before"
+			           : "ROLLBACK with no BEGIN in this file undoes the statements before it, yet Prisma "
+			             "records the migration as applied");
+		r->open_begin = -1;
+	}
+}
+
+static void lint_lock_timeout(lint_run *r, const lock_list *locks)
+{
+	for (size_t i = 0; i < locks->count && !r->lock_timeout && !r->timeout_reported; i++) {
+		const lock_item *it = &locks->items[i];
+		/* An explicit LOCK TABLE counts in any mode: it waits forever for
+		 * any conflicting holder and keeps the lock until the file commits. */
+		bool explicit_lock = kind_is(r->st, "LockStmt");
+		if ((it->mode < LOCK_SHARE && !explicit_lock) || it->new_relation)
+			continue;
+		r->timeout_reported = true; /* once per file: the fix is one line at its top */
+		if (it->mode < LOCK_SHARE)
+			report(r, "missing-lock-timeout", it->location,
+			       "this LOCK TABLE waits for %s on \"%s\" with no lock_timeout set earlier in the file: it "
+			       "waits as long as any conflicting lock is held, then keeps its own until the file commits",
+			       lock_mode_name(it->mode), it->relation);
+		else
+			report(r, "missing-lock-timeout", it->location,
+			       "this statement waits for %s on \"%s\" with no lock_timeout set earlier in the file: while "
+			       "it waits, every later query on the table queues behind it",
+			       lock_mode_name(it->mode), it->relation);
+	}
+}
+
+static void lint_set(lint_run *r, const json_t *n)
+{
+	if (!str_is(sqlnode_str(n, "name"), "lock_timeout"))
+		return;
+	const char *kind = sqlnode_str(n, "kind");
+	json_t *arg = sqlnode_get(sqlnode_get(json_array_get(sqlnode_get(n, "args"), 0), "A_Const"), "sval");
+	json_t *ival = sqlnode_get(sqlnode_get(json_array_get(sqlnode_get(n, "args"), 0), "A_Const"), "ival");
+	const char *s = sqlnode_str(arg, "sval");
+	/* 0 (the default) means "wait forever", so it does not count. */
+	bool zero = (ival && json_integer_value(sqlnode_get(ival, "ival")) == 0) || (s && strtol(s, NULL, 10) == 0);
+	r->lock_timeout = str_is(kind, "VAR_SET_VALUE") && !zero;
+}
+
+static void lint_stmt(lint_run *r)
+{
+	const sql_stmt *st = r->st;
+	json_t *n = st->node;
+	lock_list locks = {0};
+	locks_analyze(r->ctx, st, &locks);
+	bool dml = kind_is(st, "UpdateStmt") || kind_is(st, "DeleteStmt") || kind_is(st, "InsertStmt") ||
+	           kind_is(st, "SelectStmt");
+	for (size_t i = 0; i < locks.count && !dml; i++)
+		if (locks.items[i].mode >= LOCK_SHARE_UPDATE_EXCLUSIVE && !locks.items[i].new_relation)
+			r->ddl_seen = true;
+	if ((kind_is(st, "UpdateStmt") || kind_is(st, "DeleteStmt")) && locks.count && !locks.items[0].new_relation) {
+		r->dml = xrealloc(r->dml, (r->ndml + 1) * sizeof *r->dml);
+		r->dml[r->ndml++] = (size_t)(st - r->f->stmts);
+	}
+	/* VACUUM cannot run in a transaction block, so a SET before it in the
+	 * same file is impossible: the rule would have no fix. */
+	if (!(kind_is(st, "VacuumStmt") && sqlnode_bool(n, "is_vacuumcmd")))
+		lint_lock_timeout(r, &locks);
+	lock_list_free(&locks);
+
+	json_t *rv = sqlnode_get(n, "relation");
+	char *key = locks_relation_key(rv), *name = locks_relation_name(rv);
+	bool fresh = locks_ctx_created(r->ctx, key);
+	if (kind_is(st, "AlterTableStmt")) {
+		lint_alter_table(r, n);
+	} else if (kind_is(st, "IndexStmt")) {
+		if (sqlnode_bool(n, "concurrent"))
+			lint_not_in_tx(r, "CREATE INDEX CONCURRENTLY");
+		else if (!fresh)
+			report(r, "create-index-non-concurrently", sqlnode_location(rv),
+			       "CREATE INDEX on existing table \"%s\" holds SHARE: every write waits until the index is built",
+			       name);
+	} else if (kind_is(st, "DropStmt")) {
+		lint_drop(r, n);
+	} else if (kind_is(st, "ReindexStmt")) {
+		if (sqlnode_option_on(sqlnode_get(n, "params"), "concurrently"))
+			lint_not_in_tx(r, "REINDEX CONCURRENTLY");
+		else
+			report(r, "reindex-non-concurrently", -1, "REINDEX blocks writes while the index is rebuilt");
+	} else if (kind_is(st, "VacuumStmt") && sqlnode_bool(n, "is_vacuumcmd")) {
+		if (sqlnode_option_on(sqlnode_get(n, "options"), "full"))
+			report(r, "vacuum-full", -1, "VACUUM FULL rewrites the table under ACCESS EXCLUSIVE");
+		lint_not_in_tx(r, "VACUUM");
+	} else if (kind_is(st, "ClusterStmt")) {
+		report(r, "cluster", -1, "CLUSTER rewrites the table under ACCESS EXCLUSIVE");
+	} else if (kind_is(st, "TruncateStmt")) {
+		report(r, "truncate-table", -1, "TRUNCATE removes every row and takes ACCESS EXCLUSIVE");
+	} else if (kind_is(st, "DropdbStmt")) {
+		report(r, "drop-database", -1, "DROP DATABASE \"%s\" destroys all its data",
+		       sqlnode_str(n, "dbname") ? sqlnode_str(n, "dbname") : "?");
+	} else if (kind_is(st, "RenameStmt") && !fresh) {
+		const char *t = sqlnode_str(n, "renameType");
+		if (str_is(t, "OBJECT_COLUMN"))
+			report(r, "rename-column", -1, "renaming \"%s\".\"%s\" to \"%s\" breaks running code that uses the old name",
+			       name, sqlnode_str(n, "subname"), sqlnode_str(n, "newname"));
+		else if (str_is(t, "OBJECT_TABLE"))
+			report(r, "rename-table", -1, "renaming \"%s\" to \"%s\" breaks running code that uses the old name", name,
+			       sqlnode_str(n, "newname"));
+	} else if (kind_is(st, "TransactionStmt")) {
+		lint_transaction(r, n);
+	} else if (kind_is(st, "VariableSetStmt")) {
+		lint_set(r, n);
+	}
+	free(key);
+	free(name);
+}
+
+void lint_file(locks_ctx *ctx, const mp_source *src, const sql_file *f, diag_list *out)
+{
+	lint_run r = {.ctx = ctx, .src = src, .f = f, .out = out, .open_begin = -1, .not_valid = MP_BUF_INIT};
+	lock_tx *tx = xcalloc(f->nstmts ? f->nstmts : 1, sizeof *tx);
+	locks_tx_states(f, tx);
+	read_disables(&r);
+	locks_ctx_begin_file(ctx);
+	for (size_t i = 0; i < f->nstmts; i++) {
+		r.st = &f->stmts[i];
+		r.tx = tx[i];
+		lint_stmt(&r);
+		locks_ctx_update(ctx, r.st);
+	}
+	if (r.ddl_seen && f->nstmts > 1) {
+		for (size_t i = 0; i < r.ndml; i++) {
+			r.st = &f->stmts[r.dml[i]];
+			bool all = !sqlnode_get(r.st->node, "whereClause");
+			report(&r, "update-with-ddl", -1,
+			       "%s%s runs in the same transaction as DDL in this file: its row locks and the DDL's table "
+			       "lock are held until the file commits",
+			       all ? "full-table " : "", kind_is(r.st, "UpdateStmt") ? "UPDATE" : "DELETE");
+		}
+	}
+	if (r.open_begin >= 0) {
+		for (size_t i = 0; i < f->nstmts; i++)
+			if (f->stmts[i].span.start == r.open_begin)
+				r.st = &f->stmts[i];
+		report(&r, "uncommitted-transaction", -1, "this BEGIN has no matching COMMIT or ROLLBACK in the file");
+	}
+	free(r.dml);
+	buf_free(&r.not_valid);
+	free(tx);
+}
+
+int lint_source(locks_ctx *ctx, const mp_source *src, diag_list *out)
+{
+	sql_file *f;
+	sql_parse_error perr = {.message = "", .offset = 0};
+	mp_error err = {0};
+	int rc = sqlparse_file(src->text, src->len, &f, &perr, &err);
+	if (rc < 0) {
+		if (err.code == MP_EINVAL && perr.message[0]) {
+			diag_add(out, DIAG_ERROR, src, (mp_span){perr.offset, perr.offset + 1}, "SQL does not parse: %s",
+			         perr.message);
+		} else {
+			diag_add(out, DIAG_ERROR, src, (mp_span){0, 0}, "%s", err.msg);
+		}
+		return rc;
+	}
+	lint_file(ctx, src, f, out);
+	sqlparse_free(f);
+	return 0;
+}
+
+static void push_input(lint_input **in, size_t *n, const char *path, const char *dir, const char *folder)
+{
+	*in = xrealloc(*in, (*n + 1) * sizeof **in);
+	(*in)[*n] = (lint_input){xstrdup(path), dir ? xstrdup(dir) : NULL, folder ? xstrdup(folder) : NULL};
+	(*n)++;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int collect_dir(const char *dir, lint_input **in, size_t *n, mp_error *err)
+{
+	char **subs;
+	size_t nsubs;
+	if (fs_list_subdirs(dir, &subs, &nsubs, err) < 0)
+		return MP_EIO;
+	for (size_t i = 0; i < nsubs; i++) {
+		char *sub = fs_join(dir, subs[i]), *file = fs_join(sub, "migration.sql");
+		if (fs_exists(file))
+			push_input(in, n, file, dir, subs[i]);
+		free(sub);
+		free(file);
+	}
+	fs_free_list(subs, nsubs);
+	DIR *d = opendir(dir);
+	if (!d)
+		return mp_error_set(err, MP_EIO, "cannot list %s", dir);
+	char **files = NULL;
+	size_t nfiles = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		if (len > 4 && strcmp(e->d_name + len - 4, ".sql") == 0 && e->d_name[0] != '.') {
+			char *p = fs_join(dir, e->d_name);
+			if (!fs_is_dir(p)) {
+				files = xrealloc(files, (nfiles + 1) * sizeof *files);
+				files[nfiles++] = p;
+			} else {
+				free(p);
+			}
+		}
+	}
+	closedir(d);
+	if (nfiles)
+		qsort(files, nfiles, sizeof *files, cmp_str);
+	for (size_t i = 0; i < nfiles; i++) {
+		push_input(in, n, files[i], dir, NULL);
+		free(files[i]);
+	}
+	free(files);
+	return 0;
+}
+
+int lint_collect_inputs(char *const *paths, int npaths, lint_input **out, size_t *count, mp_error *err)
+{
+	static char *const fallback[] = {"prisma/migrations"};
+	*out = NULL;
+	*count = 0;
+	if (npaths == 0) {
+		paths = fallback;
+		npaths = 1;
+	}
+	for (int i = 0; i < npaths; i++) {
+		int rc = 0;
+		if (fs_is_dir(paths[i]))
+			rc = collect_dir(paths[i], out, count, err);
+		else if (fs_exists(paths[i]))
+			push_input(out, count, paths[i], NULL, NULL);
+		else
+			rc = mp_error_set(err, MP_EIO, "%s: no such file or directory", paths[i]);
+		if (rc < 0) {
+			lint_free_inputs(*out, *count);
+			*out = NULL;
+			*count = 0;
+			return rc;
+		}
+	}
+	return 0;
+}
+
+void lint_free_inputs(lint_input *in, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		free(in[i].path);
+		free(in[i].dir);
+		free(in[i].folder);
+	}
+	free(in);
+}

@@ -1,0 +1,30 @@
+/* File helpers with explicit errors. Writes go through a temp file and
+ * rename(), so a reader (or a crash) never sees half a file. */
+#ifndef MIGPLAN_FSUTIL_H
+#define MIGPLAN_FSUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "util/error.h"
+
+int fs_read_file(const char *path, char **out, size_t *len, mp_error *err);
+int fs_write_file_atomic(const char *path, const char *data, size_t len, mp_error *err);
+/* The same, with the fsync before the rename only when sync is true. Many
+ * files written with sync=false are made durable by one fs_sync_dir_fs()
+ * afterwards: one flush instead of one per file (migc writing thousands of
+ * step files). Until then a crash may leave such a file empty. */
+int fs_write_file_replace(const char *path, const char *data, size_t len, bool sync, mp_error *err);
+/* Flushes the file system holding dir (syncfs on Linux, sync elsewhere). */
+int fs_sync_dir_fs(const char *dir, mp_error *err);
+int fs_mkdir_p(const char *path, mp_error *err);
+bool fs_is_dir(const char *path);
+bool fs_exists(const char *path);
+/* Removes a directory tree (used only on folders migc generated itself). */
+int fs_remove_tree(const char *path, mp_error *err);
+/* Sorted names of the subdirectories of dir (not . or ..). */
+int fs_list_subdirs(const char *dir, char ***names, size_t *count, mp_error *err);
+void fs_free_list(char **names, size_t count);
+/* dir + "/" + name, newly allocated. */
+char *fs_join(const char *dir, const char *name);
+
+#endif

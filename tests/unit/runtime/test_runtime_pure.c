@@ -1,0 +1,160 @@
+/* The runtime's decisions that need no database: URL handling, error lines,
+ * what may run inside a transaction, and the ledger-vs-folder states. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "runtime/conn.h"
+#include "runtime/sqltext.h"
+#include "runtime/status.h"
+
+static void test_url_strips_prisma_params_and_keeps_schema(void **state)
+{
+	(void)state;
+	conn_url u;
+	conn_url_parse("postgresql://me:p%40ss@db:5432/app?schema=my%20s&connection_limit=5&sslmode=require", &u);
+	assert_string_equal(u.conninfo, "postgresql://me:p%40ss@db:5432/app?sslmode=require");
+	assert_string_equal(u.schema, "my s");
+	assert_string_equal(u.password, "p%40ss");
+	conn_url_free(&u);
+	conn_url_parse("postgres://db/app?schema=x", &u);
+	assert_string_equal(u.conninfo, "postgres://db/app");
+	assert_string_equal(u.schema, "x");
+	assert_null(u.password);
+	conn_url_free(&u);
+	conn_url_parse(NULL, &u);
+	assert_string_equal(u.conninfo, "");
+	conn_url_free(&u);
+	conn_url_parse("host=/tmp dbname=x", &u);
+	assert_string_equal(u.conninfo, "host=/tmp dbname=x");
+	conn_url_free(&u);
+}
+
+static void test_connection_errors_become_one_line(void **state)
+{
+	(void)state;
+	char *m = conn_clean_error("connection to server at \"127.0.0.1\", port 1 failed: Connection refused\n"
+	                           "\tIs the server running on that host and accepting TCP/IP connections?\n",
+	                           "127.0.0.1", "1");
+	assert_string_equal(m, "cannot connect to 127.0.0.1:1: Connection refused");
+	free(m);
+	m = conn_clean_error("connection to server at \"h\" (10.0.0.1), port 5432 failed: FATAL:  password "
+	                     "authentication failed for user \"u\"\n",
+	                     "h", "5432");
+	assert_string_equal(m, "cannot connect to h:5432: password authentication failed for user \"u\"");
+	free(m);
+	char msg[128] = "invalid percent-encoded token: \"pw%zz\"";
+	conn_redact(msg, sizeof msg, "pw%zz");
+	assert_null(strstr(msg, "pw%zz"));
+	assert_non_null(strstr(msg, "****"));
+}
+
+static void test_wrappable_files(void **state)
+{
+	(void)state;
+	assert_true(sqltext_wrappable("CREATE TABLE a (x int DEFAULT 'COMMIT');\n-- VACUUM later\n"));
+	assert_true(sqltext_wrappable("DO $$ BEGIN PERFORM 1; END $$;"));
+	assert_false(sqltext_wrappable("CREATE INDEX CONCURRENTLY i ON t (x);"));
+	assert_false(sqltext_wrappable("BEGIN;\nCREATE TABLE a (x int);\nCOMMIT;"));
+	assert_false(sqltext_wrappable("DO $$ BEGIN LOOP COMMIT; END LOOP; END $$;"));
+	assert_false(sqltext_wrappable("CALL p();"));
+	assert_false(sqltext_wrappable("VACUUM ANALYZE t;"));
+	assert_true(sqltext_concurrently("DROP INDEX CONCURRENTLY \"i\";"));
+	assert_false(sqltext_concurrently("-- CONCURRENTLY\nSELECT 'CONCURRENTLY';"));
+}
+
+static void test_created_index_name(void **state)
+{
+	(void)state;
+	char *name, *schema;
+	assert_true(sqltext_created_index("-- x\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"User_Email\" ON "
+	                                  "\"public\".\"User\" (\"email\");",
+	                                  &name, &schema));
+	assert_string_equal(name, "User_Email");
+	assert_string_equal(schema, "public");
+	free(name);
+	free(schema);
+	assert_true(sqltext_created_index("create index concurrently Idx on ONLY t(x)", &name, &schema));
+	assert_string_equal(name, "idx");
+	assert_null(schema);
+	free(name);
+	assert_false(sqltext_created_index("DROP INDEX CONCURRENTLY i;", &name, &schema));
+}
+
+static void test_warnings(void **state)
+{
+	(void)state;
+	char **w;
+	size_t n;
+	sqltext_warnings("-- WARNING: drops data\nALTER TABLE t DROP c;\n  -- warning: second \r\n", &w, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(w[0], "drops data");
+	assert_string_equal(w[1], "second");
+	free(w[0]);
+	free(w[1]);
+	free(w);
+}
+
+static ledger_row row(const char *name, const char *sum, const char *fin, const char *rb)
+{
+	ledger_row r = {(char *)"id", (char *)sum, (char *)name, NULL, (char *)"t0", (char *)fin, (char *)rb, 1};
+	return r;
+}
+
+static void test_status_states(void **state)
+{
+	(void)state;
+	folder_mig migs[4] = {
+		{(char *)"1_a", NULL, "aaaa", NULL},
+		{(char *)"2_b", NULL, "bbbb", NULL},
+		{(char *)"3_c", NULL, "cccc", NULL},
+		{(char *)"4_d", NULL, "dddd", NULL},
+	};
+	mig_folder f = {(char *)"dir", migs, 4, NULL, NULL};
+	ledger_row rows[4] = {
+		row("1_a", "aaaa", "t1", NULL),
+		row("2_b", "bbbb", "t2", "t3"),  /* rolled back: pending again */
+		row("3_c", "cccc", NULL, NULL),  /* failed */
+		row("9_z", "zzzz", "t4", NULL),  /* unknown to the folder */
+	};
+	ledger l = {true, rows, 4};
+	status_report st;
+	status_compute(&f, &l, &st);
+	assert_int_equal(st.n, 5);
+	assert_int_equal(st.e[0].state, MS_APPLIED);
+	assert_int_equal(st.e[1].state, MS_ROLLED_BACK);
+	assert_int_equal(st.e[2].state, MS_FAILED);
+	assert_int_equal(st.e[3].state, MS_PENDING);
+	assert_int_equal(st.e[4].state, MS_DIVERGED);
+	assert_int_equal(st.pending, 2);
+	assert_int_equal(st.first_pending, 1);
+	status_report_free(&st);
+
+	/* edited after apply, and a pending one before an applied one */
+	ledger_row rows2[2] = {row("1_a", "changed", "t1", NULL), row("3_c", "cccc", "t2", NULL)};
+	ledger l2 = {true, rows2, 2};
+	status_compute(&f, &l2, &st);
+	assert_int_equal(st.e[0].state, MS_DIVERGED);
+	assert_int_equal(st.e[1].state, MS_DIVERGED);
+	assert_non_null(strstr(st.e[1].reason, "out of order"));
+	assert_int_equal(st.e[2].state, MS_APPLIED);
+	assert_int_equal(st.e[3].state, MS_PENDING);
+	assert_int_equal(st.diverged, 2);
+	status_report_free(&st);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_url_strips_prisma_params_and_keeps_schema),
+		cmocka_unit_test(test_connection_errors_become_one_line),
+		cmocka_unit_test(test_wrappable_files),
+		cmocka_unit_test(test_created_index_name),
+		cmocka_unit_test(test_warnings),
+		cmocka_unit_test(test_status_states),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

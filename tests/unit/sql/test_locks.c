@@ -1,0 +1,249 @@
+/* The lock analysis: PostgreSQL 15's conflict table, the lock each statement
+ * form takes and for how long, transaction states as Prisma runs a file, and
+ * the statement spans and comments the parser wrapper reports. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sql/locks.h"
+#include "sql/sqlparse.h"
+
+static sql_file *parse(const char *sql)
+{
+	sql_file *f;
+	mp_error err = {0};
+	if (sqlparse_file(sql, strlen(sql), &f, NULL, &err) < 0)
+		fail_msg("does not parse: %s: %s", sql, err.msg);
+	return f;
+}
+
+static void test_conflict_table_is_symmetric_and_matches_the_docs(void **state)
+{
+	(void)state;
+	for (int a = LOCK_NONE; a <= LOCK_ACCESS_EXCLUSIVE; a++)
+		for (int b = LOCK_NONE; b <= LOCK_ACCESS_EXCLUSIVE; b++)
+			assert_int_equal(lock_conflicts(a, b), lock_conflicts(b, a));
+	assert_false(lock_conflicts(LOCK_ROW_EXCLUSIVE, LOCK_ROW_EXCLUSIVE));
+	assert_true(lock_conflicts(LOCK_SHARE_UPDATE_EXCLUSIVE, LOCK_SHARE_UPDATE_EXCLUSIVE));
+	assert_false(lock_conflicts(LOCK_SHARE, LOCK_SHARE));
+	assert_true(lock_conflicts(LOCK_SHARE, LOCK_ROW_EXCLUSIVE));
+	assert_false(lock_conflicts(LOCK_EXCLUSIVE, LOCK_ACCESS_SHARE));
+	assert_true(lock_conflicts(LOCK_ACCESS_EXCLUSIVE, LOCK_ACCESS_SHARE));
+	assert_int_equal(lock_blocks(LOCK_ACCESS_EXCLUSIVE), BLOCKS_READS | BLOCKS_WRITES | BLOCKS_DDL);
+	assert_int_equal(lock_blocks(LOCK_SHARE), BLOCKS_WRITES | BLOCKS_DDL);
+	assert_int_equal(lock_blocks(LOCK_SHARE_UPDATE_EXCLUSIVE), BLOCKS_DDL);
+	assert_int_equal(lock_blocks(LOCK_NONE), 0);
+}
+
+typedef struct {
+	const char *sql;
+	lock_mode mode;
+	const char *relation;
+	lock_duration dur;
+} lock_case;
+
+static const lock_case cases[] = {
+	{"ALTER TABLE \"User\" ADD COLUMN \"status\" VARCHAR(20) DEFAULT 'active'", LOCK_ACCESS_EXCLUSIVE, "User", DUR_METADATA},
+	{"ALTER TABLE t ADD COLUMN c timestamptz DEFAULT now()", LOCK_ACCESS_EXCLUSIVE, "t", DUR_METADATA},
+	{"ALTER TABLE t ADD COLUMN c uuid DEFAULT gen_random_uuid()", LOCK_ACCESS_EXCLUSIVE, "t", DUR_REWRITE},
+	{"ALTER TABLE t ADD COLUMN c bigserial", LOCK_ACCESS_EXCLUSIVE, "t", DUR_REWRITE},
+	{"ALTER TABLE s.t ALTER COLUMN c TYPE bigint", LOCK_ACCESS_EXCLUSIVE, "s.t", DUR_REWRITE},
+	{"ALTER TABLE t ALTER COLUMN c SET NOT NULL", LOCK_ACCESS_EXCLUSIVE, "t", DUR_SCAN},
+	{"ALTER TABLE t ALTER COLUMN c DROP NOT NULL", LOCK_ACCESS_EXCLUSIVE, "t", DUR_METADATA},
+	{"ALTER TABLE t ADD CONSTRAINT k CHECK (c > 0)", LOCK_ACCESS_EXCLUSIVE, "t", DUR_SCAN},
+	{"ALTER TABLE t ADD CONSTRAINT k CHECK (c > 0) NOT VALID", LOCK_ACCESS_EXCLUSIVE, "t", DUR_METADATA},
+	{"ALTER TABLE t VALIDATE CONSTRAINT k", LOCK_SHARE_UPDATE_EXCLUSIVE, "t", DUR_SCAN},
+	{"ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (a) REFERENCES u (id)", LOCK_SHARE_ROW_EXCLUSIVE, "t", DUR_SCAN},
+	{"ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (a) REFERENCES u (id) NOT VALID", LOCK_SHARE_ROW_EXCLUSIVE, "t",
+	 DUR_METADATA},
+	{"ALTER TABLE t ADD PRIMARY KEY (id)", LOCK_ACCESS_EXCLUSIVE, "t", DUR_SCAN},
+	{"ALTER TABLE t ADD CONSTRAINT k UNIQUE USING INDEX i", LOCK_ACCESS_EXCLUSIVE, "t", DUR_METADATA},
+	{"ALTER TABLE t SET (fillfactor = 70)", LOCK_SHARE_UPDATE_EXCLUSIVE, "t", DUR_METADATA},
+	{"ALTER TABLE t DISABLE TRIGGER trg", LOCK_SHARE_ROW_EXCLUSIVE, "t", DUR_METADATA},
+	{"ALTER TABLE t SET TABLESPACE fast", LOCK_ACCESS_EXCLUSIVE, "t", DUR_REWRITE},
+	{"CREATE INDEX i ON t (a)", LOCK_SHARE, "t", DUR_SCAN},
+	{"CREATE UNIQUE INDEX CONCURRENTLY i ON t (a)", LOCK_SHARE_UPDATE_EXCLUSIVE, "t", DUR_SCAN},
+	{"DROP INDEX i", LOCK_ACCESS_EXCLUSIVE, "i", DUR_METADATA},
+	{"DROP INDEX CONCURRENTLY s.i", LOCK_SHARE_UPDATE_EXCLUSIVE, "s.i", DUR_METADATA},
+	{"DROP TABLE t", LOCK_ACCESS_EXCLUSIVE, "t", DUR_METADATA},
+	{"DROP TRIGGER trg ON s.t", LOCK_ACCESS_EXCLUSIVE, "s.t", DUR_METADATA},
+	{"TRUNCATE t", LOCK_ACCESS_EXCLUSIVE, "t", DUR_METADATA},
+	{"ALTER TABLE t RENAME COLUMN a TO b", LOCK_ACCESS_EXCLUSIVE, "t", DUR_METADATA},
+	{"ALTER INDEX i RENAME TO j", LOCK_SHARE_UPDATE_EXCLUSIVE, "i", DUR_METADATA},
+	{"UPDATE t SET a = 1", LOCK_ROW_EXCLUSIVE, "t", DUR_SCAN},
+	{"UPDATE t SET a = 1 WHERE id < 100", LOCK_ROW_EXCLUSIVE, "t", DUR_ROWS},
+	{"DELETE FROM t WHERE id = 1", LOCK_ROW_EXCLUSIVE, "t", DUR_ROWS},
+	{"INSERT INTO t (a) VALUES (1)", LOCK_ROW_EXCLUSIVE, "t", DUR_ROWS},
+	{"SELECT * FROM t", LOCK_ACCESS_SHARE, "t", DUR_ROWS},
+	{"VACUUM FULL t", LOCK_ACCESS_EXCLUSIVE, "t", DUR_REWRITE},
+	{"VACUUM t", LOCK_SHARE_UPDATE_EXCLUSIVE, "t", DUR_SCAN},
+	{"CLUSTER t USING i", LOCK_ACCESS_EXCLUSIVE, "t", DUR_REWRITE},
+	{"REINDEX TABLE t", LOCK_SHARE, "t", DUR_SCAN},
+	{"REINDEX INDEX CONCURRENTLY i", LOCK_SHARE_UPDATE_EXCLUSIVE, "i", DUR_SCAN},
+	{"CREATE TRIGGER trg AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()", LOCK_SHARE_ROW_EXCLUSIVE, "t",
+	 DUR_METADATA},
+	{"LOCK TABLE t IN SHARE ROW EXCLUSIVE MODE", LOCK_SHARE_ROW_EXCLUSIVE, "t", DUR_METADATA},
+	{"REFRESH MATERIALIZED VIEW CONCURRENTLY mv", LOCK_EXCLUSIVE, "mv", DUR_REWRITE},
+	{"CREATE TABLE n (id int REFERENCES u (id))", LOCK_SHARE_ROW_EXCLUSIVE, "u", DUR_METADATA},
+};
+
+static void test_each_statement_form_takes_the_documented_lock(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		sql_file *f = parse(cases[i].sql);
+		assert_int_equal(f->nstmts, 1);
+		locks_ctx *c = locks_ctx_new();
+		lock_list l = {0};
+		locks_analyze(c, &f->stmts[0], &l);
+		if (l.count < 1)
+			fail_msg("%s: no lock", cases[i].sql);
+		if (l.items[0].mode != cases[i].mode || strcmp(l.items[0].relation, cases[i].relation) != 0 ||
+		    l.items[0].duration != cases[i].dur)
+			fail_msg("%s: got %s on %s (%s)", cases[i].sql, lock_mode_name(l.items[0].mode), l.items[0].relation,
+			         lock_duration_name(l.items[0].duration));
+		lock_list_free(&l);
+		locks_ctx_free(c);
+		sqlparse_free(f);
+	}
+}
+
+static void test_statements_without_table_locks(void **state)
+{
+	(void)state;
+	sql_file *f = parse("SET lock_timeout = '1s'; BEGIN; CREATE TABLE x (id int); CREATE TYPE e AS ENUM ('a'); COMMIT;");
+	locks_ctx *c = locks_ctx_new();
+	for (size_t i = 0; i < f->nstmts; i++) {
+		lock_list l = {0};
+		locks_analyze(c, &f->stmts[i], &l);
+		assert_int_equal(l.count, 0);
+		lock_list_free(&l);
+	}
+	locks_ctx_free(c);
+	sqlparse_free(f);
+}
+
+static void test_foreign_key_locks_both_tables(void **state)
+{
+	(void)state;
+	sql_file *f = parse("ALTER TABLE \"Post\" ADD CONSTRAINT f FOREIGN KEY (\"authorId\") REFERENCES public.\"User\" (id)");
+	locks_ctx *c = locks_ctx_new();
+	lock_list l = {0};
+	locks_analyze(c, &f->stmts[0], &l);
+	assert_int_equal(l.count, 2);
+	assert_string_equal(l.items[0].relation, "Post");
+	assert_string_equal(l.items[0].key, "public.Post");
+	assert_string_equal(l.items[1].relation, "public.User");
+	assert_int_equal(l.items[1].mode, LOCK_SHARE_ROW_EXCLUSIVE);
+	lock_list_free(&l);
+	locks_ctx_free(c);
+	sqlparse_free(f);
+}
+
+static void test_context_knows_new_tables_and_validated_checks(void **state)
+{
+	(void)state;
+	sql_file *f = parse("CREATE TABLE n (id int);\n"
+	                    "ALTER TABLE u ADD CONSTRAINT k CHECK (c IS NOT NULL AND c <> '') NOT VALID;\n"
+	                    "ALTER TABLE u VALIDATE CONSTRAINT k;\n"
+	                    "ALTER TABLE u ALTER COLUMN c SET NOT NULL;\n"
+	                    "CREATE INDEX i ON n (id);");
+	locks_ctx *c = locks_ctx_new();
+	lock_list l = {0};
+	for (size_t i = 0; i < f->nstmts; i++) {
+		lock_list_free(&l);
+		locks_analyze(c, &f->stmts[i], &l);
+		if (i == 1) /* NOT VALID alone proves nothing */
+			assert_false(locks_ctx_has_notnull_check(c, "public.u", "c"));
+		if (i == 3) {
+			assert_int_equal(l.items[0].duration, DUR_METADATA);
+			assert_non_null(strstr(l.items[0].note, "CHECK"));
+		}
+		locks_ctx_update(c, &f->stmts[i]);
+	}
+	assert_true(locks_ctx_has_notnull_check(c, "public.u", "c"));
+	assert_true(l.items[0].new_relation);
+	/* The next file runs after this one committed: n is no longer new. */
+	locks_ctx_begin_file(c);
+	assert_false(locks_ctx_created(c, "public.n"));
+	assert_true(locks_ctx_has_notnull_check(c, "public.u", "c"));
+	lock_list_free(&l);
+	locks_ctx_free(c);
+	sqlparse_free(f);
+}
+
+static void test_transaction_states_follow_how_prisma_sends_the_file(void **state)
+{
+	(void)state;
+	lock_tx tx[8];
+	sql_file *f = parse("CREATE INDEX CONCURRENTLY i ON t (a);");
+	locks_tx_states(f, tx);
+	assert_int_equal(tx[0], TX_NONE);
+	sqlparse_free(f);
+	f = parse("SELECT 1; BEGIN; SELECT 2; COMMIT; SELECT 3;");
+	locks_tx_states(f, tx);
+	assert_int_equal(tx[0], TX_IMPLICIT);
+	assert_int_equal(tx[1], TX_EXPLICIT);
+	assert_int_equal(tx[2], TX_EXPLICIT);
+	assert_int_equal(tx[3], TX_EXPLICIT);
+	assert_int_equal(tx[4], TX_IMPLICIT);
+	sqlparse_free(f);
+}
+
+static void test_spans_start_at_the_keyword_and_comments_are_found(void **state)
+{
+	(void)state;
+	const char *sql = "-- migplan-disable x\n/* block; with ; */\n  ALTER TABLE t\n    ADD COLUMN a text DEFAULT 'a;b' ; "
+	                  "SELECT $$ -- not a comment $$;";
+	sql_file *f = parse(sql);
+	assert_int_equal(f->nstmts, 2);
+	assert_int_equal(f->stmts[0].span.start, (int)(strstr(sql, "ALTER") - sql));
+	assert_int_equal(f->stmts[0].span.end, (int)(strstr(sql, "'a;b'") - sql) + 5);
+	assert_string_equal(f->stmts[0].kind, "AlterTableStmt");
+	assert_int_equal(f->stmts[1].span.start, (int)(strstr(sql, "SELECT") - sql));
+	assert_int_equal(f->ncomments, 2);
+	assert_int_equal(f->comments[0].start, 0);
+	assert_int_equal(f->comments[1].start, (int)(strstr(sql, "/*") - sql));
+	sqlparse_free(f);
+}
+
+static void test_parse_errors_and_the_compiler_check(void **state)
+{
+	(void)state;
+	sql_file *f;
+	sql_parse_error perr;
+	mp_error err = {0};
+	const char *bad = "SELECT 1;\nALTER TABLE t ADD COLUMNN a int;";
+	assert_int_equal(sqlparse_file(bad, strlen(bad), &f, &perr, &err), MP_EINVAL);
+	assert_null(f);
+	assert_non_null(strstr(perr.message, "syntax error"));
+	assert_int_equal(perr.offset, (int)(strstr(bad, "int;") - bad)); /* COLUMNN a: column COLUMNN of type a */
+	mp_buf msg = MP_BUF_INIT;
+	int pos = 0;
+	assert_int_equal(sqlparse_check("ALTER TABLE \"User\" ADD COLUMN \"s\" text;", &msg, &pos), 0);
+	assert_int_equal(msg.len, 0);
+	assert_int_equal(sqlparse_check("CREATE INDEX ON;", &msg, &pos), -1);
+	assert_non_null(strstr(buf_cstr(&msg), "syntax error"));
+	assert_int_equal(pos, 16);
+	buf_free(&msg);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_conflict_table_is_symmetric_and_matches_the_docs),
+		cmocka_unit_test(test_each_statement_form_takes_the_documented_lock),
+		cmocka_unit_test(test_statements_without_table_locks),
+		cmocka_unit_test(test_foreign_key_locks_both_tables),
+		cmocka_unit_test(test_context_knows_new_tables_and_validated_checks),
+		cmocka_unit_test(test_transaction_states_follow_how_prisma_sends_the_file),
+		cmocka_unit_test(test_spans_start_at_the_keyword_and_comments_are_found),
+		cmocka_unit_test(test_parse_errors_and_the_compiler_check),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
