@@ -4,6 +4,9 @@
 #include "util/buf.h"
 #include "util/fsutil.h"
 #include "migdir/manifest.h"
+#include "migdir/mark.h"
+#include "migdir/order.h"
+#include "migdir/verify.h"
 #include "util/sha256.h"
 
 #include <jansson.h>
@@ -11,9 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define GENERATED_MARK "-- migplan: generated from "
-#define GENERATED_TAIL "; edit the spec and run `migc compile`, not this file."
 
 const char *hist_kind_name(hist_kind k)
 {
@@ -24,60 +24,6 @@ const char *hist_kind_name(hist_kind k)
 }
 
 /* ---- small shared helpers ---- */
-
-static char *line_dup(const char *s, const char **next)
-{
-	const char *e = strchr(s, '\n');
-	size_t n = e ? (size_t)(e - s) : strlen(s);
-	if (next)
-		*next = e ? e + 1 : s + n;
-	return xstrndup(s, n);
-}
-
-static const char *last_strstr(const char *hay, const char *needle)
-{
-	const char *last = NULL;
-	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
-		last = p;
-	return last;
-}
-
-/* Line 1: "-- migplan: generated from SPEC; edit the spec ...";
- * line 2: "-- lifecycle NAME on TABLE, step ID: PHASE (UP)". TABLE is a
- * quoted identifier that may hold anything, so line 2 is read from its end. */
-bool history_parse_header(const char *text, char **spec, char **lifecycle, char **phase, char **step)
-{
-	*spec = *lifecycle = *phase = *step = NULL;
-	if (strncmp(text, GENERATED_MARK, strlen(GENERATED_MARK)) != 0)
-		return false;
-	const char *rest;
-	char *l1 = line_dup(text, &rest), *l2 = line_dup(rest, NULL);
-	bool ok = false;
-	const char *tail = last_strstr(l1, GENERATED_TAIL);
-	const char *st = last_strstr(l2, ", step ");
-	if (tail && strncmp(l2, "-- lifecycle ", 13) == 0 && st) {
-		*spec = xstrndup(l1 + strlen(GENERATED_MARK), (size_t)(tail - l1 - (long)strlen(GENERATED_MARK)));
-		const char *name = l2 + 13, *sp = strchr(name, ' ');
-		const char *id = st + 7, *colon = strstr(id, ": ");
-		if (sp && colon) {
-			*lifecycle = xstrndup(name, (size_t)(sp - name));
-			*step = xstrndup(id, (size_t)(colon - id));
-			const char *ph = colon + 2, *paren = strchr(ph, ' ');
-			*phase = xstrndup(ph, paren ? (size_t)(paren - ph) : strlen(ph));
-			ok = true;
-		}
-	}
-	free(l1);
-	free(l2);
-	if (!ok) {
-		free(*spec);
-		free(*lifecycle);
-		free(*phase);
-		free(*step);
-		*spec = *lifecycle = *phase = *step = NULL;
-	}
-	return ok;
-}
 
 static bool marker(const char *line, size_t len, char ch)
 {
@@ -208,7 +154,7 @@ static int scan_folders(hist_report *r, const char *dir, mp_error *err)
 	size_t n = 0;
 	if (!fs_is_dir(dir))
 		return mp_error_set(err, MP_EIO, "%s: no such directory", dir);
-	int rc = fs_list_subdirs(dir, &names, &n, err);
+	int rc = migdir_list(dir, &names, &n, err);
 	for (size_t i = 0; rc == MP_OK && i < n; i++) {
 		char *sub = fs_join(dir, names[i]), *path = fs_join(sub, "migration.sql");
 		char *text = NULL;
@@ -217,7 +163,7 @@ static int scan_folders(hist_report *r, const char *dir, mp_error *err)
 			hist_step *s = add_step(r, names[i]);
 			s->where = HS_FOLDER;
 			char *step = NULL;
-			s->generated = history_parse_header(text, &s->spec, &s->lifecycle, &s->phase, &step);
+			s->generated = migdir_mark_parse(text, &s->spec, &s->lifecycle, &s->phase, &step);
 			free(step);
 		}
 		free(text);
@@ -228,21 +174,33 @@ static int scan_folders(hist_report *r, const char *dir, mp_error *err)
 	return rc;
 }
 
-static void check_files(hist_report *r, const char *dir, const mf_step *s)
+static long step_index(const mf_manifest *m, const char *id)
 {
-	const mf_file *files[2] = {&s->up, &s->down};
-	for (int k = 0; k < 2; k++) {
-		char *path = fs_join(dir, files[k]->path);
-		char sum[SHA256_HEX_LEN + 1];
-		if (fs_exists(path) && sha256_file_hex(path, sum, NULL) == MP_OK && strcmp(sum, files[k]->sha256) != 0)
-			finding(r, HF_HASH, s->id,
-			        "%s does not hash to the manifest's sha256: edited by hand, or compiled on another branch "
-			        "without this manifest",
-			        files[k]->path);
-		free(path);
-	}
+	for (size_t i = 0; i < m->nsteps; i++)
+		if (strcmp(m->steps[i].id, id) == 0)
+			return (long)i;
+	return -1;
 }
 
+static void tell(hist_report *r, const mf_manifest *m, const verify_where *w)
+{
+	long k = step_index(m, w->step);
+	if (w->kind == VERIFY_CHAIN)
+		finding(r, HF_CHAIN, w->step,
+		        "the manifest's chain breaks at step %ld (%s): the manifest was edited or merged by hand", k + 1, w->step);
+	else if (w->kind == VERIFY_ORDER)
+		finding(r, HF_ORDER, w->step, "the manifest lists %s after %s, but the folder order (Prisma's) runs it first",
+		        w->step, m->steps[k - 1].id);
+	else if (w->kind == VERIFY_HASH)
+		finding(r, HF_HASH, w->step,
+		        "%s does not hash to the manifest's sha256: edited by hand, or compiled on another branch "
+		        "without this manifest",
+		        w->path);
+}
+
+/* migdir's folder <-> manifest verification, told in a merge's terms; the
+ * missing and unlisted folders are found over both sides of a conflict in
+ * history_analyze. */
 static void check_manifest(hist_report *r, const char *dir, const char *mpath)
 {
 	mf_manifest *m = NULL;
@@ -251,21 +209,21 @@ static void check_manifest(hist_report *r, const char *dir, const char *mpath)
 		finding(r, HF_MANIFEST_UNREADABLE, NULL, "%s", e.msg);
 		return;
 	}
-	long bad = manifest_chain_check(m);
-	if (bad >= 0)
-		finding(r, HF_CHAIN, m->steps[bad].id,
-		        "the manifest's chain breaks at step %ld (%s): the manifest was edited or merged by hand", bad + 1,
-		        m->steps[bad].id);
-	for (size_t i = 1; i < m->nsteps; i++)
-		if (strcmp(m->steps[i - 1].id, m->steps[i].id) >= 0)
-			finding(r, HF_ORDER, m->steps[i].id,
-			        "the manifest lists %s after %s, but the folder order (Prisma's) runs it first", m->steps[i].id,
-			        m->steps[i - 1].id);
-	for (size_t i = 0; i < m->nsteps; i++) {
-		hist_step *s = find_step(r, m->steps[i].id);
-		if (s && (s->where & HS_FOLDER))
-			check_files(r, dir, &m->steps[i]);
-	}
+	char **names = xcalloc(r->nsteps + 1, sizeof *names);
+	size_t n = 0;
+	for (size_t i = 0; i < r->nsteps; i++)
+		if (r->steps[i].where & HS_FOLDER)
+			names[n++] = r->steps[i].id;
+	verify_report vr = {0};
+	verify_manifest(dir, m, names, n, &vr);
+	/* Chain, then order, then hashes: the order migc verify has always told them in. */
+	static const verify_kind told[] = {VERIFY_CHAIN, VERIFY_ORDER, VERIFY_HASH};
+	for (size_t t = 0; t < sizeof told / sizeof *told; t++)
+		for (size_t i = 0; i < vr.n; i++)
+			if (vr.where[i].kind == told[t])
+				tell(r, m, &vr.where[i]);
+	verify_report_free(&vr);
+	free(names);
 	manifest_free(m);
 }
 

@@ -117,8 +117,6 @@ int history_rebase(const rebase_opts *o, diag_list *diags, rebase_result *out, m
 void rebase_result_free(rebase_result *r);
 
 /* Internal, shared by history.c and history_rebase.c (and unit tests). */
-/* From migc's two header lines: spec path, lifecycle, phase, step id. */
-bool history_parse_header(const char *text, char **spec, char **lifecycle, char **phase, char **step);
 /* The "ours"/"theirs" texts of a file with git conflict markers (diff3 base
  * sections dropped); false when there are no markers. Labels may be NULL. */
 bool history_split_conflict(const char *text, char **ours, char **theirs, char **ours_label, char **theirs_label);

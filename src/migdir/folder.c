@@ -1,4 +1,6 @@
+/* A migrations folder as migrun loads it: names, Prisma checksums, manifest entries. */
 #include "migdir/folder.h"
+#include "migdir/order.h"
 #include "util/buf.h"
 #include "util/fsutil.h"
 
@@ -6,47 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* Prisma sorts step folders with JavaScript's localeCompare (ICU, root /
- * en collation, non-ignorable punctuation), not bytewise. For printable
- * ASCII that is: compare by primary weight (space, punctuation in this
- * order, digits, letters case-folded), then, when equal, by case from the
- * left (lowercase first). The table was read off Node's own sort. */
-static const char collation_primary[] = " _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$0123456789abcdefghijklmnopqrstuvwxyz";
-
-static int primary_weight(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		c = (unsigned char)(c - 'A' + 'a');
-	const char *p = strchr(collation_primary, c);
-	return c && p ? (int)(p - collation_primary) : -1;
-}
-
-bool folder_name_collatable(const char *name)
-{
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		if (primary_weight(*p) < 0)
-			return false;
-	return true;
-}
-
-int folder_name_compare(const char *a, const char *b)
-{
-	const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
-	for (; *x && *y; x++, y++) {
-		int d = primary_weight(*x) - primary_weight(*y);
-		if (d)
-			return d < 0 ? -1 : 1;
-	}
-	if (*x || *y)
-		return *x ? 1 : -1;
-	for (x = (const unsigned char *)a, y = (const unsigned char *)b; *x; x++, y++) {
-		bool ux = *x >= 'A' && *x <= 'Z', uy = *y >= 'A' && *y <= 'Z';
-		if (ux != uy)
-			return ux ? 1 : -1;
-	}
-	return 0;
-}
 
 /* Prisma reads migration.sql as a JavaScript string: each maximal ill-formed
  * UTF-8 subsequence becomes U+FFFD (the WHATWG decoder, which Node follows),
@@ -113,11 +74,6 @@ static int checksum_as_prisma(const char *path, char out[SHA256_HEX_LEN + 1], mp
 	return MP_OK;
 }
 
-static int cmp_mig(const void *a, const void *b)
-{
-	return folder_name_compare(((const folder_mig *)a)->name, ((const folder_mig *)b)->name);
-}
-
 int folder_load(const char *dir, const char *manifest_path, bool require_manifest, mig_folder *out,
                 mp_error *err)
 {
@@ -138,7 +94,7 @@ int folder_load(const char *dir, const char *manifest_path, bool require_manifes
 	char **names = NULL;
 	size_t count = 0;
 	if (rc == MP_OK)
-		rc = fs_list_subdirs(dir, &names, &count, err);
+		rc = migdir_list(dir, &names, &count, err);
 	if (rc == MP_OK)
 		out->migs = xcalloc(count ? count : 1, sizeof *out->migs);
 	for (size_t i = 0; rc == MP_OK && i < count; i++) {
@@ -149,7 +105,7 @@ int folder_load(const char *dir, const char *manifest_path, bool require_manifes
 			free(sql);
 			continue;
 		}
-		if (!folder_name_collatable(names[i])) {
+		if (!migdir_name_collatable(names[i])) {
 			free(sql);
 			rc = mp_error_set(err, MP_EIO,
 			                  "migration folder '%s': only printable ASCII names are supported, because "
@@ -165,8 +121,6 @@ int folder_load(const char *dir, const char *manifest_path, bool require_manifes
 		m->step = out->manifest ? manifest_find(out->manifest, m->name) : NULL;
 	}
 	fs_free_list(names, count);
-	if (rc == MP_OK)
-		qsort(out->migs, out->n, sizeof *out->migs, cmp_mig);
 	if (rc != MP_OK)
 		folder_free(out);
 	return rc;

@@ -1,5 +1,5 @@
 /* A Prisma migrations folder as migrun sees it: every subfolder holding a
- * migration.sql, in Prisma's order (folder_name_compare), each either a generated
+ * migration.sql, in Prisma's order (migdir/order.h), each either a generated
  * step (listed in migplan.manifest.json) or a plain Prisma migration. */
 #ifndef MIGPLAN_FOLDER_H
 #define MIGPLAN_FOLDER_H
@@ -30,12 +30,6 @@ typedef struct {
 int folder_load(const char *dir, const char *manifest_path, bool require_manifest, mig_folder *out,
                 mp_error *err);
 void folder_free(mig_folder *f);
-/* Prisma's folder order (JavaScript localeCompare under ICU's root/en
- * collation) for printable ASCII names: <0, 0, >0 like strcmp. */
-int folder_name_compare(const char *a, const char *b);
-/* Whether folder_name_compare knows every byte of name (printable ASCII);
- * folder_load refuses a migration folder whose name is not. */
-bool folder_name_collatable(const char *name);
 /* Index of the migration called name, or -1. */
 long folder_index(const mig_folder *f, const char *name);
 /* migration.sql as Prisma reads, sends and checksums it: ill-formed UTF-8

@@ -1,5 +1,6 @@
 #include "sql/lint.h"
 #include "util/buf.h"
+#include "migdir/order.h"
 #include "util/fsutil.h"
 
 #include <dirent.h>
@@ -518,7 +519,7 @@ static int collect_dir(const char *dir, lint_input **in, size_t *n, mp_error *er
 {
 	char **subs;
 	size_t nsubs;
-	if (fs_list_subdirs(dir, &subs, &nsubs, err) < 0)
+	if (migdir_list(dir, &subs, &nsubs, err) < 0)
 		return MP_EIO;
 	for (size_t i = 0; i < nsubs; i++) {
 		char *sub = fs_join(dir, subs[i]), *file = fs_join(sub, "migration.sql");

@@ -29,26 +29,6 @@ static const char BIO[] = "# bio\nlifecycle bio at 20250301100001 on \"User\" {\
                           "  index \"User_bio_idx\" on (bio);\n"
                           "}\n";
 
-static void test_parse_header(void **state)
-{
-	(void)state;
-	char *spec, *lc, *phase, *step;
-	assert_true(history_parse_header(
-		"-- migplan: generated from prisma/x; y.mig; edit the spec and run `migc compile`, not this file.\n"
-		"-- lifecycle nick on \"a, step 1: b\", step 20250301100000_nick_expand: expand (UP)\nSELECT 1;\n",
-		&spec, &lc, &phase, &step));
-	assert_string_equal(spec, "prisma/x; y.mig");
-	assert_string_equal(lc, "nick");
-	assert_string_equal(phase, "expand");
-	assert_string_equal(step, "20250301100000_nick_expand");
-	free(spec), free(lc), free(phase), free(step);
-	assert_false(history_parse_header("-- CreateTable\nCREATE TABLE a (id int);\n", &spec, &lc, &phase, &step));
-	assert_null(spec);
-	assert_false(history_parse_header("-- migplan: generated from x.mig; edit the spec and run `migc compile`, not "
-	                                  "this file.\n-- something else\n",
-	                                  &spec, &lc, &phase, &step));
-}
-
 static void test_split_conflict(void **state)
 {
 	(void)state;
@@ -309,7 +289,6 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_header),
 		cmocka_unit_test(test_split_conflict),
 		cmocka_unit_test(test_resolve_old_text),
 		cmocka_unit_test(test_status_out_of_order),

@@ -9,10 +9,11 @@
 #include <cmocka.h>
 
 #include "migdir/folder.h"
+#include "migdir/order.h"
 
 static void assert_before(const char *a, const char *b)
 {
-	if (folder_name_compare(a, b) >= 0 || folder_name_compare(b, a) <= 0)
+	if (migdir_name_compare(a, b) >= 0 || migdir_name_compare(b, a) <= 0)
 		fail_msg("expected %s before %s", a, b);
 }
 
@@ -32,15 +33,15 @@ static void test_order_matches_locale_compare(void **state)
 	assert_before("ab", "aB");
 	assert_before("aB", "Ab");
 	assert_before("Ab", "AB");
-	assert_int_equal(folder_name_compare("x_Y", "x_Y"), 0);
+	assert_int_equal(migdir_name_compare("x_Y", "x_Y"), 0);
 }
 
 static void test_only_printable_ascii_is_collatable(void **state)
 {
 	(void)state;
-	assert_true(folder_name_collatable("20240101000000_Add-user.v2 (copy)"));
-	assert_false(folder_name_collatable("20240101000000_caf\xc3\xa9"));
-	assert_false(folder_name_collatable("20240101000000_tab\there"));
+	assert_true(migdir_name_collatable("20240101000000_Add-user.v2 (copy)"));
+	assert_false(migdir_name_collatable("20240101000000_caf\xc3\xa9"));
+	assert_false(migdir_name_collatable("20240101000000_tab\there"));
 }
 
 int main(void)
