@@ -1,6 +1,7 @@
 /* Folder/manifest consistency after branches merge (`migc verify`). Only
  * files are read: what is applied where is the runtime's business. */
 #include "history/history.h"
+#include "util/vec.h"
 #include "util/buf.h"
 #include "util/fsutil.h"
 #include "migdir/manifest.h"
@@ -87,8 +88,7 @@ static void finding(hist_report *r, hist_kind k, const char *step, const char *f
 	__attribute__((format(printf, 4, 5)));
 static void finding(hist_report *r, hist_kind k, const char *step, const char *fmt, ...)
 {
-	r->findings = xrealloc(r->findings, (r->nfindings + 1) * sizeof *r->findings);
-	hist_finding *f = &r->findings[r->nfindings++];
+	hist_finding *f = MP_VEC_PUSH(r->findings, r->nfindings);
 	f->kind = k;
 	f->step = step ? xstrdup(step) : NULL;
 	mp_buf b = MP_BUF_INIT;
@@ -109,9 +109,7 @@ static hist_step *find_step(hist_report *r, const char *id)
 
 static hist_step *add_step(hist_report *r, const char *id)
 {
-	r->steps = xrealloc(r->steps, (r->nsteps + 1) * sizeof *r->steps);
-	hist_step *s = &r->steps[r->nsteps++];
-	memset(s, 0, sizeof *s);
+	hist_step *s = MP_VEC_PUSH(r->steps, r->nsteps);
 	s->id = xstrdup(id);
 	return s;
 }
@@ -301,15 +299,12 @@ static void build_groups(hist_report *r)
 			    strcmp(r->groups[j].spec ? r->groups[j].spec : "", s->spec ? s->spec : "") == 0)
 				g = &r->groups[j];
 		if (!g) {
-			r->groups = xrealloc(r->groups, (r->ngroups + 1) * sizeof *r->groups);
-			g = &r->groups[r->ngroups++];
-			memset(g, 0, sizeof *g);
+			g = MP_VEC_PUSH(r->groups, r->ngroups);
 			g->lifecycle = xstrdup(s->lifecycle);
 			g->spec = s->spec ? xstrdup(s->spec) : NULL;
 			g->where = cls;
 		}
-		g->steps = xrealloc(g->steps, (g->nsteps + 1) * sizeof *g->steps);
-		g->steps[g->nsteps++] = xstrdup(s->id);
+		*MP_VEC_PUSH(g->steps, g->nsteps) = xstrdup(s->id);
 	}
 	/* From the first step the (clean) manifest does not list in place, every
 	 * later lifecycle's chain was computed over another history. */

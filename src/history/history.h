@@ -54,7 +54,7 @@ typedef struct {
 
 typedef struct {
 	char *dir;
-	hist_step *steps;        /* folder order (name order), then manifest-only */
+	hist_step *steps;        /* folder order (Prisma's, migdir/order.h), then manifest-only */
 	size_t nsteps;
 	hist_finding *findings;
 	size_t nfindings;

@@ -6,6 +6,7 @@
  * otherwise moved just after the last one, in their id order. The compile
  * pipeline then regenerates everything, so spec, folders and manifest agree. */
 #include "history/history.h"
+#include "util/vec.h"
 #include "util/buf.h"
 #include "compiler/check.h"
 #include "compiler/compile.h"
@@ -50,8 +51,7 @@ static void set_add(strset *s, const char *x)
 {
 	if (set_has(s, x))
 		return;
-	s->v = xrealloc(s->v, (s->n + 1) * sizeof *s->v);
-	s->v[s->n++] = xstrdup(x);
+	*MP_VEC_PUSH(s->v, s->n) = xstrdup(x);
 }
 
 static void set_free(strset *s)
@@ -157,8 +157,7 @@ static int count_steps(compile_result *cr, rb_lc *lcs, size_t n, diag_list *diag
 		for (size_t i = 0; i < n; i++) {
 			if (s->lc->ast != lcs[i].al)
 				continue;
-			lcs[i].suffixes = xrealloc(lcs[i].suffixes, (lcs[i].nsteps + 1) * sizeof *lcs[i].suffixes);
-			lcs[i].suffixes[lcs[i].nsteps++] = xstrdup(s->id + 15);
+			*MP_VEC_PUSH(lcs[i].suffixes, lcs[i].nsteps) = xstrdup(s->id + 15);
 		}
 	}
 	for (size_t i = 0; i < n; i++)
@@ -322,8 +321,7 @@ static void record(rebase_result *out, const rb_lc *lcs, size_t n, const compile
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(lcs[i].orig, lcs[i].newid) == 0)
 			continue;
-		out->renames = xrealloc(out->renames, (out->nrenames + 1) * sizeof *out->renames);
-		rebase_rename *r = &out->renames[out->nrenames++];
+		rebase_rename *r = MP_VEC_PUSH(out->renames, out->nrenames);
 		r->lifecycle = xstrdup(lcs[i].al->name.text);
 		r->spec = xstrdup(cr->sources[lcs[i].spec]->path);
 		r->from = xstrdup(lcs[i].orig);
@@ -331,9 +329,9 @@ static void record(rebase_result *out, const rb_lc *lcs, size_t n, const compile
 		for (size_t k = 0; k < lcs[i].nsteps; k++) {
 			step_name(&a, lcs[i].orig, k, lcs[i].suffixes[k]);
 			step_name(&b, lcs[i].newid, k, lcs[i].suffixes[k]);
-			out->steps = xrealloc(out->steps, (out->nsteps_renamed + 1) * sizeof *out->steps);
-			out->steps[out->nsteps_renamed].from = xstrdup(buf_cstr(&a));
-			out->steps[out->nsteps_renamed++].to = xstrdup(buf_cstr(&b));
+			rebase_step_rename *sr = MP_VEC_PUSH(out->steps, out->nsteps_renamed);
+			sr->from = xstrdup(buf_cstr(&a));
+			sr->to = xstrdup(buf_cstr(&b));
 		}
 	}
 	buf_free(&a);
@@ -373,8 +371,7 @@ static int write_all(const rebase_opts *o, const hist_report *h, const compile_r
 	if (rc == MP_OK)
 		rc = emit_prisma_folder(nr->plan, o->dir, diags, &rep, err);
 	for (size_t i = 0; rc == MP_OK && i < rep.removed; i++) {
-		out->removed = xrealloc(out->removed, (out->nremoved + 1) * sizeof *out->removed);
-		out->removed[out->nremoved++] = xstrdup(rep.removed_ids[i]);
+		*MP_VEC_PUSH(out->removed, out->nremoved) = xstrdup(rep.removed_ids[i]);
 	}
 	emit_report_free(&rep);
 	/* Folders of our lifecycles under ids that no longer exist: the other
@@ -387,11 +384,47 @@ static int write_all(const rebase_opts *o, const hist_report *h, const compile_r
 		char *sub = fs_join(o->dir, s->id);
 		if (fs_is_dir(sub)) {
 			rc = fs_remove_tree(sub, err);
-			out->removed = xrealloc(out->removed, (out->nremoved + 1) * sizeof *out->removed);
-			out->removed[out->nremoved++] = xstrdup(s->id);
+			*MP_VEC_PUSH(out->removed, out->nremoved) = xstrdup(s->id);
 		}
 		free(sub);
 	}
+	return rc;
+}
+
+/* Unless rc is already an error: parses every spec and lists its lifecycles in id order, with their step
+ * counts; on an invalid id, runs the checker so the diagnostics say why. */
+static int load_lifecycles(int rc, const strset *specs, compile_result *cr, diag_list *diags, rb_lc **out,
+                           size_t *nout, mp_error *err)
+{
+	cr->sources = xcalloc(specs->n ? specs->n : 1, sizeof *cr->sources);
+	cr->specs = xcalloc(specs->n ? specs->n : 1, sizeof *cr->specs);
+	for (size_t i = 0; rc == MP_OK && i < specs->n; i++) {
+		rc = source_load(specs->v[i], &cr->sources[i], err);
+		if (rc == MP_OK) {
+			cr->count++;
+			if (parse_spec(cr->sources[i], &cr->specs[i], diags) != MP_OK)
+				rc = MP_EINVAL;
+		}
+	}
+	size_t n = 0;
+	rb_lc *lcs = NULL;
+	for (size_t i = 0; rc == MP_OK && i < cr->count; i++)
+		for (ast_lifecycle *l = cr->specs[i]->lifecycles; l; l = l->next) {
+			rb_lc *lc = MP_VEC_PUSH(lcs, n);
+			lc->al = l;
+			lc->spec = i;
+			lc->orig = l->id;
+			if (!stepid_valid(l->id))
+				rc = MP_EINVAL; /* the checker says why, below */
+		}
+	if (rc == MP_OK) {
+		qsort(lcs, n, sizeof *lcs, cmp_lc);
+		rc = count_steps(cr, lcs, n, diags);
+	} else if (rc == MP_EINVAL && cr->count == specs->n && !diags->errors) {
+		check_specs(cr->specs, cr->count, diags, &cr->model);
+	}
+	*out = lcs;
+	*nout = n;
 	return rc;
 }
 
@@ -405,34 +438,9 @@ int history_rebase(const rebase_opts *o, diag_list *diags, rebase_result *out, m
 	if (rc == MP_OK)
 		rc = gather(o, &h, &specs, &pinned, foreign, out, err);
 	compile_result *cr = xcalloc(1, sizeof *cr), *nr = NULL;
-	cr->sources = xcalloc(specs.n ? specs.n : 1, sizeof *cr->sources);
-	cr->specs = xcalloc(specs.n ? specs.n : 1, sizeof *cr->specs);
-	for (size_t i = 0; rc == MP_OK && i < specs.n; i++) {
-		rc = source_load(specs.v[i], &cr->sources[i], err);
-		if (rc == MP_OK) {
-			cr->count++;
-			if (parse_spec(cr->sources[i], &cr->specs[i], diags) != MP_OK)
-				rc = MP_EINVAL;
-		}
-	}
 	size_t n = 0;
 	rb_lc *lcs = NULL;
-	for (size_t i = 0; rc == MP_OK && i < cr->count; i++)
-		for (ast_lifecycle *l = cr->specs[i]->lifecycles; l; l = l->next) {
-			lcs = xrealloc(lcs, (n + 1) * sizeof *lcs);
-			memset(&lcs[n], 0, sizeof *lcs);
-			lcs[n].al = l;
-			lcs[n].spec = i;
-			lcs[n++].orig = l->id;
-			if (!stepid_valid(l->id))
-				rc = MP_EINVAL; /* the checker says why, below */
-		}
-	if (rc == MP_OK) {
-		qsort(lcs, n, sizeof *lcs, cmp_lc);
-		rc = count_steps(cr, lcs, n, diags);
-	} else if (rc == MP_EINVAL && cr->count == specs.n && !diags->errors) {
-		check_specs(cr->specs, cr->count, diags, &cr->model);
-	}
+	rc = load_lifecycles(rc, &specs, cr, diags, &lcs, &n, err);
 	mp_buf name = MP_BUF_INIT;
 	for (size_t i = 0; rc == MP_OK && i < n; i++)
 		for (size_t k = 0; k < lcs[i].nsteps && !lcs[i].pinned; k++) {

@@ -1,3 +1,4 @@
+/* migplan.manifest.json: load, save, hash chain (docs/manifest.md). */
 #include "migdir/manifest.h"
 #include "util/buf.h"
 #include "util/duration.h"

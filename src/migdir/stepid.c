@@ -1,3 +1,4 @@
+/* Step ids: 14-digit timestamps and the calendar arithmetic that gives id+1s. */
 #include "migdir/stepid.h"
 
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* migc scaffold: a .mig spec drafted from two schema.prisma versions. */
 #define _DEFAULT_SOURCE /* timegm */
 #include "schema/scaffold.h"
 
@@ -332,132 +333,177 @@ static bool id_at(const char *id, int minutes, char out[15])
 	return strftime(out, 15, "%Y%m%d%H%M%S", &out_tm) == 14;
 }
 
-/* The items of one table's lifecycle into body; notes about changes that need
- * none into notes. Returns the first column touched (the caller frees it), or
- * NULL: a copy, since it may name a constraint in a local array. */
-static char *table_items(const psl_schema *from, const psl_schema *to, const psl_model *om,
-                               const psl_model *nm, mp_buf *body, mp_buf *notes)
-{
-	const char *first = NULL;
-	mp_buf enforce = MP_BUF_INIT, retire = MP_BUF_INIT, todo = MP_BUF_INIT;
+/* One table's lifecycle under construction: the items in order (body), the
+ * enforce and retire items that follow them, and the columns the new schema
+ * drops (NULL once a rename has claimed one). */
+typedef struct {
+	const psl_schema *from, *to;
+	const psl_model *om, *nm;
+	mp_buf *body, *notes;
+	mp_buf enforce, retire, todo;
 	const char *dropped[64];
-	size_t ndropped = 0;
-	for (size_t i = 0; i < om->nfields; i++) {
-		const psl_field *of = &om->fields[i];
-		if (is_col(from, of) && !has_column(to, nm, of->column) && ndropped < 64)
-			dropped[ndropped++] = of->column;
-	}
-	for (size_t i = 0; i < nm->nfields; i++) {
-		const psl_field *f = &nm->fields[i];
-		if (!is_col(to, f))
+	size_t ndropped;
+	const char *first;
+} table_scaffold;
+
+static void touch(table_scaffold *t, const char *column)
+{
+	t->first = t->first ? t->first : column;
+}
+
+static void scaffold_rename(table_scaffold *t, const psl_field *renamed, const psl_field *f)
+{
+	buf_puts(t->body, "  rename ");
+	mig_name(t->body, renamed->column);
+	buf_puts(t->body, " to ");
+	mig_name(t->body, f->column);
+	buf_puts(t->body, " as ");
+	column_decl(t->body, &t->todo, t->to, f, true);
+	buf_puts(t->body, ";\n");
+	buf_puts(t->body, buf_cstr(&t->todo));
+	for (size_t k = 0; k < t->ndropped; k++)
+		if (t->dropped[k] == renamed->column)
+			t->dropped[k] = NULL;
+	touch(t, f->column);
+}
+
+static void scaffold_add(table_scaffold *t, const psl_field *f)
+{
+	mp_buf *body = t->body;
+	buf_puts(body, "  add ");
+	mig_name(body, f->column);
+	buf_putc(body, ' ');
+	column_decl(body, &t->todo, t->to, f, false);
+	buf_puts(body, "\n");
+	buf_puts(body, buf_cstr(&t->todo));
+	buf_puts(body, "    # TODO: how existing rows get a value: a constant ('x'), another column\n");
+	buf_puts(body, "    # (from old_column [map (null -> 'x')]) or SQL over the row ($$ ... $$).\n");
+	for (size_t k = 0; k < t->ndropped; k++) {
+		if (!t->dropped[k])
 			continue;
-		const psl_field *of = psl_field_find(from, om, f->column);
-		buf_clear(&todo);
-		if (!of) {
-			const psl_field *renamed = renamed_from(from, to, om, nm, f);
-			if (renamed) {
-				buf_puts(body, "  rename ");
-				mig_name(body, renamed->column);
-				buf_puts(body, " to ");
-				mig_name(body, f->column);
-				buf_puts(body, " as ");
-				column_decl(body, &todo, to, f, true);
-				buf_puts(body, ";\n");
-				buf_puts(body, buf_cstr(&todo));
-				for (size_t k = 0; k < ndropped; k++)
-					if (dropped[k] == renamed->column)
-						dropped[k] = NULL;
-				first = first ? first : f->column;
-				continue;
-			}
-			if (f->optional || f->list) {
-				buf_printf(notes, "# %s.%s: a new nullable column; prisma migrate's ADD COLUMN is safe as is.\n",
-				           nm->name, f->name);
-				continue;
-			}
-			buf_puts(body, "  add ");
-			mig_name(body, f->column);
-			buf_putc(body, ' ');
-			column_decl(body, &todo, to, f, false);
-			buf_puts(body, "\n");
-			buf_puts(body, buf_cstr(&todo));
-			buf_puts(body, "    # TODO: how existing rows get a value: a constant ('x'), another column\n");
-			buf_puts(body, "    # (from old_column [map (null -> 'x')]) or SQL over the row ($$ ... $$).\n");
-			for (size_t k = 0; k < ndropped; k++) {
-				if (!dropped[k])
-					continue;
-				mp_buf ot = MP_BUF_INIT;
-				psl_field_sql_type(from, psl_field_find(from, om, dropped[k]), &ot);
-				buf_printf(body, "    # %s (%s) is dropped in this change: `from %s`? If %s replaces it with\n"
-				                 "    # another type, write `retype %s ... to %s ...` instead (docs/language.md).\n",
-				           dropped[k], buf_cstr(&ot), dropped[k], f->column, dropped[k], f->column);
-				buf_free(&ot);
-			}
-			buf_puts(body, "    backfill TODO;\n");
-			buf_puts(&enforce, "  enforce not null ");
-			mig_name(&enforce, f->column);
-			buf_puts(&enforce, ";\n");
-			first = first ? first : f->column;
-			continue;
-		}
-		mp_buf ot = MP_BUF_INIT, nt = MP_BUF_INIT;
-		psl_field_sql_type(from, of, &ot);
-		psl_field_sql_type(to, f, &nt);
-		if (strcmp(buf_cstr(&ot), buf_cstr(&nt)) != 0) {
-			buf_puts(body, "  # TODO: a new name for the retyped column (the old one is retired at contract),\n"
-			               "  # the forward expression (using) and the reverse one for old application versions.\n");
-			buf_puts(body, "  retype ");
-			mig_name(body, of->column);
-			buf_puts(body, " as ");
-			column_decl(body, &todo, from, of, true);
-			buf_puts(body, "\n    to TODO_new_column as ");
-			column_decl(body, &todo, to, f, true);
-			buf_puts(body, "\n");
-			buf_puts(body, buf_cstr(&todo));
-			buf_printf(body, "    using TODO reverse TODO;\n");
-			first = first ? first : of->column;
-		} else if (of->optional && !f->optional && !f->list) {
-			buf_printf(notes, "# TODO: %s.%s becomes required: only columns a lifecycle adds can be enforced;\n"
-			                  "# add a new column and retire this one, or write an `sql` item.\n",
-			           nm->name, f->name);
-		}
+		mp_buf ot = MP_BUF_INIT;
+		psl_field_sql_type(t->from, psl_field_find(t->from, t->om, t->dropped[k]), &ot);
+		buf_printf(body, "    # %s (%s) is dropped in this change: `from %s`? If %s replaces it with\n"
+		                 "    # another type, write `retype %s ... to %s ...` instead (docs/language.md).\n",
+		           t->dropped[k], buf_cstr(&ot), t->dropped[k], f->column, t->dropped[k], f->column);
 		buf_free(&ot);
-		buf_free(&nt);
 	}
-	for (size_t k = 0; k < ndropped; k++) {
-		if (!dropped[k])
+	buf_puts(body, "    backfill TODO;\n");
+	buf_puts(&t->enforce, "  enforce not null ");
+	mig_name(&t->enforce, f->column);
+	buf_puts(&t->enforce, ";\n");
+	touch(t, f->column);
+}
+
+/* A column the old schema has too: a retype when its type changed. */
+static void scaffold_kept(table_scaffold *t, const psl_field *of, const psl_field *f)
+{
+	mp_buf ot = MP_BUF_INIT, nt = MP_BUF_INIT;
+	psl_field_sql_type(t->from, of, &ot);
+	psl_field_sql_type(t->to, f, &nt);
+	if (strcmp(buf_cstr(&ot), buf_cstr(&nt)) != 0) {
+		mp_buf *body = t->body;
+		buf_puts(body, "  # TODO: a new name for the retyped column (the old one is retired at contract),\n"
+		               "  # the forward expression (using) and the reverse one for old application versions.\n");
+		buf_puts(body, "  retype ");
+		mig_name(body, of->column);
+		buf_puts(body, " as ");
+		column_decl(body, &t->todo, t->from, of, true);
+		buf_puts(body, "\n    to TODO_new_column as ");
+		column_decl(body, &t->todo, t->to, f, true);
+		buf_puts(body, "\n");
+		buf_puts(body, buf_cstr(&t->todo));
+		buf_printf(body, "    using TODO reverse TODO;\n");
+		touch(t, of->column);
+	} else if (of->optional && !f->optional && !f->list) {
+		buf_printf(t->notes, "# TODO: %s.%s becomes required: only columns a lifecycle adds can be enforced;\n"
+		                     "# add a new column and retire this one, or write an `sql` item.\n",
+		           t->nm->name, f->name);
+	}
+	buf_free(&ot);
+	buf_free(&nt);
+}
+
+static void scaffold_column(table_scaffold *t, const psl_field *f)
+{
+	const psl_field *of = psl_field_find(t->from, t->om, f->column);
+	buf_clear(&t->todo);
+	if (of) {
+		scaffold_kept(t, of, f);
+		return;
+	}
+	const psl_field *renamed = renamed_from(t->from, t->to, t->om, t->nm, f);
+	if (renamed)
+		scaffold_rename(t, renamed, f);
+	else if (f->optional || f->list)
+		buf_printf(t->notes, "# %s.%s: a new nullable column; prisma migrate's ADD COLUMN is safe as is.\n",
+		           t->nm->name, f->name);
+	else
+		scaffold_add(t, f);
+}
+
+static void scaffold_retires(table_scaffold *t)
+{
+	for (size_t k = 0; k < t->ndropped; k++) {
+		if (!t->dropped[k])
 			continue;
-		const psl_field *of = psl_field_find(from, om, dropped[k]);
-		buf_puts(&retire, "  retire ");
-		mig_name(&retire, of->column);
-		buf_putc(&retire, ' ');
-		buf_clear(&todo);
-		column_decl(&retire, &todo, from, of, true);
-		buf_puts(&retire, ";\n");
-		buf_puts(&retire, buf_cstr(&todo));
+		const psl_field *of = psl_field_find(t->from, t->om, t->dropped[k]);
+		buf_puts(&t->retire, "  retire ");
+		mig_name(&t->retire, of->column);
+		buf_putc(&t->retire, ' ');
+		buf_clear(&t->todo);
+		column_decl(&t->retire, &t->todo, t->from, of, true);
+		buf_puts(&t->retire, ";\n");
+		buf_puts(&t->retire, buf_cstr(&t->todo));
 		if (!of->optional && !of->list)
-			buf_printf(&retire, "    # TODO: %s is NOT NULL: rollback must refill it. Retire it in the lifecycle whose\n"
-			                    "    # add backfills from it (with a reverse), or make it optional first.\n",
+			buf_printf(&t->retire,
+			           "    # TODO: %s is NOT NULL: rollback must refill it. Retire it in the lifecycle whose\n"
+			           "    # add backfills from it (with a reverse), or make it optional first.\n",
 			           of->column);
-		first = first ? first : of->column;
+		touch(t, of->column);
 	}
-	buf_puts(body, buf_cstr(&enforce));
-	buf_puts(body, buf_cstr(&retire));
+}
+
+static void scaffold_constraints(table_scaffold *t)
+{
 	constraint oc[128], nc[128];
-	size_t no = constraints_of(from, om, oc, 128), nn = constraints_of(to, nm, nc, 128);
+	size_t no = constraints_of(t->from, t->om, oc, 128), nn = constraints_of(t->to, t->nm, nc, 128);
 	for (size_t i = 0; i < nn; i++) {
 		bool seen = false;
 		for (size_t k = 0; k < no && !seen; k++)
 			seen = !strcmp(nc[i].name, oc[k].name);
 		if (seen)
 			continue;
-		emit_constraint(body, nm, &nc[i]);
-		first = first ? first : nc[i].name;
+		emit_constraint(t->body, t->nm, &nc[i]);
+		touch(t, nc[i].name);
 	}
-	buf_free(&enforce);
-	buf_free(&retire);
-	buf_free(&todo);
-	return first ? xstrdup(first) : NULL;
+	/* first may name a constraint in nc, which dies here: copy it now. */
+	t->first = t->first ? xstrdup(t->first) : NULL;
+}
+
+/* The items of one table's lifecycle into body; notes about changes that need
+ * none into notes. Returns the first column touched (the caller frees it), or
+ * NULL: a copy, since it may name a constraint in a local array. */
+static char *table_items(const psl_schema *from, const psl_schema *to, const psl_model *om,
+                               const psl_model *nm, mp_buf *body, mp_buf *notes)
+{
+	table_scaffold t = {from, to, om, nm, body, notes, MP_BUF_INIT, MP_BUF_INIT, MP_BUF_INIT, {0}, 0, NULL};
+	for (size_t i = 0; i < om->nfields; i++) {
+		const psl_field *of = &om->fields[i];
+		if (is_col(from, of) && !has_column(to, nm, of->column) && t.ndropped < 64)
+			t.dropped[t.ndropped++] = of->column;
+	}
+	for (size_t i = 0; i < nm->nfields; i++)
+		if (is_col(to, &nm->fields[i]))
+			scaffold_column(&t, &nm->fields[i]);
+	scaffold_retires(&t);
+	buf_puts(body, buf_cstr(&t.enforce));
+	buf_puts(body, buf_cstr(&t.retire));
+	scaffold_constraints(&t);
+	buf_free(&t.enforce);
+	buf_free(&t.retire);
+	buf_free(&t.todo);
+	return (char *)t.first;
 }
 
 int scaffold_write(const psl_schema *from, const psl_schema *to, const scaffold_opts *o, mp_buf *out,

@@ -1,3 +1,4 @@
+/* migc check: a spec against schema.prisma before and after the change. */
 #include "schema/schema_check.h"
 #include "compiler/names.h"
 #include "util/quote.h"

@@ -1,3 +1,4 @@
+/* Bump allocator that owns an AST or a parsed schema, freed at once. */
 #include "util/arena.h"
 #include "util/buf.h"
 

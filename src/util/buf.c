@@ -1,3 +1,4 @@
+/* Growable byte buffers, and the allocation wrappers that abort on out of memory. */
 #include "util/buf.h"
 
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* Diagnostics: file:line:col: error: with the source line and a caret, several per run. */
 #include "util/diag.h"
 #include "util/buf.h"
 

@@ -1,3 +1,4 @@
+/* Durations in PostgreSQL units (ms, s, min, h, d): parsing and their shortest exact form. */
 #include "util/duration.h"
 
 #include <ctype.h>

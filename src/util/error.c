@@ -1,3 +1,4 @@
+/* mp_error: the error slot every fallible function fills. */
 #include "util/error.h"
 
 #include <stdarg.h>

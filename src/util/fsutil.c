@@ -1,3 +1,4 @@
+/* Files and directories: read, write atomically, list, join paths, remove trees. */
 #define _GNU_SOURCE /* syncfs */
 #include "util/fsutil.h"
 #include "util/buf.h"

@@ -1,3 +1,4 @@
+/* SQL quoting of identifiers and literals (every name and string migplan writes). */
 #include "util/quote.h"
 
 #include <string.h>

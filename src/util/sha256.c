@@ -1,3 +1,4 @@
+/* SHA-256 of buffers and files, in hex, through OpenSSL. */
 #include "util/sha256.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* Source texts with line starts, so byte spans become line and column only when reported. */
 #include "util/source.h"
 #include "util/buf.h"
 #include "util/fsutil.h"

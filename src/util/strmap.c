@@ -1,3 +1,4 @@
+/* String-keyed hash map (open addressing) for names, objects and ledger rows. */
 #include "util/strmap.h"
 #include "util/buf.h"
 
