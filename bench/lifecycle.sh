@@ -15,12 +15,15 @@
 #
 # Starts its own throwaway PostgreSQL 15 (tests/lib/pg.sh) in WORKDIR, loads
 # N users into a template database, and for each path: a fresh copy (CREATE
-# DATABASE ... TEMPLATE), pgbench at R tx/s for S seconds (select / update /
-# insert by id, per-transaction latency log), the migration started 3 s in,
-# a monitor sampling pg_stat_activity for application sessions waiting on a
-# lock. Prints one table, the ratios, and whether every status value is
-# right. WORKDIR/results.tsv has the same numbers; --plot draws latency over
-# time (gnuplot). Binaries: $MIGC / $MIGRUN, else $MIGPLAN_BUILD_DIR/{migc,migrun}
+# DATABASE ... TEMPLATE), pgbench at R tx/s (select / update / insert by id,
+# per-transaction latency log) for at least S seconds and until R more
+# transactions have run after the migration, which starts once 3 s' worth
+# (3 R) have committed; a monitor samples pg_stat_activity for application
+# sessions waiting on a lock. Conditions, not clocks: a loaded machine makes
+# the run longer, never the load shorter than the migration. Prints one
+# table, the ratios, and whether every status value is right.
+# WORKDIR/results.tsv has the same numbers; --plot draws latency over time
+# (gnuplot). Binaries: $MIGC / $MIGRUN, else $MIGPLAN_BUILD_DIR/{migc,migrun}
 # (default build/).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -28,7 +31,7 @@ bench=$root/bench
 
 rows=1000000 rate=200 duration= clients=8 paths="naive naive_bf prisma migplan"
 workdir= plot= keep=0
-usage() { sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case $1 in
     --rows) rows=$2; shift 2 ;;
@@ -49,7 +52,7 @@ done
 for p in $paths; do
   case $p in naive|naive_bf|prisma|migplan) ;; *) echo "lifecycle.sh: unknown path: $p" >&2; exit 2 ;; esac
 done
-# Long enough for the slowest path (migplan's backfill) plus a tail.
+# The load's least length: the slowest path (migplan's backfill) plus a tail.
 [ -n "$duration" ] || duration=$((15 + rows / 40000))
 build=${MIGPLAN_BUILD_DIR:-$root/build}
 MIGC=${MIGC:-$build/migc}
@@ -62,6 +65,24 @@ mkdir -p "$workdir"
 workdir=$(cd "$workdir" && pwd)
 pgdir=$workdir/pg
 log() { echo "[$(date +%T)] $*" >&2; }
+# alive PID: process PID runs (a zombie has ended).
+alive() {
+  local s
+  s=$(sed -n 's/.*) \(.\) .*/\1/p' "/proc/$1/stat" 2>/dev/null) && [ -n "$s" ] && [ "$s" != Z ] && [ "$s" != X ]
+}
+# wait_until [-p PID] WHAT CMD...: CMD every 0.1 s until it succeeds; status 1
+# (and a message) after 600 s, or once process PID has ended.
+wait_until() {
+  local pid= what deadline=$((SECONDS + 600))
+  if [ "$1" = -p ]; then pid=$2; shift 2; fi
+  what=$1
+  shift
+  until "$@"; do
+    if [ -n "$pid" ] && ! alive "$pid"; then echo "lifecycle.sh: process $pid ended before: $what" >&2; return 1; fi
+    [ "$SECONDS" -lt "$deadline" ] || { echo "lifecycle.sh: still not after 600 s: $what" >&2; return 1; }
+    sleep 0.1
+  done
+}
 
 cleanup() {
   "$root/tests/lib/pg.sh" stop "$pgdir" >/dev/null 2>&1 || true
@@ -116,15 +137,35 @@ run_migration() {
     prisma) "$root/tests/prisma/prisma.sh" "$pm" "$(url "$db")" migrate deploy > "$workdir/$path/migration.log" 2>&1 ;;
     migplan)
       # apply stops at the contract's min_age gate (exit 6) until the 1s
-      # window has passed since the expand step; then it goes on.
+      # window has passed since the expand step; then it goes on. 600 s
+      # only turn a gate that never passes into a failure.
       : > "$workdir/$path/migration.log"
+      local deadline=$((SECONDS + 600))
       while :; do
         rc=0
         "$MIGRUN" apply -d "$mp" --database-url "$(url "$db")" --allow-pending 10 >> "$workdir/$path/migration.log" 2>&1 || rc=$?
-        [ "$rc" = 6 ] || return "$rc"
+        [ "$rc" = 6 ] && [ "$SECONDS" -lt "$deadline" ] || return "$rc"
         sleep 0.2
       done ;;
   esac
+}
+
+# Transactions committed in DB so far (the server's count; it lags by about 1 s).
+commits() { psqlq -d postgres -c "SELECT xact_commit FROM pg_stat_database WHERE datname = '$1'"; }
+# pgbench PID has its SIGALRM handler: the signal its -T timer sends to end
+# the run, so the run can be ended early the same way, logs written out.
+alarm_handled() {
+  local m
+  m=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null) && [ -n "$m" ] && (( (16#$m >> 13) & 1 ))
+}
+# The load has run 3 s' worth of transactions and the monitor samples.
+load_started() { # PID DB PATH COMMITS_BEFORE
+  alarm_handled "$1" && [ "$(commits "$2")" -ge $(($4 + 3 * rate)) ] \
+    && [ "$(psqlq -d postgres -c "SELECT count(*) > 0 FROM bench_lockwait WHERE path = '$3'")" = t ]
+}
+# The load has run DURATION s in all and R transactions after the migration.
+load_done() { # PID DB STARTED_AT COMMITS_AFTER_MIGRATION
+  ! alive "$1" || { [ $((SECONDS - $3)) -ge "$duration" ] && [ "$(commits "$2")" -ge $(($4 + rate)) ]; }
 }
 
 results=$workdir/results.tsv
@@ -147,19 +188,26 @@ for path in $paths; do
       COMMIT; PERFORM pg_sleep(0.01); END LOOP; END \$\$" >/dev/null 2>&1 &
   mon=$!
 
-  log "$path: $duration s of load at $rate tx/s, migration at +3 s"
-  (cd "$dir" && PGAPPNAME=pgbench pgbench -n -c "$clients" -j 2 -R "$rate" -T "$duration" -l \
-      --log-prefix=pgbench_log --max-tries=1 --failures-detailed -D maxid="$maxid" \
+  log "$path: load at $rate tx/s for at least $duration s, the migration once $((3 * rate)) transactions are in"
+  c0=$(commits "$db")
+  # -T is a ceiling only: the run is ended with SIGALRM below.
+  PGAPPNAME=pgbench pgbench -n -c "$clients" -j 2 -R "$rate" -T $((duration + 3600)) -l \
+      --log-prefix="$dir/pgbench_log" --max-tries=1 --failures-detailed -D maxid="$maxid" \
       -f "$bench/app_select.sql@60" -f "$bench/app_update.sql@30" -f "$bench/app_insert.sql@10" \
-      "$db" > pgbench.out 2> pgbench.err) &
+      "$db" > "$dir/pgbench.out" 2> "$dir/pgbench.err" &
   pgb=$!
-  sleep 3
+  l0=$SECONDS
+  wait_until -p "$pgb" "$path: $((3 * rate)) transactions of load committed, the lock-wait monitor sampling" \
+    load_started "$pgb" "$db" "$path" "$c0" || { cat "$dir/pgbench.err" >&2; kill "$pgb" "$mon" 2>/dev/null; exit 1; }
   m0=$(now_ms)
   mrc=0
   run_migration "$path" "$db" || mrc=$?
   m1=$(now_ms)
   outlived=0
-  kill -0 "$pgb" 2>/dev/null || outlived=1
+  alive "$pgb" || outlived=1
+  c1=$(commits "$db")
+  wait_until "$path: the load's tail" load_done "$pgb" "$db" "$l0" "$c1" || true
+  kill -ALRM "$pgb" 2>/dev/null || true
   wait "$pgb" || true
   psqlq -d postgres -c "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = 'bench_monitor'" >/dev/null
   wait "$mon" 2>/dev/null || true
@@ -167,7 +215,7 @@ for path in $paths; do
     log "$path: migration exited $mrc (see $dir/migration.log)"
     echo "$path: the migration failed (exit $mrc): $(grep -m1 -E 'ERROR|Error' "$dir/migration.log" || tail -1 "$dir/migration.log")" >> "$workdir/failures.txt"
   fi
-  [ "$outlived" = 0 ] || log "$path: WARNING: the migration outlasted the load; raise --duration"
+  [ "$outlived" = 0 ] || log "$path: WARNING: the load ended before the migration did (see $dir/pgbench.err)"
 
   # Latencies: pgbench's per-transaction log, time in µs measured from the
   # scheduled start (-R), so queueing behind a lock counts. The series for the
@@ -203,7 +251,7 @@ for path in $paths; do
 done
 
 # --- report -------------------------------------------------------------------
-echo "lifecycle under load: $rows rows, pgbench $rate tx/s, $clients clients, $duration s per path, PostgreSQL $pgver"
+echo "lifecycle under load: $rows rows, pgbench $rate tx/s, $clients clients, at least $duration s per path, PostgreSQL $pgver"
 awk -F'\t' 'NR > 1 {
     printf "%-8s  %11s  %9s  %9s  %9s  %6s  %10s  %7s  %s\n", $1, $3, $4, $5, $6, $7, $8, $9,
       ($10 < 0 ? "not checked" : ($10 == 0 ? "all " $11 " right" : $10 " of " $11 " wrong")) (($12 != 0) ? "  [migration exit " $12 "]" : "") (($13 != 0) ? "  [load ended first]" : "")

@@ -7,13 +7,8 @@
 source "$(dirname "$0")/../lib/testlib.sh"
 mig=prisma/migrations
 
-apply_all() { # DIR URL
-  local i
-  for i in 1 2 3 4 5 6; do
-    tl_run "$MIGRUN" apply -d "$1" --database-url "$2" --allow-pending 20
-    [ "$TL_RC" = 6 ] || break
-    sleep 1.1
-  done
+apply_all() { # DIR URL: migrun apply, again while a 1s dual-write window is open
+  tl_apply_gated -d "$1" --database-url "$2" --allow-pending 20
 }
 project() { # DIR [SPEC NAME TEXT]: user_status (1s window) plus one lifecycle, compiled
   mkdir -p "$1" && cp -r "$MIGPLAN_SOURCE_DIR/examples/user_status/prisma" "$1/"

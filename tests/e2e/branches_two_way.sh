@@ -12,12 +12,7 @@ export GIT_CONFIG_NOSYSTEM=1 HOME=$(tl_tmpdir)
 mig=prisma/migrations
 
 apply_all() { # DIR URL: migrun apply, waiting out the 1s dual-write windows
-  local i
-  for i in 1 2 3 4 5 6; do
-    tl_run "$MIGRUN" apply -d "$1" --database-url "$2" --allow-pending 20
-    [ "$TL_RC" = 6 ] || break
-    sleep 1.1
-  done
+  tl_apply_gated -d "$1" --database-url "$2" --allow-pending 20
 }
 export_branch() { # REV: that commit's prisma/ in a new directory, echoed
   local d; d=$(tl_tmpdir)

@@ -20,10 +20,14 @@ check_converged() { # DB MIGRATIONS WHAT
 }
 
 # --- statement_timeout inside a backfill batch ---
+# The timeout is far above what any other statement of the lifecycle takes,
+# however loaded the machine (a batch of 1000 rows takes milliseconds), and
+# far below the slow row's sleep: only the slow batch can hit it.
 work=$(tl_tmpdir)
 cp -r "$MIGPLAN_SOURCE_DIR/examples/user_status/." "$work/"
 cd "$work"
-sed -i 's/set window = 72h;/set window = 1s;\n  set statement_timeout = 300ms;/; s/batch 10000/batch 1000/' prisma/user_status.mig
+sed -i 's/set window = 72h;/set window = 1s;\n  set statement_timeout = 10s;/; s/batch 10000/batch 1000/' prisma/user_status.mig
+grep -q 'set statement_timeout = 10s;' prisma/user_status.mig
 "$MIGC" compile prisma/user_status.mig -o prisma/migrations >/dev/null
 mig=$work/prisma/migrations
 db=$(tl_newdb faults_stmt)
@@ -31,7 +35,7 @@ url=$(tl_url "$db")
 "$MIGRUN" apply -d "$mig" --database-url "$url" --to 20240101000000_baseline >/dev/null
 tl_psql "$db" -c "INSERT INTO \"User\"(email, legacy_status) SELECT 'u'||g, CASE WHEN g%3=0 THEN NULL ELSE 's'||(g%4) END FROM generate_series(1,20000) g"
 "$MIGRUN" apply -d "$mig" --database-url "$url" --to 20250101120000_user_status_expand --allow-pending 10 >/dev/null
-tl_psql "$db" -c "CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN IF NEW.id = 12346 THEN PERFORM pg_sleep(2); END IF; RETURN NEW; END \$\$;
+tl_psql "$db" -c "CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN IF NEW.id = 12346 THEN PERFORM pg_sleep(120); END IF; RETURN NEW; END \$\$;
   CREATE TRIGGER zz_slow BEFORE UPDATE ON \"User\" FOR EACH ROW EXECUTE FUNCTION slow()"
 tl_run "$MIGRUN" apply -d "$mig" --database-url "$url" --allow-pending 10
 tl_assert_eq 1 "$TL_RC" "a batch hitting statement_timeout fails the backfill (exit 1)"
@@ -41,7 +45,7 @@ done_rows=$(tl_psql "$db" -c "SELECT count(*) FROM \"User\" WHERE status IS NOT 
 tl_assert_eq 0 "$(tl_psql "$db" -c "SELECT count(*) FROM _prisma_migrations WHERE migration_name LIKE '%backfill%'")" \
   "no ledger row for the failed backfill"
 tl_psql "$db" -c "DROP TRIGGER zz_slow ON \"User\""
-sleep 1
+tl_wait_min_age "$db" 20250101120000_user_status_expand 1s  # the window, before the contract
 tl_run "$MIGRUN" apply -d "$mig" --database-url "$url" --allow-pending 10
 tl_assert_eq 0 "$TL_RC" "with the cause gone, apply resumes and finishes the lifecycle"
 [ "$TL_RC" = 0 ] || echo "$TL_OUT $TL_ERR" | tail -3

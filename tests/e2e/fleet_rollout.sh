@@ -106,7 +106,7 @@ tl_assert_eq 3 "$TL_RC" "status --fleet: exit 3 with a target pending"
 # Bad input: one line, documented exit codes, nothing run.
 tl_run "$MIGRUN" status --fleet nosuch.toml -d "$mig"
 tl_assert_eq "2 1" "$TL_RC $(echo "$TL_ERR" | wc -l)" "missing fleet file: exit 2, one line"
-printf '[target.x]\nurl = "postgresql://a:hunter2@127.0.0.1:1/x"\n' > one.toml
+printf '[target.x]\nurl = "postgresql://a:hunter2@127.0.0.1:%s/x"\n' "$(tl_refused_port)" > one.toml
 tl_run "$MIGRUN" status --fleet one.toml -d "$mig"
 tl_assert_eq 7 "$TL_RC" "unreachable target: exit 7"
 tl_assert_not_contains "$TL_OUT$TL_ERR" "hunter2" "the password is never printed"

@@ -13,7 +13,7 @@ db=$(tl_newdb rollback); url=$(tl_url "$db")
 "$MIGRUN" apply -d "$us" --database-url "$url" --to 20240201000000_user_status_expand >/dev/null
 tl_psql "$db" -c "INSERT INTO \"User\"(email, legacy_status) SELECT 'u'||g, NULLIF('x'||(g%4), 'x0') FROM generate_series(1,500) g"
 before=$(dump "$db")
-sleep 1
+tl_wait_min_age "$db" 20240201000000_user_status_expand 1s  # the fixture's window
 tl_run "$MIGRUN" apply -d "$us" --database-url "$url"
 tl_assert_eq 0 "$TL_RC" "backfill and contract applied"
 tl_run "$MIGRUN" rollback -d "$us" --database-url "$url" --steps 2
@@ -96,8 +96,9 @@ check_one_line() { # EXPECTED_RC MSG NEEDLE
 tl_run "$MIGRUN" status -d "$ix" --database-url "postgresql://$role:s3cret-pw@127.0.0.1:$PGPORT/$db3"
 check_one_line 7 "wrong password" "password authentication failed"
 tl_psql "$db3" -c "DROP ROLE \"$role\""
-tl_run "$MIGRUN" status -d "$ix" --database-url "postgresql://u:s3cret-pw@127.0.0.1:1/$db3"
-check_one_line 7 "unreachable server" "cannot connect to 127.0.0.1:1: Connection refused"
+closed=$(tl_refused_port)
+tl_run "$MIGRUN" status -d "$ix" --database-url "postgresql://u:s3cret-pw@127.0.0.1:$closed/$db3"
+check_one_line 7 "unreachable server" "cannot connect to 127.0.0.1:$closed: Connection refused"
 tl_run "$MIGRUN" status -d "$ix" --database-url "postgresql://u:s3cret-pw@127.0.0.1:notaport/x"
 check_one_line 7 "bad URL" 'invalid integer value "notaport" for connection option "port"' 
 tl_run "$MIGRUN" status -d "$ix" --database-url "postgresql://u:s3cret-pw@127.0.0.1:$PGPORT/x?bogus=1"

@@ -32,7 +32,9 @@ tl_psql "$db" -c "INSERT INTO \"User\"(email, legacy_status) VALUES ('late', NUL
 
 sed -i 's/set window = 72h;/set window = 1s;/' prisma/user_status.mig
 "$MIGC" compile prisma/user_status.mig -o "$mig" >/dev/null
-sleep 2
+# The 1s window since expand must have passed: wait on the ledger and the
+# server's clock (what the gate reads), not on this script's.
+tl_wait_min_age "$db" 20250101120000_user_status_expand 1s
 tl_run "$MIGRUN" apply -d "$mig" --database-url "$url"
 tl_assert_eq 0 "$TL_RC" "with the window elapsed, contract applies"
 [ "$TL_RC" = 0 ] || echo "$TL_OUT $TL_ERR" | tail -5

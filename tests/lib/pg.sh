@@ -70,6 +70,15 @@ port_is_free() {
   return 0
 }
 
+# wait_gone PID SECONDS: until process PID has ended, at most SECONDS.
+wait_gone() {
+  local deadline=$((SECONDS + $2))
+  while kill -0 "$1" 2>/dev/null; do
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 0.1
+  done
+}
+
 cmd_stop() {
   local dir=$1 base pid
   [ -d "$dir" ] || return 0
@@ -78,15 +87,11 @@ cmd_stop() {
   # A stale pid file (after a reboot) may name an unrelated process now.
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null \
      && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$base/data"; then
+    # Fast shutdown; should it not end (a loaded machine is slow, so give it
+    # long, within the pg/stop fixture's 120 s), an immediate one. The cluster
+    # is only removed once it is gone.
     kill -INT "$pid"
-    for _ in $(seq 1 300); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -QUIT "$pid" 2>/dev/null || true
-      sleep 1
-    fi
+    wait_gone "$pid" 80 || { kill -QUIT "$pid" 2>/dev/null || true; wait_gone "$pid" 20 || true; }
   fi
   # Keep DIR/log for post-mortems; drop a cluster that lived outside DIR.
   if [ "$base" != "$dir" ]; then
@@ -151,7 +156,9 @@ log_min_messages = warning
 log_line_prefix = '%m [%p] %d '
 EOF
     as_owner rm -f "$base/log"
-    if as_owner "$bindir/pg_ctl" -D "$base/data" -l "$base/log" -w -t 60 start >/dev/null 2>&1; then
+    # -w: pg_ctl waits until the server accepts connections, for a deadline
+    # a loaded machine does not reach.
+    if as_owner "$bindir/pg_ctl" -D "$base/data" -l "$base/log" -w -t 600 start >/dev/null 2>&1; then
       sock=$base
       {
         echo "export PGHOST='$sock'"

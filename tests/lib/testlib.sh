@@ -17,6 +17,23 @@
 #   tl_prisma MIGDIR URL ...  the real Prisma CLI (tests/prisma/prisma.sh)
 #   tl_run CMD...             run CMD, keep going whatever it returns: its
 #                             exit code in TL_RC, stdout in TL_OUT, stderr in TL_ERR
+# Waiting (on conditions, never on the clock: a loaded machine is slow):
+#   tl_alive PID              true while process PID runs (a zombie has ended)
+#   tl_wait_for [-p PID] MSG CMD...
+#                             run CMD every 0.1 s until it succeeds; after
+#                             TL_WAIT_SECONDS (default 600) of trying, or once
+#                             process PID has ended, count a failure naming MSG
+#                             and return 1
+#   tl_wait_min_age DB STEP DURATION
+#                             wait until STEP's ledger row finished DURATION ago
+#                             by the server's clock, the one migrun's min_age
+#                             gates read
+#   tl_apply_gated ARGS...    tl_run "$MIGRUN" apply ARGS, again every 0.2 s while
+#                             it stops at a min_age gate (exit 6), for at most
+#                             TL_WAIT_SECONDS
+#   tl_refused_port           echo a port of 127.0.0.1 that refuses connections
+#                             for as long as the test runs (a socket holds it
+#                             bound, never listening: no other program gets it)
 # Assertions (each counts once):
 #   tl_assert_eq EXPECTED ACTUAL MSG
 #   tl_assert_contains HAYSTACK NEEDLE MSG
@@ -65,6 +82,7 @@ _tl_finish() {
   else
     [ -s "$TL_TMP/.dbs" ] && echo "kept databases: $(tr '\n' ' ' < "$TL_TMP/.dbs")"
   fi
+  [ -s "$TL_TMP/.refused_pid" ] && kill "$(cat "$TL_TMP/.refused_pid")" 2>/dev/null
   rm -rf "$TL_TMP"
   echo "$passed passed, $failed failed"
   [ "$failed" -eq 0 ] && exit 0
@@ -154,4 +172,72 @@ tl_tmpdir() {
 
 tl_prisma() {
   "$MIGPLAN_SOURCE_DIR/tests/prisma/prisma.sh" "$@"
+}
+
+tl_alive() {
+  local state
+  # /proc/PID/stat: "PID (COMM) STATE ..."; COMM may hold spaces and parentheses.
+  state=$(sed -n 's/.*) \(.\) .*/\1/p' "/proc/$1/stat" 2>/dev/null) || return 1
+  [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
+}
+
+tl_wait_for() {
+  local pid= msg limit=${TL_WAIT_SECONDS:-600} deadline
+  if [ "$1" = -p ]; then pid=$2; shift 2; fi
+  msg=$1
+  shift
+  deadline=$((SECONDS + limit))
+  until "$@"; do
+    if [ -n "$pid" ] && ! tl_alive "$pid"; then
+      tl_fail "process $pid ended before: $msg"
+      return 1
+    fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      tl_fail "still not after $limit s: $msg"
+      return 1
+    fi
+    sleep 0.1
+  done
+}
+
+_tl_min_age_passed() { # DB STEP DURATION
+  [ "$(tl_psql "$1" -c "SELECT count(*) FROM _prisma_migrations WHERE migration_name = '$2'
+        AND finished_at IS NOT NULL AND rolled_back_at IS NULL AND finished_at + interval '$3' <= now()" 2>/dev/null)" = 1 ]
+}
+
+tl_wait_min_age() {
+  tl_wait_for "$2 finished $3 ago (its min_age window)" _tl_min_age_passed "$1" "$2" "$3"
+}
+
+tl_apply_gated() {
+  local deadline=$((SECONDS + ${TL_WAIT_SECONDS:-600}))
+  while :; do
+    tl_run "$MIGRUN" apply "$@"
+    [ "$TL_RC" = 6 ] && [[ "$TL_OUT$TL_ERR" == *"min_age:"* ]] || return 0
+    [ "$SECONDS" -lt "$deadline" ] || return 0
+    sleep 0.2
+  done
+}
+
+tl_refused_port() {
+  if [ ! -s "$TL_TMP/.refused_port" ]; then
+    # Lives until this script has ended (or _tl_finish kills it).
+    python3 -c '
+import os, socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+with open(sys.argv[2] + ".new", "w") as f:
+    f.write("%d\n" % s.getsockname()[1])
+os.rename(sys.argv[2] + ".new", sys.argv[2])
+while True:
+    try:
+        os.kill(int(sys.argv[1]), 0)
+    except ProcessLookupError:
+        break
+    time.sleep(1)
+' "$$" "$TL_TMP/.refused_port" </dev/null >/dev/null &
+    echo $! > "$TL_TMP/.refused_pid"
+    tl_wait_for "a refused port" test -s "$TL_TMP/.refused_port" || return 1
+  fi
+  cat "$TL_TMP/.refused_port"
 }
