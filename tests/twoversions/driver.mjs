@@ -153,9 +153,11 @@ function applyWrite(version, op, row, set, sch) {
 }
 
 // ---------- applications ----------
+// Text output that does not depend on the server's settings.
+const SESSION = '-c TimeZone=UTC -c DateStyle=ISO -c extra_float_digits=1';
 class App {
   constructor(version) { this.version = version; this.errors = []; this.writes = 0; }
-  async connect() { this.client = new pg.Client({ connectionString: opt.url, application_name: `twoversions ${this.version}` }); await this.client.connect(); }
+  async connect() { this.client = new pg.Client({ connectionString: opt.url, application_name: `twoversions ${this.version}`, options: SESSION }); await this.client.connect(); }
   async close() { await this.client.end(); }
   // One write: an insert, an update of this version's own columns, or an
   // update of a column both versions share (touches neither side).
@@ -326,7 +328,7 @@ async function main() {
   const manifest = () => JSON.parse(fs.readFileSync(path.join(migDir, 'migplan.manifest.json'), 'utf8'));
   let steps = manifest().steps;
   const stepFile = (id) => fs.readFileSync(path.join(migDir, id, 'migration.sql'), 'utf8');
-  admin = new pg.Client({ connectionString: opt.url, application_name: 'twoversions check' });
+  admin = new pg.Client({ connectionString: opt.url, application_name: 'twoversions check', options: SESSION });
   await admin.connect();
   const r = await migrun('apply', '--steps', '1');
   if (r.code !== 0) { fail('baseline:step', tail(r)); return; }
@@ -356,12 +358,15 @@ async function main() {
   state.hasNew = added.length === 0 ? true : (await columnsPresent(admin)).has(added[0]);
   await check(admin, 'seed', [], state.hasNew, true);
 
+  // A step's name in checks: its phase, numbered when the phase repeats
+  // (backfill, backfill2, ...); its rollback is rollback_ + that name.
   const labels = new Map();
-  const label = (s, prefix = '') => {
-    const base = prefix + s.phase;
-    if (!labels.has(prefix + s.id)) labels.set(prefix + s.id, { base, n: [...labels.values()].filter((v) => v.base === base).length });
-    const { n } = labels.get(prefix + s.id);
-    return n ? `${base}${n + 1}` : base;
+  const label = (s) => {
+    if (!labels.has(s.id)) {
+      const n = [...labels.values()].filter((v) => v.replace(/\d+$/, '') === s.phase).length;
+      labels.set(s.id, n ? `${s.phase}${n + 1}` : s.phase);
+    }
+    return labels.get(s.id);
   };
   const lastBackfill = steps.filter((x) => x.phase === 'backfill').at(-1)?.id;
   const applied = [];
@@ -439,7 +444,7 @@ async function main() {
 
   // Rollback, newest first, one step at a time.
   for (const s of [...applied].reverse()) {
-    const name = label(s, 'rollback_');
+    const name = `rollback_${label(s)}`;
     const after = {};
     if (s.phase === 'expand' && added.length) after.hasNew = false;
     if (s.phase === 'contract') { after.contract = false; if (retired.length) after.hasOld = true; }
