@@ -419,7 +419,9 @@ async function main() {
       runNew: state.hasNew && after.hasNew !== false,
       ambiguous: s.phase === 'expand',
       after,
-      action: () => migrun('apply', '--steps', '1'),
+      // The watchdog stays on; more retries keep a loaded machine from turning
+      // a lock wait into a failed step (this harness checks data, not locks).
+      action: () => migrun('apply', '--steps', '1', '--watchdog-retries', '10'),
     });
     if (result.code !== 0) {
       fail(`${name}:step`, `migrun apply exit ${result.code}: ${tail(result)}`);
