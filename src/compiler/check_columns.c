@@ -127,6 +127,7 @@ static const char *invert_map(lc_state *st, const char *newcol, const ast_map_en
 static mdl_add *new_add(lc_state *st, const ast_item *it, const ast_name *column, bool default_in_expand)
 {
 	mdl_add *a = PUSH(st->adds, st->nadds, st->capadds);
+	a->kind = it->kind;
 	a->column = column->text;
 	a->span = it->span;
 	type_class cls = render_type(st, &it->type, &a->type);
@@ -199,7 +200,6 @@ void item_add(lc_state *st, const ast_item *it)
 		else if (o->reverse.kind == SRC_EXPR) {
 			check_sql_expr(c, o->reverse.expr, o->reverse.span, "the reverse expression");
 			a->reverse_sql = o->reverse.expr;
-			a->reverse_is_expr = true;
 		} else {
 			check_map(st, o->reverse.map, o->reverse.nmap);
 			mp_buf r = MP_BUF_INIT;
@@ -334,7 +334,6 @@ void item_rename_retype(lc_state *st, const ast_item *it)
 	mdl_add *a = new_add(st, it, &it->target, false);
 	a->source = it->name.text;
 	a->synced = true;
-	a->bidirectional = true;
 	mp_buf v = MP_BUF_INIT;
 	if (retype) {
 		if (!it->opts.using_expr || it->opts.reverse.kind != SRC_EXPR) {
@@ -349,7 +348,6 @@ void item_rename_retype(lc_state *st, const ast_item *it)
 		a->value_sql = it->opts.using_expr ? it->opts.using_expr : "NULL";
 		a->value_is_expr = true;
 		a->reverse_sql = it->opts.reverse.kind == SRC_EXPR ? it->opts.reverse.expr : "NULL";
-		a->reverse_is_expr = true;
 	} else {
 		sql_quote_ident(&v, it->name.text);
 		a->value_sql = adup_buf(c, &v);

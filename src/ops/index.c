@@ -1,0 +1,109 @@
+/* The index and unique operations: each index built CONCURRENTLY in a step of
+ * its own; a unique one written `as constraint` becomes a constraint over
+ * that index at contract. */
+#include "ops/ops.h"
+#include "ops/sqlfrag.h"
+#include "util/quote.h"
+
+static bool index_needs(const mdl_lifecycle *lc, op_phase phase)
+{
+	for (size_t i = 0; phase == PHASE_CONTRACT && i < lc->nindexes; i++)
+		if (lc->indexes[i].as_constraint)
+			return true;
+	return false;
+}
+
+static void index_create(mp_buf *b, const mdl_lifecycle *lc, const mdl_index *x, bool concurrently)
+{
+	buf_clear(b);
+	buf_printf(b, "CREATE %sINDEX %s", x->unique ? "UNIQUE " : "", concurrently ? "CONCURRENTLY " : "");
+	sql_quote_ident(b, x->name);
+	buf_puts(b, " ON ");
+	step_rel_sql(b, &lc->table);
+	if (x->method)
+		buf_printf(b, " USING %s", x->method);
+	buf_puts(b, " (");
+	sqlfrag_columns(b, x->columns, x->ncolumns);
+	buf_putc(b, ')');
+	if (x->where_sql)
+		buf_printf(b, " WHERE %s", x->where_sql);
+}
+
+static size_t index_count(const mdl_lifecycle *lc)
+{
+	return lc->nindexes;
+}
+
+static bool index_own_step(const mdl_lifecycle *lc, size_t i, op_stage stage, op_own_step *out)
+{
+	if (stage != STAGE_AFTER_EXPAND)
+		return false;
+	*out = (op_own_step){PHASE_INDEX, lc->indexes[i].name, false};
+	return true;
+}
+
+/* CONCURRENTLY cannot run in a transaction block, and Prisma sends a file
+ * as one query (one implicit transaction when it has several statements):
+ * so the statement stands alone in its file, with no SET prelude. */
+static void index_build(step_builder *sb, const mdl_lifecycle *lc, size_t i)
+{
+	const mdl_index *x = &lc->indexes[i];
+	mp_buf b = MP_BUF_INIT;
+	sb->sample_query = x->sample_query;
+	index_create(&b, lc, x, true);
+	step_up(sb, LOCK_SHARE_UPDATE_EXCLUSIVE, &lc->table, COST_BUILD,
+	        "CONCURRENTLY: reads and writes go on while it builds. If it fails it leaves an INVALID index;\n"
+	        "-- migrun drops that before it retries.",
+	        b.ptr);
+	buf_clear(&b);
+	buf_puts(&b, "DROP INDEX CONCURRENTLY IF EXISTS ");
+	sql_quote_qualified(&b, lc->table.schema, x->name);
+	step_down(sb, LOCK_ACCESS_EXCLUSIVE, &lc->table, COST_INDEX_UNUSED, NULL, b.ptr);
+	buf_free(&b);
+}
+
+static void index_contract(step_builder *sb, const mdl_lifecycle *lc)
+{
+	mp_buf b = MP_BUF_INIT, b2 = MP_BUF_INIT;
+	for (size_t i = 0; i < lc->nindexes; i++) {
+		const mdl_index *x = &lc->indexes[i];
+		if (!x->as_constraint)
+			continue;
+		sqlfrag_alter(&b, lc);
+		buf_puts(&b, "ADD CONSTRAINT ");
+		sql_quote_ident(&b, x->name);
+		buf_puts(&b, " UNIQUE USING INDEX ");
+		sql_quote_ident(&b, x->name);
+		step_up(sb, LOCK_ACCESS_EXCLUSIVE, &lc->table, COST_BRIEF,
+		        "Uses the index built CONCURRENTLY: no scan, no build here.", b.ptr);
+		index_create(&b2, lc, x, false);
+		step_down(sb, LOCK_SHARE, &lc->table, COST_BUILD_BLOCKING, NULL, b2.ptr);
+		sqlfrag_constraint_drop(&b2, lc, x->name);
+		step_down(sb, LOCK_ACCESS_EXCLUSIVE, &lc->table, COST_BRIEF, NULL, b2.ptr);
+		buf_puts(&sb->warnings, "-- WARNING: dropping constraint ");
+		sql_quote_ident(&sb->warnings, x->name);
+		buf_puts(&sb->warnings, " drops its index; it is rebuilt without CONCURRENTLY (a transaction\n"
+		                        "-- cannot build concurrently), which blocks writes while it builds.\n");
+	}
+	buf_free(&b);
+	buf_free(&b2);
+}
+
+const op_def op_index = {
+	.name = "index",
+	.needs = index_needs,
+	.contract = index_contract,
+	.count = index_count,
+	.own_step = index_own_step,
+	.build_own = index_build,
+};
+
+/* A unique index is an index with UNIQUE; the model keeps both in one list. */
+const op_def op_unique = {
+	.name = "unique",
+	.needs = index_needs,
+	.contract = index_contract,
+	.count = index_count,
+	.own_step = index_own_step,
+	.build_own = index_build,
+};
