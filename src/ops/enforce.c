@@ -121,10 +121,7 @@ static void enforce_column_gates(step_builder *sb, const mdl_lifecycle *lc, cons
 {
 	if (!a->enforce_not_null)
 		return;
-	mf_gate *g = step_add_gate(sb, GATE_NO_NULLS);
-	g->schema = lc->table.schema ? xstrdup(lc->table.schema) : NULL;
-	g->table = xstrdup(lc->table.name);
-	g->column = xstrdup(a->column);
+	step_add_column_gate(sb, GATE_NO_NULLS, lc, a->column);
 }
 
 const op_def op_enforce = {

@@ -100,6 +100,15 @@ mf_gate *step_add_gate(step_builder *sb, mf_gate_kind kind)
 	return g;
 }
 
+mf_gate *step_add_column_gate(step_builder *sb, mf_gate_kind kind, const mdl_lifecycle *lc, const char *column)
+{
+	mf_gate *g = step_add_gate(sb, kind);
+	g->schema = lc->table.schema ? xstrdup(lc->table.schema) : NULL;
+	g->table = xstrdup(lc->table.name);
+	g->column = xstrdup(column);
+	return g;
+}
+
 static void free_locks(step_lock_use *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {

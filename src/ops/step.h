@@ -62,6 +62,8 @@ void step_down(step_builder *sb, lock_mode mode, const mdl_table *t, step_cost c
 /* A further lock the last UP statement takes (a foreign key's referenced table). */
 void step_lock_also(step_builder *sb, lock_mode mode, const mdl_table *t, step_cost cost);
 mf_gate *step_add_gate(step_builder *sb, mf_gate_kind kind);
+/* A gate on one column of the lifecycle's table. */
+mf_gate *step_add_column_gate(step_builder *sb, mf_gate_kind kind, const mdl_lifecycle *lc, const char *column);
 void step_builder_free(step_builder *sb);
 
 /* "schema"."table" as SQL, and schema.table for the manifest. */

@@ -150,10 +150,7 @@ static void sync_column_gates(step_builder *sb, const mdl_lifecycle *lc, const m
 {
 	if (!a->synced)
 		return;
-	mf_gate *g = step_add_gate(sb, GATE_CONSISTENCY);
-	g->schema = lc->table.schema ? xstrdup(lc->table.schema) : NULL;
-	g->table = xstrdup(lc->table.name);
-	g->column = xstrdup(a->column);
+	mf_gate *g = step_add_column_gate(sb, GATE_CONSISTENCY, lc, a->column);
 	g->expected = xstrdup(a->value_sql);
 	g->key = xstrdup(lc->key);
 }
