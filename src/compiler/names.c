@@ -1,3 +1,4 @@
+/* Names: "did you mean" suggestions and literals rendered as SQL. */
 #include "compiler/names.h"
 #include "util/quote.h"
 
