@@ -1,8 +1,8 @@
 /* The checker's driver: lifecycles in id order, each item handed to its
- * check (check_columns.c, check_objects.c), the model built from the results. */
+ * operation's check (ops/), the model built from the results. */
 #include "compiler/check.h"
-#include "compiler/check_ctx.h"
-#include "compiler/check_items.h"
+#include "ops/check_ctx.h"
+#include "ops/ops.h"
 #include "compiler/settings.h"
 #include "migdir/stepid.h"
 #include "util/vec.h"
@@ -63,21 +63,11 @@ static void check_lifecycle(checker *c, const ast_lifecycle *al, const char *spe
 	/* Settings first, wherever they stand: they apply to the whole lifecycle. */
 	for (const ast_item *it = al->items; it; it = it->next)
 		if (it->kind == ITEM_SET)
-			check_item_set(&st, it);
+			settings_check_item(&st, it);
 	for (const ast_item *it = al->items; it; it = it->next) {
-		switch (it->kind) {
-		case ITEM_SET: break;
-		case ITEM_ADD: check_item_add(&st, it); break;
-		case ITEM_ENFORCE: check_item_enforce(&st, it); break;
-		case ITEM_RETIRE: check_item_retire(&st, it); break;
-		case ITEM_RENAME:
-		case ITEM_RETYPE: check_item_rename_retype(&st, it); break;
-		case ITEM_INDEX:
-		case ITEM_UNIQUE: check_item_index(&st, it); break;
-		case ITEM_FOREIGN_KEY: check_item_fk(&st, it); break;
-		case ITEM_CHECK: check_item_check(&st, it); break;
-		case ITEM_SQL: check_item_sql(&st, it); break;
-		}
+		const op_def *op = ops_for_kind(it->kind);
+		if (op) /* NULL: a setting, applied above */
+			op->check(&st, it);
 	}
 	if (!al->items)
 		check_error(c, al->name.span, "lifecycle '%s' is empty", lc->name);
@@ -85,7 +75,7 @@ static void check_lifecycle(checker *c, const ast_lifecycle *al, const char *spe
 	for (size_t i = 0; i < st.nretires; i++)
 		if (st.retires[i].window_ms > lc->window_ms)
 			lc->window_ms = st.retires[i].window_ms;
-	check_resolve_refills(&st);
+	ops_check_done(&st);
 	for (size_t i = 0; i < st.nretires; i++) {
 		retired_col *r = MP_VEC_PUSH(c->retired, c->nretired);
 		r->schema = lc->table.schema;

@@ -1,6 +1,7 @@
 /* The lifecycle settings table and its parsing. */
 #include "compiler/settings.h"
-#include "compiler/names.h"
+#include "ops/check_ctx.h"
+#include "ops/names.h"
 #include "util/duration.h"
 
 #include <stdlib.h>
@@ -88,4 +89,30 @@ size_t settings_names(const char **names, size_t max)
 	for (; n < NSETTINGS && n < max; n++)
 		names[n] = table[n].name;
 	return n;
+}
+
+void settings_check_item(lc_state *st, const ast_item *it)
+{
+	checker *c = st->c;
+	const setting_def *s = settings_find(it->name.text);
+	if (!s) {
+		const char *names[16];
+		size_t n = settings_names(names, 16);
+		check_error(c, it->name.span, "unknown setting '%s'", it->name.text);
+		const char *near = names_suggest(it->name.text, names, n);
+		if (near) {
+			check_note(c, it->name.span, "did you mean '%s'?", near);
+			return;
+		}
+		mp_buf all = MP_BUF_INIT;
+		for (size_t i = 0; i < n; i++)
+			buf_printf(&all, "%s%s", i ? ", " : "", names[i]);
+		check_note(c, it->name.span, "settings are: %s", buf_cstr(&all));
+		buf_free(&all);
+		return;
+	}
+	mp_buf msg = MP_BUF_INIT;
+	if (!settings_apply(s, it->value, st->lc, &msg))
+		check_error(c, it->value_span, "%s", buf_cstr(&msg));
+	buf_free(&msg);
 }

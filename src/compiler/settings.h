@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include "util/buf.h"
 #include "ops/model.h"
+#include "ops/check_ctx.h"
 
 typedef enum {
 	SETTING_DURATION, /* 500ms, 10m, 72h: a long long of milliseconds */
@@ -34,5 +35,7 @@ void settings_defaults(mdl_lifecycle *lc);
 bool settings_apply(const setting_def *s, const char *value, mdl_lifecycle *lc, mp_buf *msg);
 /* The names, in table order, for suggestions and the "settings are" list. */
 size_t settings_names(const char **names, size_t max);
+/* Checks a `set` item and applies it to st's lifecycle. */
+void settings_check_item(lc_state *st, const ast_item *it);
 
 #endif

@@ -1,6 +1,9 @@
 /* The add operation: a new column (also the new side of rename and retype),
  * added nullable at expand, backfilled in batches, its default set at
- * contract when the window needs it unset. */
+ * contract when the window needs it unset; its check renders the backfill
+ * and reverse mappings. */
+#include "ops/check_ctx.h"
+#include "ops/names.h"
 #include "ops/ops.h"
 #include "ops/sqlfrag.h"
 #include "ops/sync.h"
@@ -192,8 +195,153 @@ static bool add_sync(mp_buf *body, mp_buf *events, const mdl_lifecycle *lc, cons
 	return false;
 }
 
+/* CASE over the source column for `from col map (...)`; prefix is "" for
+ * the row itself or "NEW." inside the trigger. */
+static void render_map(mp_buf *b, const char *prefix, const char *col, const ast_map_entry *map, size_t n)
+{
+	mp_buf ref = MP_BUF_INIT;
+	buf_puts(&ref, prefix);
+	sql_quote_ident(&ref, col);
+	if (n == 0) {
+		buf_puts(b, buf_cstr(&ref));
+		buf_free(&ref);
+		return;
+	}
+	buf_puts(b, "CASE");
+	const ast_map_entry *els = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (map[i].is_else) {
+			els = &map[i];
+			continue;
+		}
+		if (map[i].key.kind == LIT_NULL)
+			buf_printf(b, " WHEN %s IS NULL THEN ", buf_cstr(&ref));
+		else {
+			buf_printf(b, " WHEN %s = ", buf_cstr(&ref));
+			names_render_literal(b, &map[i].key);
+			buf_puts(b, " THEN ");
+		}
+		names_render_literal(b, &map[i].value);
+	}
+	buf_puts(b, " ELSE ");
+	if (els)
+		names_render_literal(b, &els->value);
+	else
+		buf_puts(b, buf_cstr(&ref));
+	buf_puts(b, " END");
+	buf_free(&ref);
+}
+
+static bool map_has_null_key(const ast_map_entry *map, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!map[i].is_else && map[i].key.kind == LIT_NULL)
+			return true;
+	return false;
+}
+
+static bool map_yields_null(const ast_map_entry *map, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (map[i].value.kind == LIT_NULL)
+			return true;
+	return false;
+}
+
+static void check_map(lc_state *st, const ast_map_entry *map, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (map[i].is_else && i != n - 1)
+			check_error(st->c, map[i].span, "'else' must be the last entry of a map");
+		for (size_t j = 0; j < i; j++) {
+			if (map[i].is_else || map[j].is_else)
+				continue;
+			if (map[i].key.kind == map[j].key.kind && strcmp(map[i].key.text, map[j].key.text) == 0)
+				check_error(st->c, map[i].key.span, "duplicate map key %s", map[i].key.text);
+		}
+	}
+}
+
+static void add_check(lc_state *st, const ast_item *it)
+{
+	checker *c = st->c;
+	check_ident(c, &it->name);
+	if (check_find_add(st, it->name.text)) {
+		check_error(c, it->name.span, "column '%s' is added twice in lifecycle '%s'", it->name.text, st->lc->name);
+		return;
+	}
+	check_column_use(st, &it->name, "added");
+	const ast_colopts *o = &it->opts;
+	check_forbid_opts(st, o, "add", true, true, true, true, false, true, false);
+	mdl_add *a = check_new_add(st, it, &it->name, true);
+	if (o->has_batch && o->backfill.kind == SRC_NONE)
+		check_error(c, o->batch_span, "a batch size needs a backfill");
+	const ast_source *s = &o->backfill;
+	mp_buf v = MP_BUF_INIT;
+	switch (s->kind) {
+	case SRC_NONE:
+		break;
+	case SRC_CONST:
+		if (s->constant.kind == LIT_NULL)
+			check_error(c, s->span, "backfilling NULL changes nothing; leave the backfill out");
+		names_render_literal(&v, &s->constant);
+		a->value_sql = check_dup_buf(c, &v);
+		break;
+	case SRC_COLUMN:
+		check_ident(c, &s->column);
+		if (strcmp(s->column.text, it->name.text) == 0)
+			check_error(c, s->column.span, "column '%s' cannot be backfilled from itself", s->column.text);
+		else if (check_find_add(st, s->column.text))
+			check_error(c, s->column.span, "backfill source '%s' is added in this lifecycle; backfill from an existing column",
+			    s->column.text);
+		check_column_use(st, &s->column, "as a backfill source");
+		check_map(st, s->map, s->nmap);
+		render_map(&v, "", s->column.text, s->map, s->nmap);
+		a->value_sql = check_dup_buf(c, &v);
+		render_map(&v, "NEW.", s->column.text, s->map, s->nmap);
+		a->value_new_sql = check_dup_buf(c, &v);
+		a->source = s->column.text;
+		a->synced = true;
+		if (a->enforce_not_null && (!map_has_null_key(s->map, s->nmap) || map_yields_null(s->map, s->nmap)))
+			check_error(c, s->span,
+			    "NOT NULL is enforced on '%s' but its backfill from '%s' can yield NULL; map it, e.g. map (null -> 'value')",
+			    a->column, s->column.text);
+		break;
+	case SRC_EXPR:
+		if (!*s->expr)
+			check_error(c, s->span, "empty backfill expression");
+		else
+			check_sql_expr(c, s->expr, s->span, "the backfill expression");
+		a->value_sql = s->expr;
+		a->value_is_expr = true;
+		a->synced = true;
+		break;
+	}
+	buf_free(&v);
+	if (o->reverse.kind != SRC_NONE) {
+		if (s->kind != SRC_COLUMN && s->kind != SRC_EXPR)
+			check_error(c, o->reverse.span, "a reverse mapping needs a backfill from a column or an expression");
+		else if (o->reverse.kind == SRC_EXPR) {
+			check_sql_expr(c, o->reverse.expr, o->reverse.span, "the reverse expression");
+			a->reverse_sql = o->reverse.expr;
+		} else {
+			check_map(st, o->reverse.map, o->reverse.nmap);
+			mp_buf r = MP_BUF_INIT;
+			render_map(&r, "", it->name.text, o->reverse.map, o->reverse.nmap);
+			a->reverse_sql = check_dup_buf(c, &r);
+			render_map(&r, "NEW.", it->name.text, o->reverse.map, o->reverse.nmap);
+			a->reverse_new_sql = check_dup_buf(c, &r);
+		}
+	}
+	if (a->enforce_not_null && s->kind == SRC_NONE && !a->default_sql)
+		check_error(c, it->name.span, "NOT NULL on '%s' with no backfill source and no default: existing rows would be NULL",
+		    a->column);
+	st->seen_column_item = true;
+}
+
 const op_def op_add = {
 	.name = "add",
+	.check = add_check,
 	.needs = add_needs,
 	.expand = add_expand,
 	.contract = add_contract,

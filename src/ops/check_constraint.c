@@ -1,5 +1,7 @@
 /* The check operation: a CHECK constraint added NOT VALID at expand and
  * validated at contract without blocking writes. */
+#include "ops/check_ctx.h"
+#include "util/vec.h"
 #include "ops/ops.h"
 #include "ops/sqlfrag.h"
 #include "util/quote.h"
@@ -48,8 +50,21 @@ static void check_contract_scan(step_builder *sb, const mdl_lifecycle *lc)
 	buf_free(&b2);
 }
 
+static void check_constraint_check(lc_state *st, const ast_item *it)
+{
+	check_claim_object(st->c, &it->name, "constraint");
+	if (!*it->check_expr)
+		check_error(st->c, it->value_span, "empty check expression");
+	else
+		check_sql_expr(st->c, it->check_expr, it->value_span, "the check expression");
+	mdl_check *k = MP_VEC_PUSH(st->checks, st->nchecks);
+	k->name = it->name.text;
+	k->expr = it->check_expr;
+}
+
 const op_def op_check = {
 	.name = "check",
+	.check = check_constraint_check,
 	.needs = check_needs,
 	.expand = check_expand,
 	.contract_scan = check_contract_scan,

@@ -1,6 +1,8 @@
 /* The enforce not null operation: a NOT VALID check at expand (or in an
  * enforce step of its own after the backfills), VALIDATE and SET NOT NULL at
- * contract, and the no_nulls gate before it. */
+ * contract, and the no_nulls gate before it; its check finds the add. */
+#include "ops/check_ctx.h"
+#include "ops/names.h"
 #include "ops/ops.h"
 #include "ops/sqlfrag.h"
 #include "util/quote.h"
@@ -124,8 +126,49 @@ static void enforce_column_gates(step_builder *sb, const mdl_lifecycle *lc, cons
 	step_add_column_gate(sb, GATE_NO_NULLS, lc, a->column);
 }
 
+static void enforce_check(lc_state *st, const ast_item *it)
+{
+	checker *c = st->c;
+	mdl_add *a = check_find_add(st, it->name.text);
+	if (!a) {
+		/* An add further down means the order is wrong; otherwise unknown. */
+		const ast_item *later;
+		for (later = it->next; later; later = later->next)
+			if ((later->kind == ITEM_ADD && strcmp(later->name.text, it->name.text) == 0) ||
+			    ((later->kind == ITEM_RENAME || later->kind == ITEM_RETYPE) &&
+			     strcmp(later->target.text, it->name.text) == 0))
+				break;
+		if (later) {
+			check_error(c, it->name.span, "enforce not null '%s' comes before the column is added (contract before expand)",
+			    it->name.text);
+			return;
+		}
+		check_error(c, it->name.span, "enforce not null: column '%s' is not added in lifecycle '%s'", it->name.text,
+		    st->lc->name);
+		const char **names = xmalloc((st->nadds + 1) * sizeof *names);
+		for (size_t i = 0; i < st->nadds; i++)
+			names[i] = st->adds[i].column;
+		const char *s = names_suggest(it->name.text, names, st->nadds);
+		free(names);
+		if (s)
+			check_note(c, it->name.span, "did you mean '%s'?", s);
+		return;
+	}
+	check_column_use(st, &it->name, "by enforce");
+	if (a->enforce_not_null) {
+		check_error(c, it->name.span, "NOT NULL is already enforced on '%s'", it->name.text);
+		return;
+	}
+	a->enforce_not_null = true;
+	if (!a->value_sql && !a->default_sql)
+		check_error(c, it->name.span, "NOT NULL on '%s' with no backfill source and no default: existing rows would be NULL",
+		    a->column);
+	st->seen_column_item = true;
+}
+
 const op_def op_enforce = {
 	.name = "enforce not null",
+	.check = enforce_check,
 	.needs = enforce_needs,
 	.expand = enforce_expand,
 	.enforce = nn_checks_add,

@@ -1,5 +1,7 @@
 /* The foreign key operation: added NOT VALID at expand, validated at
  * contract without blocking writes on either table. */
+#include "ops/check_ctx.h"
+#include "util/vec.h"
 #include "ops/ops.h"
 #include "ops/sqlfrag.h"
 #include "util/quote.h"
@@ -61,8 +63,30 @@ static void fk_contract_scan(step_builder *sb, const mdl_lifecycle *lc)
 	buf_free(&b2);
 }
 
+static void fk_check(lc_state *st, const ast_item *it)
+{
+	checker *c = st->c;
+	check_claim_object(c, &it->name, "constraint");
+	if (it->opts.duplicates)
+		check_error(c, it->opts.duplicate_span, "option given twice");
+	mdl_fk *f = MP_VEC_PUSH(st->fks, st->nfks);
+	f->name = it->name.text;
+	f->columns = check_name_array(st, it->columns, it->ncolumns, "in a foreign key", true);
+	f->ncolumns = it->ncolumns;
+	f->ref.schema = it->ref_table.schema.text;
+	f->ref.name = it->ref_table.name.text;
+	f->ref_columns = check_name_array(st, it->ref_columns, it->nref_columns, "as a referenced column", false);
+	f->nref_columns = it->nref_columns;
+	f->on_delete = it->on_delete;
+	f->on_update = it->on_update;
+	if (it->ncolumns != it->nref_columns)
+		check_error(c, it->ref_table.span, "foreign key has %zu column(s) but references %zu", it->ncolumns,
+		    it->nref_columns);
+}
+
 const op_def op_foreign_key = {
 	.name = "foreign key",
+	.check = fk_check,
 	.needs = fk_needs,
 	.expand = fk_expand,
 	.contract_scan = fk_contract_scan,

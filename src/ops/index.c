@@ -1,9 +1,15 @@
 /* The index and unique operations: each index built CONCURRENTLY in a step of
  * its own; a unique one written `as constraint` becomes a constraint over
  * that index at contract. */
+#include "ops/check_ctx.h"
+#include "sql/sqlparse.h"
+#include "util/vec.h"
 #include "ops/ops.h"
 #include "ops/sqlfrag.h"
 #include "util/quote.h"
+
+#include <string.h>
+#include <strings.h>
 
 static bool index_needs(const mdl_lifecycle *lc, op_phase phase)
 {
@@ -89,8 +95,50 @@ static void index_contract(step_builder *sb, const mdl_lifecycle *lc)
 	buf_free(&b2);
 }
 
+static void index_check(lc_state *st, const ast_item *it)
+{
+	checker *c = st->c;
+	bool unique = it->kind == ITEM_UNIQUE;
+	check_claim_object(c, &it->name, unique ? "unique index" : "index");
+	if (it->opts.duplicates)
+		check_error(c, it->opts.duplicate_span, "option given twice");
+	mdl_index *x = MP_VEC_PUSH(st->indexes, st->nindexes);
+	x->name = it->name.text;
+	x->unique = unique;
+	x->as_constraint = it->as_constraint;
+	x->columns = check_name_array(st, it->columns, it->ncolumns, "in an index", true);
+	x->ncolumns = it->ncolumns;
+	x->where_sql = it->where_expr;
+	if (it->where_expr)
+		check_sql_expr(c, it->where_expr, it->opts.using_span, "the where expression");
+	x->method = it->method;
+	x->sample_query = it->sample_query;
+	if (it->sample_query) {
+		mp_buf msg = MP_BUF_INIT;
+		if (sqlparse_check(it->sample_query, &msg, NULL) != 0 || sqlparse_count_statements(it->sample_query) != 1)
+			check_error(c, it->sample_span, "the explain query must be one SQL statement that parses%s%s",
+			    msg.len ? ": " : "", buf_cstr(&msg));
+		buf_free(&msg);
+	}
+	if (it->as_constraint && !unique)
+		check_error(c, it->opts.nullability_span, "only a unique index can become a constraint");
+	if (it->as_constraint && it->where_expr)
+		check_error(c, it->opts.nullability_span, "a partial unique index cannot become a constraint");
+	if (it->method) {
+		static const char *methods[] = {"btree", "hash", "gist", "gin", "brin", "spgist"};
+		bool ok = false;
+		for (size_t i = 0; i < 6; i++)
+			ok = ok || strcasecmp(it->method, methods[i]) == 0;
+		if (!ok)
+			check_error(c, it->opts.after_span, "unknown index method '%s' (btree, hash, gist, gin, brin, spgist)", it->method);
+		if (unique && strcasecmp(it->method, "btree") != 0)
+			check_error(c, it->opts.after_span, "unique indexes must use btree");
+	}
+}
+
 const op_def op_index = {
 	.name = "index",
+	.check = index_check,
 	.needs = index_needs,
 	.contract = index_contract,
 	.count = index_count,
@@ -101,6 +149,7 @@ const op_def op_index = {
 /* A unique index is an index with UNIQUE; the model keeps both in one list. */
 const op_def op_unique = {
 	.name = "unique",
+	.check = index_check,
 	.needs = index_needs,
 	.contract = index_contract,
 	.count = index_count,

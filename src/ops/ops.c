@@ -48,6 +48,13 @@ static const op_def *const contract_order[] = {&op_enforce, &op_index, &op_add, 
 /* Gates per added column, in column order. */
 static const op_def *const gate_order[] = {&op_enforce, &op_sync, NULL};
 
+void ops_check_done(lc_state *st)
+{
+	for (size_t i = 0; planned[i]; i++)
+		if (planned[i]->check_done)
+			planned[i]->check_done(st);
+}
+
 bool ops_need(const mdl_lifecycle *lc, op_phase phase)
 {
 	for (size_t i = 0; planned[i]; i++)

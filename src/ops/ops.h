@@ -4,13 +4,15 @@
  * planner walks a lifecycle's steps in phase order and, in each, asks every
  * operation in this file's tables for its part; an operation reads its own
  * items from the checked model and writes UP, DOWN, locks and gates into the
- * step builder. Adding an item kind is adding one file and its rows here.
- * The checker (compiler/check*.c) still validates items and builds the model. */
+ * step builder. Each also validates its items for the checker
+ * (compiler/check.c), which hands every item to ops_for_kind(kind)->check.
+ * Adding an item kind is adding one file and its rows here. */
 #ifndef MIGPLAN_OPS_H
 #define MIGPLAN_OPS_H
 
 #include <stdbool.h>
 #include "grammar/ast.h"
+#include "ops/check_ctx.h"
 #include "ops/model.h"
 #include "ops/step.h"
 
@@ -43,6 +45,10 @@ typedef struct {
 
 typedef struct op_def {
 	const char *name;
+	/* Validates one item of this kind and adds what it means to the
+	 * lifecycle's model; check_done runs once after every item. */
+	void (*check)(lc_state *st, const ast_item *it);
+	void (*check_done)(lc_state *st);
 	/* Does this lifecycle need the shared step of this phase for this op?
 	 * (PHASE_EXPAND, PHASE_ENFORCE, PHASE_CONTRACT) */
 	bool (*needs)(const mdl_lifecycle *lc, op_phase phase);
@@ -73,6 +79,9 @@ extern const op_def op_add, op_enforce, op_retire, op_rename, op_retype, op_inde
 
 /* The operation of an item kind; NULL for `set` (a setting, not an operation). */
 const op_def *ops_for_kind(ast_item_kind kind);
+
+/* After every item of a lifecycle: each op's check_done. */
+void ops_check_done(lc_state *st);
 
 /* Phase by phase, over every operation in that phase's order (ops.c). */
 bool ops_need(const mdl_lifecycle *lc, op_phase phase);

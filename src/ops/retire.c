@@ -1,6 +1,9 @@
 /* The retire operation: an old column dropped at contract, after the
  * dual-write window; its DOWN re-creates it and refills it where a reverse
- * mapping allows. */
+ * mapping allows (its check works out that refill from the add replacing it). */
+#include "ops/check_ctx.h"
+#include "ops/names.h"
+#include "util/quote.h"
 #include "ops/ops.h"
 #include "ops/sqlfrag.h"
 
@@ -86,8 +89,110 @@ static void retire_contract(step_builder *sb, const mdl_lifecycle *lc)
 	retire_waivers(sb, lc);
 }
 
+/* The reverse of `from col map (...)` where it is unambiguous: value->key
+ * for entries whose value no other entry produces; NULL keys and 'else'
+ * cannot be inverted and are reported in note. */
+static const char *invert_map(lc_state *st, const char *newcol, const ast_map_entry *map, size_t n,
+                              const char **lossy)
+{
+	mp_buf b = MP_BUF_INIT, loss = MP_BUF_INIT;
+	mp_buf ref = MP_BUF_INIT;
+	sql_quote_ident(&ref, newcol);
+	bool any = false;
+	for (size_t i = 0; i < n; i++) {
+		if (map[i].is_else) {
+			buf_printf(&loss, "%svalues mapped by 'else' come back as the new value", loss.len ? "; " : "");
+			continue;
+		}
+		if (map[i].key.kind == LIT_NULL) {
+			mp_buf v = MP_BUF_INIT;
+			names_render_literal(&v, &map[i].value);
+			buf_printf(&loss, "%sNULLs that became %s come back as %s", loss.len ? "; " : "", buf_cstr(&v),
+			           buf_cstr(&v));
+			buf_free(&v);
+			continue;
+		}
+		bool unique = map[i].value.kind != LIT_NULL;
+		for (size_t j = 0; j < n && unique; j++)
+			if (j != i && map[j].value.kind == map[i].value.kind && strcmp(map[j].value.text, map[i].value.text) == 0)
+				unique = false;
+		if (!unique)
+			continue;
+		if (!any)
+			buf_puts(&b, "CASE");
+		any = true;
+		buf_printf(&b, " WHEN %s = ", buf_cstr(&ref));
+		names_render_literal(&b, &map[i].value);
+		buf_puts(&b, " THEN ");
+		names_render_literal(&b, &map[i].key);
+	}
+	if (any)
+		buf_printf(&b, " ELSE %s END", buf_cstr(&ref));
+	else
+		buf_puts(&b, buf_cstr(&ref));
+	buf_free(&ref);
+	*lossy = loss.len ? check_dup_buf(st->c, &loss) : NULL;
+	buf_free(&loss);
+	return check_dup_buf(st->c, &b);
+}
+
+static void retire_check(lc_state *st, const ast_item *it)
+{
+	check_ident(st->c, &it->name);
+	check_forbid_opts(st, &it->opts, "retire", true, true, false, false, false, false, true);
+	mdl_retire *r = check_new_retire(st, &it->name);
+	if (!r)
+		return;
+	if (!it->has_type) {
+		check_error(st->c, it->name.span,
+		    "retire '%s' needs the column's type (e.g. retire %s varchar(20);) so that its DOWN can re-create it",
+		    it->name.text, it->name.text);
+		r->type = "text";
+	} else {
+		type_class cls = check_render_type(st, &it->type, &r->type);
+		r->default_sql = check_render_default(st, &it->opts, cls);
+	}
+	r->not_null = it->opts.has_nullability && it->opts.not_null;
+	if (it->opts.after)
+		r->window_ms = check_window(st, it->opts.after, it->opts.after_span);
+	st->seen_column_item = true;
+}
+
+/* Rollback refills a retired column from the add that took its values. */
+static void retire_check_done(lc_state *st)
+{
+	for (size_t i = 0; i < st->nretires; i++) {
+		mdl_retire *r = &st->retires[i];
+		if (r->refill_sql)
+			continue;
+		for (size_t j = 0; j < st->nadds; j++) {
+			mdl_add *a = &st->adds[j];
+			if (!a->source || strcmp(a->source, r->column) != 0)
+				continue;
+			if (a->reverse_sql) {
+				r->refill_sql = a->reverse_sql;
+			} else if (!a->value_is_expr) {
+				const ast_item *it = NULL;
+				for (const ast_item *x = st->lc->ast->items; x; x = x->next)
+					if (x->kind == ITEM_ADD && strcmp(x->name.text, a->column) == 0)
+						it = x;
+				r->refill_sql = invert_map(st, a->column, it->opts.backfill.map, it->opts.backfill.nmap,
+				                           &r->refill_note);
+			}
+			break;
+		}
+		if (!r->refill_sql && r->not_null)
+			check_error(st->c, st->retire_spans[i],
+			    "retired column '%s' is NOT NULL but nothing can refill it on rollback; give the add that replaces it "
+			    "a reverse mapping",
+			    r->column);
+	}
+}
+
 const op_def op_retire = {
 	.name = "retire",
+	.check = retire_check,
+	.check_done = retire_check_done,
 	.needs = retire_needs,
 	.contract = retire_contract,
 	.holds_window = retire_holds_window,

@@ -2,8 +2,11 @@
  * DOWN, in a step of its own before the expand (when written before any
  * column item) or after the contract. Its locks are for `migc explain` and
  * `migc lint` to read from the SQL itself. */
+#include "ops/check_ctx.h"
+#include "util/vec.h"
 #include "ops/ops.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,8 +50,25 @@ static void sql_build(step_builder *sb, const mdl_lifecycle *lc, size_t i)
 	free(d);
 }
 
+static void sql_check(lc_state *st, const ast_item *it)
+{
+	check_claim_object(st->c, &it->name, "sql item");
+	mdl_sql *q = MP_VEC_PUSH(st->sqls, st->nsqls);
+	q->name = it->name.text;
+	q->up = it->up_sql;
+	q->down = it->down_sql;
+	q->no_transaction = it->no_transaction;
+	q->before_expand = !st->seen_column_item;
+	for (const char *p = it->name.text; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_') {
+			check_error(st->c, it->name.span, "sql item names become folder names: use letters, digits and '_'");
+			break;
+		}
+}
+
 const op_def op_sql = {
 	.name = "sql",
+	.check = sql_check,
 	.count = sql_count,
 	.own_step = sql_own_step,
 	.build_own = sql_build,

@@ -1,9 +1,11 @@
 /* The checker's context: diagnostics, the helpers every item check uses, and
  * what is remembered across lifecycles (retired columns, object names). */
-#include "compiler/check_ctx.h"
-#include "compiler/names.h"
+#include "ops/check_ctx.h"
+#include "ops/names.h"
 #include "sql/sqlparse.h"
-#include "compiler/types.h"
+#include "ops/types.h"
+#include "util/duration.h"
+#include "util/vec.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -216,4 +218,50 @@ const char **check_name_array(lc_state *st, const ast_name *names, size_t n, con
 		v[i] = names[i].text;
 	}
 	return v;
+}
+
+/* A new column from an add, rename or retype item: its type, default,
+ * nullability and batch size come from the item's (new-side) options. */
+mdl_add *check_new_add(lc_state *st, const ast_item *it, const ast_name *column, bool default_in_expand)
+{
+	mdl_add *a = MP_VEC_PUSH(st->adds, st->nadds);
+	a->kind = it->kind;
+	a->column = column->text;
+	a->span = it->span;
+	type_class cls = check_render_type(st, &it->type, &a->type);
+	a->default_sql = check_render_default(st, &it->opts, cls);
+	a->default_in_expand = default_in_expand;
+	a->enforce_not_null = it->opts.has_nullability && it->opts.not_null;
+	a->batch = check_batch(st, &it->opts);
+	return a;
+}
+
+long long check_window(lc_state *st, const char *text, mp_span at)
+{
+	long long ms = 0;
+	if (!duration_parse(text, &ms) || ms <= 0) {
+		check_error(st->c, at, "bad duration '%s': write a number and a unit: ms, s, m, h or d (e.g. 72h)", text);
+		return st->lc->window_ms;
+	}
+	return ms;
+}
+
+mdl_retire *check_new_retire(lc_state *st, const ast_name *n)
+{
+	checker *c = st->c;
+	seen_retire sr;
+	if (check_find_retire(st, n->text, &sr)) {
+		check_error(c, n->span, "column '%s' is retired twice", n->text);
+		return NULL;
+	}
+	if (check_find_add(st, n->text)) {
+		check_error(c, n->span, "column '%s' is added in this lifecycle; it cannot also be retired", n->text);
+		return NULL;
+	}
+	check_column_use(st, n, "retired");
+	mdl_retire *r = MP_VEC_PUSH(st->retires, st->nretires);
+	*MP_VEC_PUSH(st->retire_spans, st->nretire_spans) = n->span;
+	r->column = n->text;
+	r->window_ms = st->lc->window_ms;
+	return r;
 }

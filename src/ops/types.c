@@ -1,6 +1,6 @@
 /* PostgreSQL column types: the known ones, their arguments, canonical SQL. */
-#include "compiler/types.h"
-#include "compiler/names.h"
+#include "ops/types.h"
+#include "ops/names.h"
 #include "util/quote.h"
 
 #include <string.h>

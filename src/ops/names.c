@@ -1,5 +1,5 @@
 /* Names: "did you mean" suggestions and literals rendered as SQL. */
-#include "compiler/names.h"
+#include "ops/names.h"
 #include "util/quote.h"
 
 #include <string.h>

@@ -1,17 +1,17 @@
-/* The checker's context, below its driver (check.c) and its item checks
- * (check_columns.c: add, enforce, retire, rename, retype; check_objects.c:
- * index, unique, foreign key, check, sql, set): the state of a run and of one
- * lifecycle, diagnostics, and the helpers the item checks share
+/* The checker's context, below its driver (compiler/check.c) and the
+ * operations' item checks (op_def.check in each ops/ file): the state of a run and
+ * of one lifecycle, diagnostics, and the helpers the item checks share
  * (check_ctx.c). The item checks never call back into the driver. */
-#ifndef MIGPLAN_CHECK_CTX_H
-#define MIGPLAN_CHECK_CTX_H
+#ifndef MIGPLAN_OPS_CHECK_CTX_H
+#define MIGPLAN_OPS_CHECK_CTX_H
 
 #include <stdbool.h>
 #include <string.h>
 #include "util/buf.h"
-#include "compiler/check.h"
+#include "util/diag.h"
+#include "ops/model.h"
 #include "util/strmap.h"
-#include "compiler/types.h"
+#include "ops/types.h"
 
 #define MAX_BATCH 1000000
 
@@ -83,5 +83,13 @@ void check_forbid_opts(lc_state *st, const ast_colopts *o, const char *what, boo
                        bool allow_after);
 long check_batch(lc_state *st, const ast_colopts *o);
 const char **check_name_array(lc_state *st, const ast_name *names, size_t n, const char *use, bool check_use);
+
+/* A new column from an add, rename or retype item: type, default,
+ * nullability and batch size from the item's (new-side) options. */
+mdl_add *check_new_add(lc_state *st, const ast_item *it, const ast_name *column, bool default_in_expand);
+/* A column retired by a retire, rename or retype item, or NULL after an error. */
+mdl_retire *check_new_retire(lc_state *st, const ast_name *n);
+/* A retire's `after` window in ms (the lifecycle's window after an error). */
+long long check_window(lc_state *st, const char *text, mp_span at);
 
 #endif
