@@ -27,13 +27,15 @@ static void remember_retired(checker *c, retired_col *r)
 	c->retired[i].next_same = idx + 1;
 }
 
-#define COPY_OUT(field, nfield, arr, n)                                              \
-	do {                                                                           \
-		lc->field = arena_alloc(c->A, ((n) ? (n) : 1) * sizeof *lc->field);          \
-		if (n)                                                                     \
-			memcpy(lc->field, (arr), (n) * sizeof *lc->field);                     \
-		lc->nfield = (n);                                                          \
-		free(arr);                                                                 \
+/* The item checks grow the lifecycle's lists on the heap (MP_VEC_PUSH); the
+ * model keeps them in its arena. */
+#define MOVE_TO_ARENA(field, n)                                                \
+	do {                                                                       \
+		void *heap = lc->field;                                                \
+		lc->field = arena_alloc(c->A, ((n) ? (n) : 1) * sizeof *lc->field);    \
+		if (n)                                                                 \
+			memcpy(lc->field, heap, (n) * sizeof *lc->field);                  \
+		free(heap);                                                            \
 	} while (0)
 
 static void check_lifecycle(checker *c, const ast_lifecycle *al, const char *spec_path, mdl_lifecycle *lc)
@@ -72,27 +74,27 @@ static void check_lifecycle(checker *c, const ast_lifecycle *al, const char *spe
 	if (!al->items)
 		check_error(c, al->name.span, "lifecycle '%s' is empty", lc->name);
 	/* A retire-only window applies to the contract: take the longest. */
-	for (size_t i = 0; i < st.nretires; i++)
-		if (st.retires[i].window_ms > lc->window_ms)
-			lc->window_ms = st.retires[i].window_ms;
+	for (size_t i = 0; i < lc->nretires; i++)
+		if (lc->retires[i].window_ms > lc->window_ms)
+			lc->window_ms = lc->retires[i].window_ms;
 	ops_check_done(&st);
-	for (size_t i = 0; i < st.nretires; i++) {
+	for (size_t i = 0; i < lc->nretires; i++) {
 		retired_col *r = MP_VEC_PUSH(c->retired, c->nretired);
 		r->schema = lc->table.schema;
 		r->table = lc->table.name;
-		r->column = st.retires[i].column;
+		r->column = lc->retires[i].column;
 		r->src = c->src;
 		r->span = st.retire_spans[i];
 		r->lifecycle = lc->name;
 		remember_retired(c, r);
 	}
 	free(st.retire_spans);
-	COPY_OUT(adds, nadds, st.adds, st.nadds);
-	COPY_OUT(retires, nretires, st.retires, st.nretires);
-	COPY_OUT(indexes, nindexes, st.indexes, st.nindexes);
-	COPY_OUT(fks, nfks, st.fks, st.nfks);
-	COPY_OUT(checks, nchecks, st.checks, st.nchecks);
-	COPY_OUT(sqls, nsqls, st.sqls, st.nsqls);
+	MOVE_TO_ARENA(adds, lc->nadds);
+	MOVE_TO_ARENA(retires, lc->nretires);
+	MOVE_TO_ARENA(indexes, lc->nindexes);
+	MOVE_TO_ARENA(fks, lc->nfks);
+	MOVE_TO_ARENA(checks, lc->nchecks);
+	MOVE_TO_ARENA(sqls, lc->nsqls);
 }
 
 typedef struct {

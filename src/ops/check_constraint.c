@@ -2,6 +2,7 @@
  * validated at contract without blocking writes. */
 #include "ops/check_ctx.h"
 #include "util/vec.h"
+#include "ops/constraint.h"
 #include "ops/ops.h"
 #include "ops/sqlfrag.h"
 #include "util/quote.h"
@@ -21,33 +22,22 @@ static void check_add(mp_buf *b, const mdl_lifecycle *lc, const mdl_check *k)
 
 static void check_expand(step_builder *sb, const mdl_lifecycle *lc)
 {
-	mp_buf b = MP_BUF_INIT, b2 = MP_BUF_INIT;
+	mp_buf b = MP_BUF_INIT;
 	for (size_t i = 0; i < lc->nchecks; i++) {
 		check_add(&b, lc, &lc->checks[i]);
-		step_up(sb, LOCK_ACCESS_EXCLUSIVE, &lc->table, COST_BRIEF,
-		        "NOT VALID: no scan now; VALIDATE at contract does not block writes.", b.ptr);
-		sqlfrag_constraint_drop(&b2, lc, lc->checks[i].name);
-		step_down(sb, LOCK_ACCESS_EXCLUSIVE, &lc->table, COST_BRIEF, NULL, b2.ptr);
+		constraint_expand(sb, lc, lc->checks[i].name, b.ptr, LOCK_ACCESS_EXCLUSIVE, NULL);
 	}
 	buf_free(&b);
-	buf_free(&b2);
 }
 
 static void check_contract_scan(step_builder *sb, const mdl_lifecycle *lc)
 {
-	mp_buf b = MP_BUF_INIT, b2 = MP_BUF_INIT;
+	mp_buf b = MP_BUF_INIT;
 	for (size_t i = 0; i < lc->nchecks; i++) {
-		sqlfrag_constraint_validate(&b, lc, lc->checks[i].name);
-		step_up(sb, LOCK_SHARE_UPDATE_EXCLUSIVE, &lc->table, COST_SCAN, "Checks existing rows without blocking writes.",
-		        b.ptr);
-		check_add(&b2, lc, &lc->checks[i]);
-		step_down(sb, LOCK_ACCESS_EXCLUSIVE, &lc->table, COST_BRIEF, NULL, b2.ptr);
-		sqlfrag_constraint_drop(&b2, lc, lc->checks[i].name);
-		step_down(sb, LOCK_ACCESS_EXCLUSIVE, &lc->table, COST_BRIEF,
-		          "A validated constraint cannot be made NOT VALID again: re-create it.", b2.ptr);
+		check_add(&b, lc, &lc->checks[i]);
+		constraint_validate(sb, lc, lc->checks[i].name, b.ptr, LOCK_ACCESS_EXCLUSIVE, NULL);
 	}
 	buf_free(&b);
-	buf_free(&b2);
 }
 
 static void check_constraint_check(lc_state *st, const ast_item *it)
@@ -57,7 +47,7 @@ static void check_constraint_check(lc_state *st, const ast_item *it)
 		check_error(st->c, it->value_span, "empty check expression");
 	else
 		check_sql_expr(st->c, it->check_expr, it->value_span, "the check expression");
-	mdl_check *k = MP_VEC_PUSH(st->checks, st->nchecks);
+	mdl_check *k = MP_VEC_PUSH(st->lc->checks, st->lc->nchecks);
 	k->name = it->name.text;
 	k->expr = it->check_expr;
 }

@@ -96,17 +96,17 @@ void check_claim_object(checker *c, const ast_name *n, const char *what)
 
 mdl_add *check_find_add(lc_state *st, const char *column)
 {
-	for (size_t i = 0; i < st->nadds; i++)
-		if (strcmp(st->adds[i].column, column) == 0)
-			return &st->adds[i];
+	for (size_t i = 0; i < st->lc->nadds; i++)
+		if (strcmp(st->lc->adds[i].column, column) == 0)
+			return &st->lc->adds[i];
 	return NULL;
 }
 
 const seen_retire *check_find_retire(lc_state *st, const char *column, seen_retire *out)
 {
-	for (size_t i = 0; i < st->nretires; i++) {
-		if (strcmp(st->retires[i].column, column) == 0) {
-			out->column = st->retires[i].column;
+	for (size_t i = 0; i < st->lc->nretires; i++) {
+		if (strcmp(st->lc->retires[i].column, column) == 0) {
+			out->column = st->lc->retires[i].column;
 			out->span = st->retire_spans[i];
 			return out;
 		}
@@ -224,7 +224,7 @@ const char **check_name_array(lc_state *st, const ast_name *names, size_t n, con
  * nullability and batch size come from the item's (new-side) options. */
 mdl_add *check_new_add(lc_state *st, const ast_item *it, const ast_name *column, bool default_in_expand)
 {
-	mdl_add *a = MP_VEC_PUSH(st->adds, st->nadds);
+	mdl_add *a = MP_VEC_PUSH(st->lc->adds, st->lc->nadds);
 	a->kind = it->kind;
 	a->column = column->text;
 	a->span = it->span;
@@ -259,7 +259,7 @@ mdl_retire *check_new_retire(lc_state *st, const ast_name *n)
 		return NULL;
 	}
 	check_column_use(st, n, "retired");
-	mdl_retire *r = MP_VEC_PUSH(st->retires, st->nretires);
+	mdl_retire *r = MP_VEC_PUSH(st->lc->retires, st->lc->nretires);
 	*MP_VEC_PUSH(st->retire_spans, st->nretire_spans) = n->span;
 	r->column = n->text;
 	r->window_ms = st->lc->window_ms;

@@ -46,21 +46,10 @@ typedef struct {
 typedef struct {
 	checker *c;
 	mdl_lifecycle *lc;
-	/* MP_VEC_PUSH arrays, copied into the arena at the end */
-	mdl_add *adds;
-	size_t nadds;
-	mdl_retire *retires;
-	size_t nretires;
-	mp_span *retire_spans; /* retire_spans[i]: where retires[i] is written */
+	/* The item checks push onto lc's lists (MP_VEC_PUSH, moved into the
+	 * model's arena at the end) and record here what the model leaves out. */
+	mp_span *retire_spans; /* retire_spans[i]: where lc->retires[i] is written */
 	size_t nretire_spans;
-	mdl_index *indexes;
-	size_t nindexes;
-	mdl_fk *fks;
-	size_t nfks;
-	mdl_check *checks;
-	size_t nchecks;
-	mdl_sql *sqls;
-	size_t nsqls;
 	bool seen_column_item;
 } lc_state;
 

@@ -145,10 +145,10 @@ static void enforce_check(lc_state *st, const ast_item *it)
 		}
 		check_error(c, it->name.span, "enforce not null: column '%s' is not added in lifecycle '%s'", it->name.text,
 		    st->lc->name);
-		const char **names = xmalloc((st->nadds + 1) * sizeof *names);
-		for (size_t i = 0; i < st->nadds; i++)
-			names[i] = st->adds[i].column;
-		const char *s = names_suggest(it->name.text, names, st->nadds);
+		const char **names = xmalloc((st->lc->nadds + 1) * sizeof *names);
+		for (size_t i = 0; i < st->lc->nadds; i++)
+			names[i] = st->lc->adds[i].column;
+		const char *s = names_suggest(it->name.text, names, st->lc->nadds);
 		free(names);
 		if (s)
 			check_note(c, it->name.span, "did you mean '%s'?", s);

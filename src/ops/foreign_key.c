@@ -2,6 +2,7 @@
  * contract without blocking writes on either table. */
 #include "ops/check_ctx.h"
 #include "util/vec.h"
+#include "ops/constraint.h"
 #include "ops/ops.h"
 #include "ops/sqlfrag.h"
 #include "util/quote.h"
@@ -32,35 +33,22 @@ static void fk_add(mp_buf *b, const mdl_lifecycle *lc, const mdl_fk *f)
 
 static void fk_expand(step_builder *sb, const mdl_lifecycle *lc)
 {
-	mp_buf b = MP_BUF_INIT, b2 = MP_BUF_INIT;
+	mp_buf b = MP_BUF_INIT;
 	for (size_t i = 0; i < lc->nfks; i++) {
 		fk_add(&b, lc, &lc->fks[i]);
-		step_up(sb, LOCK_SHARE_ROW_EXCLUSIVE, &lc->table, COST_BRIEF,
-		        "NOT VALID: no scan now; VALIDATE at contract does not block writes.", b.ptr);
-		step_lock_also(sb, LOCK_SHARE_ROW_EXCLUSIVE, &lc->fks[i].ref, COST_BRIEF);
-		sqlfrag_constraint_drop(&b2, lc, lc->fks[i].name);
-		step_down(sb, LOCK_ACCESS_EXCLUSIVE, &lc->table, COST_BRIEF, NULL, b2.ptr);
+		constraint_expand(sb, lc, lc->fks[i].name, b.ptr, LOCK_SHARE_ROW_EXCLUSIVE, &lc->fks[i].ref);
 	}
 	buf_free(&b);
-	buf_free(&b2);
 }
 
 static void fk_contract_scan(step_builder *sb, const mdl_lifecycle *lc)
 {
-	mp_buf b = MP_BUF_INIT, b2 = MP_BUF_INIT;
+	mp_buf b = MP_BUF_INIT;
 	for (size_t i = 0; i < lc->nfks; i++) {
-		sqlfrag_constraint_validate(&b, lc, lc->fks[i].name);
-		step_up(sb, LOCK_SHARE_UPDATE_EXCLUSIVE, &lc->table, COST_SCAN, "Checks existing rows without blocking writes.",
-		        b.ptr);
-		step_lock_also(sb, LOCK_ROW_SHARE, &lc->fks[i].ref, COST_SCAN);
-		fk_add(&b2, lc, &lc->fks[i]);
-		step_down(sb, LOCK_SHARE_ROW_EXCLUSIVE, &lc->table, COST_BRIEF, NULL, b2.ptr);
-		sqlfrag_constraint_drop(&b2, lc, lc->fks[i].name);
-		step_down(sb, LOCK_ACCESS_EXCLUSIVE, &lc->table, COST_BRIEF,
-		          "A validated constraint cannot be made NOT VALID again: re-create it.", b2.ptr);
+		fk_add(&b, lc, &lc->fks[i]);
+		constraint_validate(sb, lc, lc->fks[i].name, b.ptr, LOCK_SHARE_ROW_EXCLUSIVE, &lc->fks[i].ref);
 	}
 	buf_free(&b);
-	buf_free(&b2);
 }
 
 static void fk_check(lc_state *st, const ast_item *it)
@@ -69,7 +57,7 @@ static void fk_check(lc_state *st, const ast_item *it)
 	check_claim_object(c, &it->name, "constraint");
 	if (it->opts.duplicates)
 		check_error(c, it->opts.duplicate_span, "option given twice");
-	mdl_fk *f = MP_VEC_PUSH(st->fks, st->nfks);
+	mdl_fk *f = MP_VEC_PUSH(st->lc->fks, st->lc->nfks);
 	f->name = it->name.text;
 	f->columns = check_name_array(st, it->columns, it->ncolumns, "in a foreign key", true);
 	f->ncolumns = it->ncolumns;

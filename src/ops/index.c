@@ -95,14 +95,26 @@ static void index_contract(step_builder *sb, const mdl_lifecycle *lc)
 	buf_free(&b2);
 }
 
+/* The parser records an index's option places in the column-option slots of
+ * the AST (grammar/ast.h); this names them once, typed. */
+typedef struct {
+	mp_span where, as_constraint, method;
+} index_spans;
+
+static index_spans index_spans_of(const ast_item *it)
+{
+	return (index_spans){it->opts.using_span, it->opts.nullability_span, it->opts.after_span};
+}
+
 static void index_check(lc_state *st, const ast_item *it)
 {
+	index_spans at = index_spans_of(it);
 	checker *c = st->c;
 	bool unique = it->kind == ITEM_UNIQUE;
 	check_claim_object(c, &it->name, unique ? "unique index" : "index");
 	if (it->opts.duplicates)
 		check_error(c, it->opts.duplicate_span, "option given twice");
-	mdl_index *x = MP_VEC_PUSH(st->indexes, st->nindexes);
+	mdl_index *x = MP_VEC_PUSH(st->lc->indexes, st->lc->nindexes);
 	x->name = it->name.text;
 	x->unique = unique;
 	x->as_constraint = it->as_constraint;
@@ -110,7 +122,7 @@ static void index_check(lc_state *st, const ast_item *it)
 	x->ncolumns = it->ncolumns;
 	x->where_sql = it->where_expr;
 	if (it->where_expr)
-		check_sql_expr(c, it->where_expr, it->opts.using_span, "the where expression");
+		check_sql_expr(c, it->where_expr, at.where, "the where expression");
 	x->method = it->method;
 	x->sample_query = it->sample_query;
 	if (it->sample_query) {
@@ -121,34 +133,25 @@ static void index_check(lc_state *st, const ast_item *it)
 		buf_free(&msg);
 	}
 	if (it->as_constraint && !unique)
-		check_error(c, it->opts.nullability_span, "only a unique index can become a constraint");
+		check_error(c, at.as_constraint, "only a unique index can become a constraint");
 	if (it->as_constraint && it->where_expr)
-		check_error(c, it->opts.nullability_span, "a partial unique index cannot become a constraint");
+		check_error(c, at.as_constraint, "a partial unique index cannot become a constraint");
 	if (it->method) {
 		static const char *methods[] = {"btree", "hash", "gist", "gin", "brin", "spgist"};
 		bool ok = false;
 		for (size_t i = 0; i < 6; i++)
 			ok = ok || strcasecmp(it->method, methods[i]) == 0;
 		if (!ok)
-			check_error(c, it->opts.after_span, "unknown index method '%s' (btree, hash, gist, gin, brin, spgist)", it->method);
+			check_error(c, at.method, "unknown index method '%s' (btree, hash, gist, gin, brin, spgist)", it->method);
 		if (unique && strcasecmp(it->method, "btree") != 0)
-			check_error(c, it->opts.after_span, "unique indexes must use btree");
+			check_error(c, at.method, "unique indexes must use btree");
 	}
 }
 
+/* Also the op of `unique`: a unique index is an index with UNIQUE, and the
+ * model keeps both in one list. */
 const op_def op_index = {
 	.name = "index",
-	.check = index_check,
-	.needs = index_needs,
-	.contract = index_contract,
-	.count = index_count,
-	.own_step = index_own_step,
-	.build_own = index_build,
-};
-
-/* A unique index is an index with UNIQUE; the model keeps both in one list. */
-const op_def op_unique = {
-	.name = "unique",
 	.check = index_check,
 	.needs = index_needs,
 	.contract = index_contract,

@@ -19,9 +19,9 @@ static const op_def *const by_kind[] = {
 	[ITEM_ENFORCE] = &op_enforce,
 	[ITEM_RETIRE] = &op_retire,
 	[ITEM_RENAME] = &op_rename,
-	[ITEM_RETYPE] = &op_retype,
+	[ITEM_RETYPE] = &op_rename, /* a rename with a type change */
 	[ITEM_INDEX] = &op_index,
-	[ITEM_UNIQUE] = &op_unique,
+	[ITEM_UNIQUE] = &op_index, /* an index with UNIQUE */
 	[ITEM_FOREIGN_KEY] = &op_foreign_key,
 	[ITEM_CHECK] = &op_check,
 	[ITEM_SQL] = &op_sql,
@@ -32,8 +32,8 @@ const op_def *ops_for_kind(ast_item_kind kind)
 	return by_kind[kind];
 }
 
-/* Every op that owns a list of the model, once (unique shares the index
- * list; rename and retype are planned as an add and a retire). Own steps
+/* Every op that owns a list of the model (rename and retype are planned as
+ * an add and a retire; their op writes its part of the sync trigger). Own steps
  * come in this order within a stage: backfills before index builds. */
 static const op_def *const planned[] = {&op_add, &op_enforce, &op_retire, &op_index,
                                         &op_foreign_key, &op_check, &op_sql, &op_sync, NULL};

@@ -1,5 +1,6 @@
 /* The operations: one file per .mig item kind (add.c, enforce.c, retire.c,
- * rename.c, index.c, foreign_key.c, check_constraint.c, sql.c) plus the sync
+ * rename.c for rename and retype, index.c for index and unique,
+ * foreign_key.c, check_constraint.c, sql.c) plus the sync
  * trigger (sync.c) that several of them share, each behind one op_def. The
  * planner walks a lifecycle's steps in phase order and, in each, asks every
  * operation in this file's tables for its part; an operation reads its own
@@ -74,8 +75,7 @@ typedef struct op_def {
 	bool (*sync)(mp_buf *body, mp_buf *events, const mdl_lifecycle *lc, const mdl_add *a);
 } op_def;
 
-extern const op_def op_add, op_enforce, op_retire, op_rename, op_retype, op_index, op_unique, op_foreign_key,
-	op_check, op_sql, op_sync;
+extern const op_def op_add, op_enforce, op_retire, op_rename, op_index, op_foreign_key, op_check, op_sql, op_sync;
 
 /* The operation of an item kind; NULL for `set` (a setting, not an operation). */
 const op_def *ops_for_kind(ast_item_kind kind);

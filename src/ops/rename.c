@@ -102,14 +102,9 @@ static void rename_check(lc_state *st, const ast_item *it)
 	st->seen_column_item = true;
 }
 
+/* Also the op of `retype`. */
 const op_def op_rename = {
 	.name = "rename",
-	.check = rename_check,
-	.sync = rename_sync,
-};
-
-const op_def op_retype = {
-	.name = "retype",
 	.check = rename_check,
 	.sync = rename_sync,
 };

@@ -161,12 +161,12 @@ static void retire_check(lc_state *st, const ast_item *it)
 /* Rollback refills a retired column from the add that took its values. */
 static void retire_check_done(lc_state *st)
 {
-	for (size_t i = 0; i < st->nretires; i++) {
-		mdl_retire *r = &st->retires[i];
+	for (size_t i = 0; i < st->lc->nretires; i++) {
+		mdl_retire *r = &st->lc->retires[i];
 		if (r->refill_sql)
 			continue;
-		for (size_t j = 0; j < st->nadds; j++) {
-			mdl_add *a = &st->adds[j];
+		for (size_t j = 0; j < st->lc->nadds; j++) {
+			mdl_add *a = &st->lc->adds[j];
 			if (!a->source || strcmp(a->source, r->column) != 0)
 				continue;
 			if (a->reverse_sql) {

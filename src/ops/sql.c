@@ -53,7 +53,7 @@ static void sql_build(step_builder *sb, const mdl_lifecycle *lc, size_t i)
 static void sql_check(lc_state *st, const ast_item *it)
 {
 	check_claim_object(st->c, &it->name, "sql item");
-	mdl_sql *q = MP_VEC_PUSH(st->sqls, st->nsqls);
+	mdl_sql *q = MP_VEC_PUSH(st->lc->sqls, st->lc->nsqls);
 	q->name = it->name.text;
 	q->up = it->up_sql;
 	q->down = it->down_sql;
