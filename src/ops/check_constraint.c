@@ -20,24 +20,24 @@ static void check_add(mp_buf *b, const mdl_lifecycle *lc, const mdl_check *k)
 	buf_printf(b, " CHECK (%s) NOT VALID", k->expr);
 }
 
-static void check_expand(step_builder *sb, const mdl_lifecycle *lc)
+static void check_each(step_builder *sb, const mdl_lifecycle *lc, constraint_step step)
 {
 	mp_buf b = MP_BUF_INIT;
 	for (size_t i = 0; i < lc->nchecks; i++) {
 		check_add(&b, lc, &lc->checks[i]);
-		constraint_expand(sb, lc, lc->checks[i].name, b.ptr, LOCK_ACCESS_EXCLUSIVE, NULL);
+		step(sb, lc, lc->checks[i].name, b.ptr, LOCK_ACCESS_EXCLUSIVE, NULL);
 	}
 	buf_free(&b);
 }
 
+static void check_expand(step_builder *sb, const mdl_lifecycle *lc)
+{
+	check_each(sb, lc, constraint_expand);
+}
+
 static void check_contract_scan(step_builder *sb, const mdl_lifecycle *lc)
 {
-	mp_buf b = MP_BUF_INIT;
-	for (size_t i = 0; i < lc->nchecks; i++) {
-		check_add(&b, lc, &lc->checks[i]);
-		constraint_validate(sb, lc, lc->checks[i].name, b.ptr, LOCK_ACCESS_EXCLUSIVE, NULL);
-	}
-	buf_free(&b);
+	check_each(sb, lc, constraint_validate);
 }
 
 static void check_constraint_check(lc_state *st, const ast_item *it)

@@ -14,5 +14,8 @@ void constraint_expand(step_builder *sb, const mdl_lifecycle *lc, const char *na
  * dropped and re-created from add_sql under mode. */
 void constraint_validate(step_builder *sb, const mdl_lifecycle *lc, const char *name, const char *add_sql,
                          lock_mode mode, const mdl_table *ref);
+/* constraint_expand or constraint_validate, for ops that loop over theirs. */
+typedef void (*constraint_step)(step_builder *sb, const mdl_lifecycle *lc, const char *name, const char *add_sql,
+                                lock_mode mode, const mdl_table *ref);
 
 #endif

@@ -31,24 +31,25 @@ static void fk_add(mp_buf *b, const mdl_lifecycle *lc, const mdl_fk *f)
 	buf_puts(b, " NOT VALID");
 }
 
-static void fk_expand(step_builder *sb, const mdl_lifecycle *lc)
+/* Both tables are locked: the referencing one and the referenced one. */
+static void fk_each(step_builder *sb, const mdl_lifecycle *lc, constraint_step step)
 {
 	mp_buf b = MP_BUF_INIT;
 	for (size_t i = 0; i < lc->nfks; i++) {
 		fk_add(&b, lc, &lc->fks[i]);
-		constraint_expand(sb, lc, lc->fks[i].name, b.ptr, LOCK_SHARE_ROW_EXCLUSIVE, &lc->fks[i].ref);
+		step(sb, lc, lc->fks[i].name, b.ptr, LOCK_SHARE_ROW_EXCLUSIVE, &lc->fks[i].ref);
 	}
 	buf_free(&b);
 }
 
+static void fk_expand(step_builder *sb, const mdl_lifecycle *lc)
+{
+	fk_each(sb, lc, constraint_expand);
+}
+
 static void fk_contract_scan(step_builder *sb, const mdl_lifecycle *lc)
 {
-	mp_buf b = MP_BUF_INIT;
-	for (size_t i = 0; i < lc->nfks; i++) {
-		fk_add(&b, lc, &lc->fks[i]);
-		constraint_validate(sb, lc, lc->fks[i].name, b.ptr, LOCK_SHARE_ROW_EXCLUSIVE, &lc->fks[i].ref);
-	}
-	buf_free(&b);
+	fk_each(sb, lc, constraint_validate);
 }
 
 static void fk_check(lc_state *st, const ast_item *it)
