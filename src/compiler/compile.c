@@ -1,3 +1,4 @@
+/* The compiler pipeline in one call: parse, check, plan. */
 #include "compiler/compile.h"
 #include "compiler/check.h"
 #include "grammar/parse.h"

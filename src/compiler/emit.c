@@ -1,6 +1,9 @@
+/* The Prisma folder emitter: step folders, migration_lock.toml and the
+ * manifest, written only when every check passes. */
 #include "compiler/emit.h"
 #include "util/buf.h"
 #include "util/fsutil.h"
+#include "util/vec.h"
 #include "migdir/manifest.h"
 
 #include <stdio.h>
@@ -50,8 +53,7 @@ typedef struct {
 
 static void id_index_add(id_index *x, const char *id)
 {
-	x->v = xrealloc(x->v, (x->n + 1) * sizeof *x->v);
-	x->v[x->n++] = id;
+	*MP_VEC_PUSH(x->v, x->n) = id;
 }
 
 static void id_index_sort(id_index *x)
@@ -97,47 +99,18 @@ static int write_if_changed(const char *path, const char *text, bool *changed, m
 	return fs_write_file_replace(path, text, strlen(text), false, err);
 }
 
-int emit_prisma_folder(const mp_plan *plan, const char *dir, diag_list *diags, emit_report *rep, mp_error *err)
+/* Nothing is written unless these pass: no step overwrites a folder migc did
+ * not write, and no new step sorts before a migration of the team's. */
+static void check_folder(const mp_plan *plan, const char *dir, char **names, size_t nnames, const id_index *folders,
+                         const id_index *oldx, diag_list *diags)
 {
-	memset(rep, 0, sizeof *rep);
-	if (fs_exists(dir) && !fs_is_dir(dir))
-		return mp_error_set(err, MP_EIO, "%s exists and is not a directory", dir);
-	mf_manifest *old = NULL;
-	char *mpath = fs_join(dir, MANIFEST_FILENAME);
-	if (fs_exists(mpath) && manifest_load(mpath, &old, err) != MP_OK) {
-		char why[sizeof err->msg];
-		snprintf(why, sizeof why, "%s", err->msg);
-		mp_error_set(err, MP_EIO, "cannot regenerate over an unreadable manifest: %s (move it away first)", why);
-		free(mpath);
-		return MP_EIO;
-	}
-	char **names = NULL;
-	size_t nnames = 0;
-	if (fs_is_dir(dir) && fs_list_subdirs(dir, &names, &nnames, err) != MP_OK) {
-		manifest_free(old);
-		free(mpath);
-		return err->code;
-	}
-	int errors_before = diags->errors;
-	id_index old_ids = {0}, plan_ids = {0}, folders = {0};
-	for (size_t i = 0; old && i < old->nsteps; i++)
-		id_index_add(&old_ids, old->steps[i].id);
-	id_index_sort(&old_ids);
-	for (size_t i = 0; i < plan->count; i++)
-		id_index_add(&plan_ids, plan->steps[i].id);
-	id_index_sort(&plan_ids);
-	for (size_t i = 0; i < nnames; i++)
-		id_index_add(&folders, names[i]);
-	id_index_sort(&folders);
-	const id_index *oldx = old ? &old_ids : NULL;
-	/* Checks first: nothing is written unless all pass. */
 	const char *last_foreign = NULL;
 	for (size_t i = 0; i < nnames; i++)
 		if (!folder_is_ours(dir, names[i], oldx))
 			last_foreign = names[i];
 	for (size_t i = 0; i < plan->count; i++) {
 		const plan_step *s = &plan->steps[i];
-		bool exists = id_index_has(&folders, s->id);
+		bool exists = id_index_has(folders, s->id);
 		if (exists && !folder_is_ours(dir, s->id, oldx))
 			diag_add(diags, DIAG_ERROR, s->lc->src, s->lc->ast->id_span,
 			         "step %s would overwrite %s/%s, which migc did not generate", s->id, dir, s->id);
@@ -149,9 +122,11 @@ int emit_prisma_folder(const mp_plan *plan, const char *dir, diag_list *diags, e
 			break;
 		}
 	}
-	int rc = diags->errors > errors_before ? MP_EINVAL : MP_OK;
-	if (rc == MP_OK)
-		rc = fs_mkdir_p(dir, err);
+}
+
+static int write_steps(const mp_plan *plan, const char *dir, emit_report *rep, mp_error *err)
+{
+	int rc = MP_OK;
 	for (size_t i = 0; rc == MP_OK && i < plan->count; i++) {
 		const plan_step *s = &plan->steps[i];
 		char *sub = fs_join(dir, s->id);
@@ -170,20 +145,34 @@ int emit_prisma_folder(const mp_plan *plan, const char *dir, diag_list *diags, e
 		free(down);
 		free(sub);
 	}
+	return rc;
+}
+
+/* Folders of steps the previous manifest had and the plan no longer has. */
+static int remove_stale(const mf_manifest *old, const id_index *plan_ids, const char *dir, emit_report *rep,
+                        mp_error *err)
+{
+	int rc = MP_OK;
 	for (size_t i = 0; rc == MP_OK && old && i < old->nsteps; i++) {
 		const char *id = old->steps[i].id;
-		if (id_index_has(&plan_ids, id) || strchr(id, '/') || strcmp(id, "..") == 0 || !folder_is_ours(dir, id, NULL))
+		if (id_index_has(plan_ids, id) || strchr(id, '/') || strcmp(id, "..") == 0 || !folder_is_ours(dir, id, NULL))
 			continue;
 		char *sub = fs_join(dir, id);
 		if (fs_is_dir(sub)) {
 			rc = fs_remove_tree(sub, err);
-			rep->removed_ids = xrealloc(rep->removed_ids, (rep->removed + 1) * sizeof *rep->removed_ids);
-			rep->removed_ids[rep->removed++] = xstrdup(id);
+			*MP_VEC_PUSH(rep->removed_ids, rep->removed) = xstrdup(id);
 		}
 		free(sub);
 	}
+	return rc;
+}
+
+/* migration_lock.toml once, the flush of every step file, then the manifest. */
+static int write_rest(const mp_plan *plan, const char *dir, const char *mpath, emit_report *rep, mp_error *err)
+{
+	int rc = MP_OK;
 	char *lock = fs_join(dir, "migration_lock.toml");
-	if (rc == MP_OK && !fs_exists(lock)) {
+	if (!fs_exists(lock)) {
 		rc = fs_write_file_atomic(lock, MIGRATION_LOCK_TOML, strlen(MIGRATION_LOCK_TOML), err);
 		rep->lock_created = true;
 	}
@@ -196,6 +185,62 @@ int emit_prisma_folder(const mp_plan *plan, const char *dir, diag_list *diags, e
 		rc = manifest_save(&m, mpath, err);
 		manifest_built_free(&m);
 	}
+	return rc;
+}
+
+static int load_old(const char *dir, const char *mpath, mf_manifest **old, char ***names, size_t *nnames,
+                    mp_error *err)
+{
+	*old = NULL;
+	if (fs_exists(dir) && !fs_is_dir(dir))
+		return mp_error_set(err, MP_EIO, "%s exists and is not a directory", dir);
+	if (fs_exists(mpath) && manifest_load(mpath, old, err) != MP_OK) {
+		char why[sizeof err->msg];
+		snprintf(why, sizeof why, "%s", err->msg);
+		return mp_error_set(err, MP_EIO, "cannot regenerate over an unreadable manifest: %s (move it away first)",
+		                    why);
+	}
+	if (fs_is_dir(dir) && fs_list_subdirs(dir, names, nnames, err) != MP_OK) {
+		manifest_free(*old);
+		*old = NULL;
+		return err->code;
+	}
+	return MP_OK;
+}
+
+int emit_prisma_folder(const mp_plan *plan, const char *dir, diag_list *diags, emit_report *rep, mp_error *err)
+{
+	memset(rep, 0, sizeof *rep);
+	mf_manifest *old = NULL;
+	char *mpath = fs_join(dir, MANIFEST_FILENAME);
+	char **names = NULL;
+	size_t nnames = 0;
+	int rc = load_old(dir, mpath, &old, &names, &nnames, err);
+	if (rc != MP_OK) {
+		free(mpath);
+		return rc;
+	}
+	int errors_before = diags->errors;
+	id_index old_ids = {0}, plan_ids = {0}, folders = {0};
+	for (size_t i = 0; old && i < old->nsteps; i++)
+		id_index_add(&old_ids, old->steps[i].id);
+	id_index_sort(&old_ids);
+	for (size_t i = 0; i < plan->count; i++)
+		id_index_add(&plan_ids, plan->steps[i].id);
+	id_index_sort(&plan_ids);
+	for (size_t i = 0; i < nnames; i++)
+		id_index_add(&folders, names[i]);
+	id_index_sort(&folders);
+	check_folder(plan, dir, names, nnames, &folders, old ? &old_ids : NULL, diags);
+	rc = diags->errors > errors_before ? MP_EINVAL : MP_OK;
+	if (rc == MP_OK)
+		rc = fs_mkdir_p(dir, err);
+	if (rc == MP_OK)
+		rc = write_steps(plan, dir, rep, err);
+	if (rc == MP_OK)
+		rc = remove_stale(old, &plan_ids, dir, rep, err);
+	if (rc == MP_OK)
+		rc = write_rest(plan, dir, mpath, rep, err);
 	free(old_ids.v);
 	free(plan_ids.v);
 	free(folders.v);

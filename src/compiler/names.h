@@ -1,18 +1,8 @@
-/* Small helpers over names: "did you mean" suggestions and rendering of
- * literals and types as SQL. */
-#ifndef MIGPLAN_NAMES_H
-#define MIGPLAN_NAMES_H
+/* Name helpers live with the operations that check items (ops/names.h); this
+ * name stays for the layers above (schema/) that include it. */
+#ifndef MIGPLAN_COMPILER_NAMES_H
+#define MIGPLAN_COMPILER_NAMES_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include "grammar/ast.h"
-#include "util/buf.h"
-
-/* The candidate closest to word within a small edit distance, or NULL. */
-const char *names_suggest(const char *word, const char *const *candidates, size_t n);
-/* SQL for a literal: quoted string, number, TRUE/FALSE, NULL. */
-void names_render_literal(mp_buf *b, const ast_literal *lit);
-/* PostgreSQL limits identifiers to 63 bytes and silently truncates longer ones. */
-#define NAMES_MAX_IDENT 63
+#include "ops/names.h"
 
 #endif

@@ -1,10 +1,12 @@
+/* The planner's driver: the steps of each lifecycle in phase order, each
+ * written by the operations (ops/) into a builder and turned into files here. */
 #include "compiler/plan.h"
-#include "compiler/plan_internal.h"
+#include "ops/ops.h"
+#include "ops/step.h"
 #include "util/buf.h"
 #include "util/duration.h"
-#include "compiler/names.h"
-#include "util/quote.h"
 #include "util/sha256.h"
+#include "util/vec.h"
 #include "sql/sqlparse.h"
 #include "migdir/stepid.h"
 
@@ -22,128 +24,22 @@ static void slug(mp_buf *b, const char *name)
 	}
 }
 
-/* Generated object names stay within PostgreSQL's 63 bytes: a long one is cut
- * (on a character boundary) and made unique with a hash of the full name. */
-char *object_name(const char *a, const char *b, const char *c)
-{
-	mp_buf n = MP_BUF_INIT;
-	buf_printf(&n, "%s%s%s", a, b, c);
-	if (n.len <= NAMES_MAX_IDENT)
-		return buf_detach(&n);
-	char hex[SHA256_HEX_LEN + 1];
-	sha256_hex(n.ptr, n.len, hex);
-	size_t cut = 54;
-	while (cut > 0 && ((unsigned char)n.ptr[cut] & 0xC0) == 0x80)
-		cut--;
-	mp_buf s = MP_BUF_INIT;
-	buf_printf(&s, "%.*s_%.8s", (int)cut, n.ptr, hex);
-	buf_free(&n);
-	return buf_detach(&s);
-}
-
-/* ---- building one step ---- */
-
-void rel_sql(mp_buf *b, const mdl_table *t)
-{
-	sql_quote_qualified(b, t->schema, t->name);
-}
-
-char *rel_plain(const mdl_table *t)
-{
-	mp_buf b = MP_BUF_INIT;
-	if (t->schema)
-		buf_printf(&b, "%s.", t->schema);
-	buf_puts(&b, t->name);
-	return buf_detach(&b);
-}
-
-static void note_lock(lock_use **v, size_t *n, size_t *cap, const char *mode, const mdl_table *t, const char *cost)
-{
-	if (!mode)
-		return;
-	char *plain = rel_plain(t);
-	for (size_t i = 0; i < *n; i++) {
-		if (strcmp((*v)[i].mode, mode) == 0 && strcmp((*v)[i].plain, plain) == 0) {
-			free(plain);
-			return;
-		}
-	}
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 4;
-		*v = xrealloc(*v, *cap * sizeof **v);
-	}
-	mp_buf r = MP_BUF_INIT;
-	rel_sql(&r, t);
-	(*v)[(*n)++] = (lock_use){mode, buf_detach(&r), plain, cost};
-}
-
-/* One UP statement: a comment saying why, then the SQL. */
-void up(step_builder *sb, const char *mode, const mdl_table *t, const char *cost, const char *why,
-               const char *sql)
-{
-	note_lock(&sb->uplocks, &sb->nup, &sb->capup, mode, t, cost);
-	if (why)
-		buf_printf(&sb->up, "-- %s\n", why);
-	buf_printf(&sb->up, "%s;\n\n", sql);
-}
-
-void lock_also(step_builder *sb, const char *mode, const mdl_table *t, const char *cost)
-{
-	note_lock(&sb->uplocks, &sb->nup, &sb->capup, mode, t, cost);
-}
-
-void down(step_builder *sb, const char *mode, const mdl_table *t, const char *cost, const char *why,
-                 const char *sql)
-{
-	note_lock(&sb->downlocks, &sb->ndown, &sb->capdown, mode, t, cost);
-	mp_buf b = MP_BUF_INIT;
-	if (why)
-		buf_printf(&b, "-- %s\n", why);
-	buf_printf(&b, "%s;\n\n", sql);
-	if (sb->ndowns == sb->capdowns) {
-		sb->capdowns = sb->capdowns ? sb->capdowns * 2 : 8;
-		sb->downs = xrealloc(sb->downs, sb->capdowns * sizeof *sb->downs);
-	}
-	sb->downs[sb->ndowns++] = buf_detach(&b);
-}
-
-static void free_locks(lock_use *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].relation);
-		free(v[i].plain);
-	}
-	free(v);
-}
-
-static void sb_free(step_builder *sb)
-{
-	buf_free(&sb->up);
-	for (size_t i = 0; i < sb->ndowns; i++)
-		free(sb->downs[i]);
-	free(sb->downs);
-	buf_free(&sb->warnings);
-	buf_free(&sb->disables);
-	buf_free(&sb->updisables);
-	free_locks(sb->uplocks, sb->nup);
-	free_locks(sb->downlocks, sb->ndown);
-}
-
-static void header(mp_buf *b, const plan_step *s, const char *dir, const lock_use *locks, size_t n)
+static void header(mp_buf *b, const plan_step *s, const char *dir, const step_lock_use *locks, size_t n)
 {
 	buf_printf(b, "-- migplan: generated from %s; edit the spec and run `migc compile`, not this file.\n",
 	           s->lc->spec_path);
 	mp_buf t = MP_BUF_INIT;
-	rel_sql(&t, &s->lc->table);
+	step_rel_sql(&t, &s->lc->table);
 	buf_printf(b, "-- lifecycle %s on %s, step %s: %s (%s)\n", s->lc->name, buf_cstr(&t), s->id, s->phase, dir);
 	buf_free(&t);
 	if (n == 0)
 		buf_puts(b, "-- locks: no table locks\n");
 	for (size_t i = 0; i < n; i++)
-		buf_printf(b, "-- locks: %s on %s (%s)\n", locks[i].mode, locks[i].relation, locks[i].cost);
+		buf_printf(b, "-- locks: %s on %s (%s)\n", lock_mode_name(locks[i].mode), locks[i].relation,
+		           step_cost_text(locks[i].cost));
 	if (s->transactional)
 		buf_puts(b, "-- runs in one transaction: all or nothing\n");
-	else if (!strcmp(s->phase, "backfill"))
+	else if (s->kind == PHASE_BACKFILL)
 		buf_puts(b, "-- runs outside a transaction block: one short transaction per batch\n");
 	else
 		buf_puts(b, "-- runs outside a transaction block, alone in its file\n");
@@ -162,7 +58,7 @@ static void prelude(mp_buf *b, const mdl_lifecycle *lc)
 }
 
 /* Turns a builder into the step's files, locks and manifest fields. */
-void finish_step(step_builder *sb, plan_step *s)
+static void finish_step(step_builder *sb, plan_step *s)
 {
 	mp_buf f = MP_BUF_INIT;
 	header(&f, s, "UP", sb->uplocks, sb->nup);
@@ -195,19 +91,14 @@ void finish_step(step_builder *sb, plan_step *s)
 	s->nlocks = sb->nup;
 	s->locks = xcalloc(sb->nup ? sb->nup : 1, sizeof *s->locks);
 	for (size_t i = 0; i < sb->nup; i++) {
-		s->locks[i].mode = xstrdup(sb->uplocks[i].mode);
+		s->locks[i].mode = xstrdup(lock_mode_name(sb->uplocks[i].mode));
 		s->locks[i].relation = xstrdup(sb->uplocks[i].plain);
 	}
-	sb_free(sb);
-}
-
-mf_gate *add_gate(plan_step *s, mf_gate_kind kind)
-{
-	s->gates = xrealloc(s->gates, (s->ngates + 1) * sizeof *s->gates);
-	mf_gate *g = &s->gates[s->ngates++];
-	memset(g, 0, sizeof *g);
-	g->kind = kind;
-	return g;
+	for (size_t i = 0; i < sb->ngates; i++)
+		*MP_VEC_PUSH(s->gates, s->ngates) = sb->gates[i];
+	s->backfill = sb->backfill;
+	s->sample_query = sb->sample_query;
+	step_builder_free(sb);
 }
 
 
@@ -215,59 +106,73 @@ mf_gate *add_gate(plan_step *s, mf_gate_kind kind)
 
 typedef struct {
 	plan_step *v;
-	size_t n, cap;
+	size_t n;
 } step_vec;
 
-static plan_step *new_step(step_vec *sv, const mdl_lifecycle *lc, int *seq, const char *phase, const char *detail,
+static plan_step *new_step(step_vec *sv, const mdl_lifecycle *lc, int *seq, op_phase phase, const char *detail,
                            bool transactional)
 {
-	if (sv->n == sv->cap) {
-		sv->cap = sv->cap ? sv->cap * 2 : 8;
-		sv->v = xrealloc(sv->v, sv->cap * sizeof *sv->v);
-	}
-	plan_step *s = &sv->v[sv->n++];
-	memset(s, 0, sizeof *s);
+	plan_step *s = MP_VEC_PUSH(sv->v, sv->n);
 	char ts[15];
 	stepid_add(lc->id, (*seq)++, ts);
 	mp_buf id = MP_BUF_INIT;
-	buf_printf(&id, "%s_%s_%s", ts, lc->name, phase);
+	buf_printf(&id, "%s_%s_%s", ts, lc->name, ops_phase_name(phase));
 	if (detail) {
 		buf_putc(&id, '_');
 		slug(&id, detail);
 	}
 	s->id = buf_detach(&id);
 	s->lc = lc;
-	s->phase = phase;
+	s->kind = phase;
+	s->phase = ops_phase_name(phase);
 	s->transactional = transactional;
-	mf_gate *g = add_gate(s, GATE_MAX_PENDING);
+	mf_gate *g = MP_VEC_PUSH(s->gates, s->ngates);
+	g->kind = GATE_MAX_PENDING;
 	g->value = lc->max_pending;
+	return s;
+}
+
+/* The steps items have of their own in one stage (sql, backfill, index). */
+static void plan_own_steps(step_vec *sv, const mdl_lifecycle *lc, int *seq, op_stage stage)
+{
+	op_cursor cur = {0};
+	const op_def *op;
+	size_t item;
+	op_own_step own;
+	while (ops_own_next(lc, stage, &cur, &op, &item, &own)) {
+		plan_step *s = new_step(sv, lc, seq, own.phase, own.detail, own.transactional);
+		step_builder sb = {.lc = lc};
+		op->build_own(&sb, lc, item);
+		finish_step(&sb, s);
+	}
+}
+
+/* A step every operation of the phase writes its part of. */
+static plan_step *plan_shared_step(step_vec *sv, const mdl_lifecycle *lc, int *seq, op_phase phase,
+                                   const char *expand_id)
+{
+	plan_step *s = new_step(sv, lc, seq, phase, NULL, true);
+	step_builder sb = {.lc = lc};
+	if (phase == PHASE_CONTRACT)
+		ops_contract_gates(&sb, lc, expand_id);
+	ops_build(&sb, lc, phase);
+	finish_step(&sb, s);
 	return s;
 }
 
 static void plan_lifecycle(step_vec *sv, const mdl_lifecycle *lc)
 {
 	int seq = 0;
-	for (size_t i = 0; i < lc->nsqls; i++)
-		if (lc->sqls[i].before_expand)
-			build_sql(new_step(sv, lc, &seq, "sql", lc->sqls[i].name, !lc->sqls[i].no_transaction), &lc->sqls[i]);
+	plan_own_steps(sv, lc, &seq, STAGE_BEFORE_EXPAND);
 	const char *expand_id = NULL;
-	if (lc->nadds || lc->nfks || lc->nchecks) {
-		plan_step *s = new_step(sv, lc, &seq, "expand", NULL, true);
-		build_expand(s);
-		expand_id = s->id;
-	}
-	for (size_t i = 0; i < lc->nadds; i++)
-		if (lc->adds[i].value_sql)
-			build_backfill(new_step(sv, lc, &seq, "backfill", lc->adds[i].column, false), &lc->adds[i]);
-	for (size_t i = 0; i < lc->nindexes; i++)
-		build_index(new_step(sv, lc, &seq, "index", lc->indexes[i].name, false), &lc->indexes[i]);
-	if (late_not_null_checks(lc))
-		build_enforce(new_step(sv, lc, &seq, "enforce", NULL, true));
-	if (contract_needed(lc))
-		build_contract(new_step(sv, lc, &seq, "contract", NULL, true), expand_id);
-	for (size_t i = 0; i < lc->nsqls; i++)
-		if (!lc->sqls[i].before_expand)
-			build_sql(new_step(sv, lc, &seq, "sql", lc->sqls[i].name, !lc->sqls[i].no_transaction), &lc->sqls[i]);
+	if (ops_need(lc, PHASE_EXPAND))
+		expand_id = plan_shared_step(sv, lc, &seq, PHASE_EXPAND, NULL)->id;
+	plan_own_steps(sv, lc, &seq, STAGE_AFTER_EXPAND);
+	if (ops_need(lc, PHASE_ENFORCE))
+		plan_shared_step(sv, lc, &seq, PHASE_ENFORCE, NULL);
+	if (ops_need(lc, PHASE_CONTRACT))
+		plan_shared_step(sv, lc, &seq, PHASE_CONTRACT, expand_id);
+	plan_own_steps(sv, lc, &seq, STAGE_AFTER_CONTRACT);
 }
 
 int plan_build(const mdl_model *m, diag_list *diags, mp_plan **out)

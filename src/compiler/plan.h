@@ -1,18 +1,21 @@
 /* The planner: a checked model becomes ordered steps, each one Prisma
  * migration folder with an UP (migration.sql) and a DOWN (down.sql), the
  * locks the UP takes, the gates that must pass before it and, for backfills,
- * what the runtime runs natively. Emitters (emit.c, explain) render steps. */
+ * what the runtime runs natively. The SQL of each item kind is written by its
+ * operation (ops/); emitters (emit.c, explain) render steps. */
 #ifndef MIGPLAN_PLAN_H
 #define MIGPLAN_PLAN_H
 
 #include "util/diag.h"
 #include "migdir/manifest.h"
-#include "compiler/model.h"
+#include "ops/model.h"
+#include "ops/ops.h"
 
 typedef struct {
 	char *id; /* folder name: <timestamp>_<lifecycle>_<phase>[_<detail>] */
 	const mdl_lifecycle *lc;
-	const char *phase; /* expand | backfill | index | contract | sql */
+	op_phase kind;
+	const char *phase; /* ops_phase_name(kind), for the emitters and the CLI's JSON */
 	char *up_sql, *down_sql;
 	bool transactional;
 	mf_lock *locks;

@@ -1,6 +1,6 @@
 /* PostgreSQL column types as a spec may write them, rendered canonically. */
-#ifndef MIGPLAN_TYPES_H
-#define MIGPLAN_TYPES_H
+#ifndef MIGPLAN_OPS_TYPES_H
+#define MIGPLAN_OPS_TYPES_H
 
 #include <stdbool.h>
 #include "grammar/ast.h"

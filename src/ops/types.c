@@ -1,5 +1,6 @@
-#include "compiler/types.h"
-#include "compiler/names.h"
+/* PostgreSQL column types: the known ones, their arguments, canonical SQL. */
+#include "ops/types.h"
+#include "ops/names.h"
 #include "util/quote.h"
 
 #include <string.h>
@@ -58,19 +59,20 @@ static const struct {
 
 #define NKNOWN (sizeof known / sizeof known[0])
 
-bool types_render(const ast_type *t, mp_buf *out, type_class *cls, mp_buf *msg, mp_buf *hint)
+static bool render_user(const ast_type *t, mp_buf *out, mp_buf *msg)
 {
-	*cls = TYPECLASS_OTHER;
-	if (t->user_defined) {
-		sql_quote_qualified(out, t->schema, t->base);
-		if (t->nargs) {
-			buf_printf(msg, "a user-defined type takes no arguments");
-			return false;
-		}
-		if (t->array)
-			buf_puts(out, "[]");
-		return true;
+	sql_quote_qualified(out, t->schema, t->base);
+	if (t->nargs) {
+		buf_printf(msg, "a user-defined type takes no arguments");
+		return false;
 	}
+	if (t->array)
+		buf_puts(out, "[]");
+	return true;
+}
+
+static bool is_serial(const ast_type *t, mp_buf *msg, mp_buf *hint)
+{
 	const char *serial[] = {"serial", "bigserial", "smallserial", "serial4", "serial8", "serial2"};
 	for (size_t i = 0; i < sizeof serial / sizeof serial[0]; i++) {
 		if (strcasecmp(t->base, serial[i]) == 0) {
@@ -78,65 +80,89 @@ bool types_render(const ast_type *t, mp_buf *out, type_class *cls, mp_buf *msg, 
 			                "and rewrites the table under ACCESS EXCLUSIVE",
 			           t->base);
 			buf_puts(hint, "add a bigint column, create the sequence in an `sql` item, and backfill from it");
-			return false;
+			return true;
 		}
 	}
-	size_t k;
-	for (k = 0; k < NKNOWN; k++)
+	return false;
+}
+
+/* Index into known[], or NKNOWN with the message and a suggestion. */
+static size_t find_known(const ast_type *t, mp_buf *msg, mp_buf *hint)
+{
+	for (size_t k = 0; k < NKNOWN; k++)
 		if (strcasecmp(t->base, known[k].name) == 0)
-			break;
-	if (k == NKNOWN) {
-		const char *names[NKNOWN];
-		for (size_t i = 0; i < NKNOWN; i++)
-			names[i] = known[i].name;
-		buf_printf(msg, "unknown type '%s'", t->base);
-		const char *s = names_suggest(t->base, names, NKNOWN);
-		if (s)
-			buf_printf(hint, "did you mean '%s'? (quote user-defined types: \"%s\")", s, t->base);
-		else
-			buf_printf(hint, "quote user-defined types (enums, domains): \"%s\"", t->base);
+			return k;
+	const char *names[NKNOWN];
+	for (size_t i = 0; i < NKNOWN; i++)
+		names[i] = known[i].name;
+	buf_printf(msg, "unknown type '%s'", t->base);
+	const char *s = names_suggest(t->base, names, NKNOWN);
+	if (s)
+		buf_printf(hint, "did you mean '%s'? (quote user-defined types: \"%s\")", s, t->base);
+	else
+		buf_printf(hint, "quote user-defined types (enums, domains): \"%s\"", t->base);
+	return NKNOWN;
+}
+
+/* At most one argument, from lo to hi: a length or a precision. */
+static bool render_one_arg(const ast_type *t, mp_buf *out, mp_buf *msg, const char *what, long lo, long hi)
+{
+	if (t->nargs > 1 || (t->nargs == 1 && (t->args[0] < lo || t->args[0] > hi))) {
+		buf_printf(msg, "type '%s' takes one %s from %ld to %ld", t->base, what, lo, hi);
 		return false;
 	}
-	*cls = known[k].cls;
-	buf_puts(out, known[k].canonical);
+	if (t->nargs)
+		buf_printf(out, "(%ld)", t->args[0]);
+	return true;
+}
+
+static bool render_numeric_args(const ast_type *t, mp_buf *out, mp_buf *msg)
+{
+	if (t->nargs >= 1 && (t->args[0] < 1 || t->args[0] > 1000)) {
+		buf_printf(msg, "numeric precision must be from 1 to 1000");
+		return false;
+	}
+	if (t->nargs == 2 && (t->args[1] < 0 || t->args[1] > t->args[0])) {
+		buf_printf(msg, "numeric scale must be from 0 to the precision (%ld)", t->args[0]);
+		return false;
+	}
+	if (t->nargs == 1)
+		buf_printf(out, "(%ld)", t->args[0]);
+	else if (t->nargs == 2)
+		buf_printf(out, "(%ld,%ld)", t->args[0], t->args[1]);
+	return true;
+}
+
+static bool render_args(const ast_type *t, size_t k, mp_buf *out, mp_buf *msg)
+{
 	switch (known[k].args) {
 	case ARGS_NONE:
 		if (t->nargs) {
 			buf_printf(msg, "type '%s' takes no arguments", t->base);
 			return false;
 		}
-		break;
-	case ARGS_LENGTH:
-		if (t->nargs > 1 || (t->nargs == 1 && (t->args[0] < 1 || t->args[0] > 10485760))) {
-			buf_printf(msg, "type '%s' takes one length from 1 to 10485760", t->base);
-			return false;
-		}
-		if (t->nargs)
-			buf_printf(out, "(%ld)", t->args[0]);
-		break;
-	case ARGS_PRECISION:
-		if (t->nargs > 1 || (t->nargs == 1 && (t->args[0] < 0 || t->args[0] > 6))) {
-			buf_printf(msg, "type '%s' takes one precision from 0 to 6", t->base);
-			return false;
-		}
-		if (t->nargs)
-			buf_printf(out, "(%ld)", t->args[0]);
-		break;
-	case ARGS_NUMERIC:
-		if (t->nargs >= 1 && (t->args[0] < 1 || t->args[0] > 1000)) {
-			buf_printf(msg, "numeric precision must be from 1 to 1000");
-			return false;
-		}
-		if (t->nargs == 2 && (t->args[1] < 0 || t->args[1] > t->args[0])) {
-			buf_printf(msg, "numeric scale must be from 0 to the precision (%ld)", t->args[0]);
-			return false;
-		}
-		if (t->nargs == 1)
-			buf_printf(out, "(%ld)", t->args[0]);
-		else if (t->nargs == 2)
-			buf_printf(out, "(%ld,%ld)", t->args[0], t->args[1]);
-		break;
+		return true;
+	case ARGS_LENGTH: return render_one_arg(t, out, msg, "length", 1, 10485760);
+	case ARGS_PRECISION: return render_one_arg(t, out, msg, "precision", 0, 6);
+	case ARGS_NUMERIC: return render_numeric_args(t, out, msg);
 	}
+	return true;
+}
+
+bool types_render(const ast_type *t, mp_buf *out, type_class *cls, mp_buf *msg, mp_buf *hint)
+{
+	*cls = TYPECLASS_OTHER;
+	if (t->user_defined)
+		return render_user(t, out, msg);
+	if (is_serial(t, msg, hint))
+		return false;
+	size_t k = find_known(t, msg, hint);
+	if (k == NKNOWN)
+		return false;
+	*cls = known[k].cls;
+	buf_puts(out, known[k].canonical);
+	if (!render_args(t, k, out, msg))
+		return false;
 	if (t->tz) {
 		if (!known[k].tz_allowed || t->tz_bad) {
 			buf_printf(msg, "'%s' does not apply to type '%s'", t->tz, t->base);

@@ -1,4 +1,5 @@
-#include "compiler/names.h"
+/* Names: "did you mean" suggestions and literals rendered as SQL. */
+#include "ops/names.h"
 #include "util/quote.h"
 
 #include <string.h>

@@ -1,0 +1,21 @@
+/* A constraint added NOT VALID at expand and validated at contract: what
+ * foreign_key.c and check_constraint.c share. */
+#ifndef MIGPLAN_OPS_CONSTRAINT_H
+#define MIGPLAN_OPS_CONSTRAINT_H
+
+#include "ops/step.h"
+
+/* The expand's ADD CONSTRAINT … NOT VALID (add_sql, under mode; ref: a
+ * further table it locks, or NULL) and its DOWN. */
+void constraint_expand(step_builder *sb, const mdl_lifecycle *lc, const char *name, const char *add_sql,
+                       lock_mode mode, const mdl_table *ref);
+/* The contract's VALIDATE (ref: the referenced table it reads, or NULL) and
+ * its DOWN: a validated constraint cannot be made NOT VALID again, so it is
+ * dropped and re-created from add_sql under mode. */
+void constraint_validate(step_builder *sb, const mdl_lifecycle *lc, const char *name, const char *add_sql,
+                         lock_mode mode, const mdl_table *ref);
+/* constraint_expand or constraint_validate, for ops that loop over theirs. */
+typedef void (*constraint_step)(step_builder *sb, const mdl_lifecycle *lc, const char *name, const char *add_sql,
+                                lock_mode mode, const mdl_table *ref);
+
+#endif

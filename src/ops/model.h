@@ -1,0 +1,112 @@
+/* The checked model: what a lifecycle means, with every name resolved and
+ * every SQL fragment rendered. The checker (compiler/check.c) builds it from
+ * the AST only when there were no errors; the planner (compiler/plan.c) and
+ * the operations (ops/) read nothing else. */
+#ifndef MIGPLAN_OPS_MODEL_H
+#define MIGPLAN_OPS_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "grammar/ast.h"
+
+typedef struct {
+	const char *schema; /* NULL: unqualified, resolved through search_path
+	                     * (so one plan serves every tenant schema) */
+	const char *name;
+} mdl_table;
+
+/* A column the lifecycle adds: plain add, or the new side of rename/retype. */
+typedef struct {
+	ast_item_kind kind;      /* ITEM_ADD, or ITEM_RENAME / ITEM_RETYPE for their new side */
+	const char *column;
+	const char *type;        /* canonical SQL type */
+	const char *default_sql; /* rendered literal, or NULL */
+	bool default_in_expand;  /* false for rename/retype: set at contract, see plan.c */
+	bool enforce_not_null;
+	const char *value_sql;   /* backfill value over the row (unqualified columns), or NULL */
+	const char *value_new_sql; /* the same over NEW inside the trigger; NULL for user SQL,
+	                            * which the trigger evaluates over (SELECT NEW.*) */
+	const char *source;      /* old column the value is mapped from, or NULL */
+	bool value_is_expr;      /* value is user SQL: the trigger evaluates it over NEW */
+	bool synced;             /* needs the sync trigger (value comes from other columns) */
+	const char *reverse_sql; /* old column's value from the new one, or NULL */
+	const char *reverse_new_sql; /* the same over NEW, or NULL as above */
+	long batch;
+	mp_span span;
+} mdl_add;
+
+typedef struct {
+	const char *column;
+	const char *type;
+	const char *default_sql;
+	bool not_null;
+	const char *refill_sql; /* value to put back on rollback, over the row, or NULL */
+	const char *refill_note; /* why some values cannot come back, or NULL */
+	long long window_ms;
+} mdl_retire;
+
+typedef struct {
+	const char *name;
+	bool unique, as_constraint;
+	const char **columns;
+	size_t ncolumns;
+	const char *where_sql;
+	const char *method;
+	const char *sample_query; /* a query whose plan should use the index */
+} mdl_index;
+
+typedef struct {
+	const char *name;
+	const char **columns;
+	size_t ncolumns;
+	mdl_table ref;
+	const char **ref_columns;
+	size_t nref_columns;
+	const char *on_delete, *on_update;
+} mdl_fk;
+
+typedef struct {
+	const char *name;
+	const char *expr;
+} mdl_check;
+
+typedef struct {
+	const char *name;
+	const char *up, *down;
+	bool no_transaction;
+	bool before_expand;
+} mdl_sql;
+
+typedef struct {
+	const char *name;
+	const char *id; /* 14 digits */
+	const char *spec_path;
+	const mp_source *src;
+	mdl_table table;
+	const char *key;
+	long long lock_timeout_ms, statement_timeout_ms, window_ms, watchdog_ms;
+	int max_pending;
+	mdl_add *adds;
+	size_t nadds;
+	mdl_retire *retires;
+	size_t nretires;
+	mdl_index *indexes;
+	size_t nindexes;
+	mdl_fk *fks;
+	size_t nfks;
+	mdl_check *checks;
+	size_t nchecks;
+	mdl_sql *sqls;
+	size_t nsqls;
+	const ast_lifecycle *ast;
+} mdl_lifecycle;
+
+typedef struct {
+	mp_arena arena;
+	mdl_lifecycle *lifecycles; /* sorted by id */
+	size_t count;
+} mdl_model;
+
+void model_free(mdl_model *m);
+
+#endif

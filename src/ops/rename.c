@@ -1,0 +1,110 @@
+/* The rename and retype operations: a new column (planned as an add) kept in
+ * sync both ways with the old one (planned as a retire) while old and new
+ * application versions write different columns. Retype is a rename whose
+ * mappings are the user's using / reverse expressions. */
+#include "ops/check_ctx.h"
+#include "util/quote.h"
+#include "ops/ops.h"
+#include "ops/sqlfrag.h"
+#include "ops/sync.h"
+
+/* Their part of the trigger: on INSERT whichever side the writer left NULL
+ * comes from the other; on UPDATE the side that changed wins. */
+static bool rename_sync(mp_buf *body, mp_buf *events, const mdl_lifecycle *lc, const mdl_add *a)
+{
+	mp_buf o = MP_BUF_INIT, n = MP_BUF_INIT;
+	sqlfrag_col(&o, a->source);
+	sqlfrag_col(&n, a->column);
+	buf_printf(body, "  IF TG_OP = 'INSERT' THEN\n    IF NEW.%s IS NULL THEN\n      NEW.%s := ", n.ptr, n.ptr);
+	sync_over_new(body, lc, a->value_new_sql, a->value_sql);
+	buf_printf(body, ";\n    ELSE\n      NEW.%s := ", o.ptr);
+	sync_over_new(body, lc, a->reverse_new_sql, a->reverse_sql);
+	buf_printf(body, ";\n    END IF;\n  ELSIF NEW.%s IS DISTINCT FROM OLD.%s THEN\n    NEW.%s := ", o.ptr, o.ptr,
+	           n.ptr);
+	sync_over_new(body, lc, a->value_new_sql, a->value_sql);
+	buf_printf(body, ";\n  ELSIF NEW.%s IS DISTINCT FROM OLD.%s THEN\n    NEW.%s := ", n.ptr, n.ptr, o.ptr);
+	sync_over_new(body, lc, a->reverse_new_sql, a->reverse_sql);
+	buf_puts(body, ";\n  END IF;\n");
+	sync_event_add(events, a->source);
+	sync_event_add(events, a->column);
+	buf_free(&o);
+	buf_free(&n);
+	return false;
+}
+
+/* rename/retype: a new column kept in sync both ways with the old one, which
+ * is retired at contract. */
+static void rename_check(lc_state *st, const ast_item *it)
+{
+	checker *c = st->c;
+	bool retype = it->kind == ITEM_RETYPE;
+	const char *what = retype ? "retype" : "rename";
+	check_ident(c, &it->name);
+	check_ident(c, &it->target);
+	if (strcmp(it->name.text, it->target.text) == 0) {
+		check_error(c, it->target.span, "%s needs a new column name: expand/contract keeps both columns during the window",
+		    what);
+		return;
+	}
+	if (check_find_add(st, it->target.text)) {
+		check_error(c, it->target.span, "column '%s' is added twice in lifecycle '%s'", it->target.text, st->lc->name);
+		return;
+	}
+	check_column_use(st, &it->target, "as a new column");
+	check_forbid_opts(st, &it->opts, what, true, true, false, retype, retype, true, true);
+	if (retype)
+		check_forbid_opts(st, &it->old_opts, "the old column of retype", true, true, false, false, false, false, false);
+	mdl_retire *r = check_new_retire(st, &it->name);
+	mdl_add *a = check_new_add(st, it, &it->target, false);
+	a->source = it->name.text;
+	a->synced = true;
+	mp_buf v = MP_BUF_INIT;
+	if (retype) {
+		if (!it->opts.using_expr || it->opts.reverse.kind != SRC_EXPR) {
+			check_error(c, it->keyword_span,
+			    "retype needs using $$<new from old>$$ and reverse $$<old from new>$$: old and new application "
+			    "versions write different columns during the window");
+		}
+		if (it->opts.using_expr)
+			check_sql_expr(c, it->opts.using_expr, it->opts.using_span, "the using expression");
+		if (it->opts.reverse.kind == SRC_EXPR)
+			check_sql_expr(c, it->opts.reverse.expr, it->opts.reverse.span, "the reverse expression");
+		a->value_sql = it->opts.using_expr ? it->opts.using_expr : "NULL";
+		a->value_is_expr = true;
+		a->reverse_sql = it->opts.reverse.kind == SRC_EXPR ? it->opts.reverse.expr : "NULL";
+	} else {
+		sql_quote_ident(&v, it->name.text);
+		a->value_sql = check_dup_buf(c, &v);
+		buf_puts(&v, "NEW.");
+		sql_quote_ident(&v, it->name.text);
+		a->value_new_sql = check_dup_buf(c, &v);
+		sql_quote_ident(&v, it->target.text);
+		a->reverse_sql = check_dup_buf(c, &v);
+		buf_puts(&v, "NEW.");
+		sql_quote_ident(&v, it->target.text);
+		a->reverse_new_sql = check_dup_buf(c, &v);
+	}
+	buf_free(&v);
+	if (r) {
+		if (retype) {
+			type_class ocls = check_render_type(st, &it->old_type, &r->type);
+			r->default_sql = check_render_default(st, &it->old_opts, ocls);
+			r->not_null = it->old_opts.has_nullability && it->old_opts.not_null;
+		} else {
+			r->type = a->type;
+			r->default_sql = a->default_sql;
+			r->not_null = a->enforce_not_null;
+		}
+		r->refill_sql = a->reverse_sql;
+		if (it->opts.after)
+			r->window_ms = check_window(st, it->opts.after, it->opts.after_span);
+	}
+	st->seen_column_item = true;
+}
+
+/* Also the op of `retype`. */
+const op_def op_rename = {
+	.name = "rename",
+	.check = rename_check,
+	.sync = rename_sync,
+};

@@ -1,0 +1,199 @@
+/* The retire operation: an old column dropped at contract, after the
+ * dual-write window; its DOWN re-creates it and refills it where a reverse
+ * mapping allows (its check works out that refill from the add replacing it). */
+#include "ops/check_ctx.h"
+#include "ops/names.h"
+#include "util/quote.h"
+#include "ops/ops.h"
+#include "ops/sqlfrag.h"
+
+static bool retire_needs(const mdl_lifecycle *lc, op_phase phase)
+{
+	return phase == PHASE_CONTRACT && lc->nretires > 0;
+}
+
+static bool retire_holds_window(const mdl_lifecycle *lc)
+{
+	return lc->nretires > 0;
+}
+
+static void retire_warning(mp_buf *w, const mdl_retire *r)
+{
+	buf_puts(w, "-- WARNING: re-creates ");
+	sqlfrag_col(w, r->column);
+	if (!r->refill_sql)
+		buf_puts(w, " empty: its values were dropped and nothing maps back to them.\n");
+	else if (r->refill_note)
+		buf_printf(w, " from the new column, but not every value comes back:\n-- %s.\n", r->refill_note);
+	else
+		buf_puts(w, " and refills it from the new column.\n");
+}
+
+/* DOWN, written in reverse: re-add, refill, then NOT NULL. */
+static void retire_down(step_builder *sb, const mdl_lifecycle *lc, const mdl_retire *r)
+{
+	mp_buf b = MP_BUF_INIT;
+	if (r->not_null) {
+		sqlfrag_alter_column(&b, lc, r->column, " SET NOT NULL");
+		step_down(sb, LOCK_ACCESS_EXCLUSIVE, &lc->table, COST_REWRITE_ALL, NULL, b.ptr);
+	}
+	if (r->refill_sql) {
+		buf_clear(&b);
+		buf_puts(&b, "UPDATE ");
+		step_rel_sql(&b, &lc->table);
+		buf_puts(&b, " SET ");
+		sqlfrag_col(&b, r->column);
+		buf_printf(&b, " = (%s)", r->refill_sql);
+		step_down(sb, LOCK_ROW_EXCLUSIVE, &lc->table, COST_REWRITE_ALL, "Refill through the reverse mapping.", b.ptr);
+	}
+	sqlfrag_alter(&b, lc);
+	buf_puts(&b, "ADD COLUMN ");
+	sqlfrag_col(&b, r->column);
+	buf_printf(&b, " %s", r->type);
+	if (r->default_sql)
+		buf_printf(&b, " DEFAULT %s", r->default_sql);
+	step_down(sb, LOCK_ACCESS_EXCLUSIVE, &lc->table, COST_BRIEF, NULL, b.ptr);
+	buf_free(&b);
+}
+
+static void retire_waivers(step_builder *sb, const mdl_lifecycle *lc)
+{
+	if (!lc->nretires)
+		return;
+	buf_puts(&sb->warnings, "-- WARNING: a re-created column goes to the end of the table: PostgreSQL cannot put it\n"
+	                        "-- back in its old position without rewriting the table and dropping dependent indexes.\n");
+	buf_puts(&sb->updisables, "-- migplan-disable drop-column: the column is retired after the dual-write window; no\n"
+	                          "-- application version reads it any more (min_age gate).\n");
+	bool refill = false;
+	for (size_t i = 0; i < lc->nretires; i++)
+		refill = refill || lc->retires[i].refill_sql;
+	if (refill)
+		buf_puts(&sb->disables, "-- migplan-disable update-with-ddl: a rollback must be all or nothing, so the refill\n"
+		                        "-- runs in the same transaction as the column it fills (it holds ACCESS EXCLUSIVE).\n");
+}
+
+static void retire_contract(step_builder *sb, const mdl_lifecycle *lc)
+{
+	mp_buf b = MP_BUF_INIT;
+	for (size_t i = 0; i < lc->nretires; i++) {
+		const mdl_retire *r = &lc->retires[i];
+		sqlfrag_alter(&b, lc);
+		buf_puts(&b, "DROP COLUMN ");
+		sqlfrag_col(&b, r->column);
+		step_up(sb, LOCK_ACCESS_EXCLUSIVE, &lc->table, COST_BRIEF,
+		        "Catalog-only: the space is reclaimed by later updates and VACUUM.", b.ptr);
+		retire_down(sb, lc, r);
+		retire_warning(&sb->warnings, r);
+	}
+	buf_free(&b);
+	retire_waivers(sb, lc);
+}
+
+/* The reverse of `from col map (...)` where it is unambiguous: value->key
+ * for entries whose value no other entry produces; NULL keys and 'else'
+ * cannot be inverted and are reported in note. */
+static const char *invert_map(lc_state *st, const char *newcol, const ast_map_entry *map, size_t n,
+                              const char **lossy)
+{
+	mp_buf b = MP_BUF_INIT, loss = MP_BUF_INIT;
+	mp_buf ref = MP_BUF_INIT;
+	sql_quote_ident(&ref, newcol);
+	bool any = false;
+	for (size_t i = 0; i < n; i++) {
+		if (map[i].is_else) {
+			buf_printf(&loss, "%svalues mapped by 'else' come back as the new value", loss.len ? "; " : "");
+			continue;
+		}
+		if (map[i].key.kind == LIT_NULL) {
+			mp_buf v = MP_BUF_INIT;
+			names_render_literal(&v, &map[i].value);
+			buf_printf(&loss, "%sNULLs that became %s come back as %s", loss.len ? "; " : "", buf_cstr(&v),
+			           buf_cstr(&v));
+			buf_free(&v);
+			continue;
+		}
+		bool unique = map[i].value.kind != LIT_NULL;
+		for (size_t j = 0; j < n && unique; j++)
+			if (j != i && map[j].value.kind == map[i].value.kind && strcmp(map[j].value.text, map[i].value.text) == 0)
+				unique = false;
+		if (!unique)
+			continue;
+		if (!any)
+			buf_puts(&b, "CASE");
+		any = true;
+		buf_printf(&b, " WHEN %s = ", buf_cstr(&ref));
+		names_render_literal(&b, &map[i].value);
+		buf_puts(&b, " THEN ");
+		names_render_literal(&b, &map[i].key);
+	}
+	if (any)
+		buf_printf(&b, " ELSE %s END", buf_cstr(&ref));
+	else
+		buf_puts(&b, buf_cstr(&ref));
+	buf_free(&ref);
+	*lossy = loss.len ? check_dup_buf(st->c, &loss) : NULL;
+	buf_free(&loss);
+	return check_dup_buf(st->c, &b);
+}
+
+static void retire_check(lc_state *st, const ast_item *it)
+{
+	check_ident(st->c, &it->name);
+	check_forbid_opts(st, &it->opts, "retire", true, true, false, false, false, false, true);
+	mdl_retire *r = check_new_retire(st, &it->name);
+	if (!r)
+		return;
+	if (!it->has_type) {
+		check_error(st->c, it->name.span,
+		    "retire '%s' needs the column's type (e.g. retire %s varchar(20);) so that its DOWN can re-create it",
+		    it->name.text, it->name.text);
+		r->type = "text";
+	} else {
+		type_class cls = check_render_type(st, &it->type, &r->type);
+		r->default_sql = check_render_default(st, &it->opts, cls);
+	}
+	r->not_null = it->opts.has_nullability && it->opts.not_null;
+	if (it->opts.after)
+		r->window_ms = check_window(st, it->opts.after, it->opts.after_span);
+	st->seen_column_item = true;
+}
+
+/* Rollback refills a retired column from the add that took its values. */
+static void retire_check_done(lc_state *st)
+{
+	for (size_t i = 0; i < st->lc->nretires; i++) {
+		mdl_retire *r = &st->lc->retires[i];
+		if (r->refill_sql)
+			continue;
+		for (size_t j = 0; j < st->lc->nadds; j++) {
+			mdl_add *a = &st->lc->adds[j];
+			if (!a->source || strcmp(a->source, r->column) != 0)
+				continue;
+			if (a->reverse_sql) {
+				r->refill_sql = a->reverse_sql;
+			} else if (!a->value_is_expr) {
+				const ast_item *it = NULL;
+				for (const ast_item *x = st->lc->ast->items; x; x = x->next)
+					if (x->kind == ITEM_ADD && strcmp(x->name.text, a->column) == 0)
+						it = x;
+				r->refill_sql = invert_map(st, a->column, it->opts.backfill.map, it->opts.backfill.nmap,
+				                           &r->refill_note);
+			}
+			break;
+		}
+		if (!r->refill_sql && r->not_null)
+			check_error(st->c, st->retire_spans[i],
+			    "retired column '%s' is NOT NULL but nothing can refill it on rollback; give the add that replaces it "
+			    "a reverse mapping",
+			    r->column);
+	}
+}
+
+const op_def op_retire = {
+	.name = "retire",
+	.check = retire_check,
+	.check_done = retire_check_done,
+	.needs = retire_needs,
+	.contract = retire_contract,
+	.holds_window = retire_holds_window,
+};

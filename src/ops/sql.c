@@ -1,0 +1,75 @@
+/* The sql operation, the escape hatch: the team's SQL as written, with its own
+ * DOWN, in a step of its own before the expand (when written before any
+ * column item) or after the contract. Its locks are for `migc explain` and
+ * `migc lint` to read from the SQL itself. */
+#include "ops/check_ctx.h"
+#include "util/vec.h"
+#include "ops/ops.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+static size_t sql_count(const mdl_lifecycle *lc)
+{
+	return lc->nsqls;
+}
+
+static bool sql_own_step(const mdl_lifecycle *lc, size_t i, op_stage stage, op_own_step *out)
+{
+	const mdl_sql *q = &lc->sqls[i];
+	if (stage != (q->before_expand ? STAGE_BEFORE_EXPAND : STAGE_AFTER_CONTRACT))
+		return false;
+	*out = (op_own_step){PHASE_SQL, q->name, !q->no_transaction};
+	return true;
+}
+
+static bool is_blank(char ch)
+{
+	return ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r';
+}
+
+/* User SQL without its trailing ';' and blanks (the builder adds one). */
+static char *trimmed(const char *sql)
+{
+	size_t n = strlen(sql);
+	while (n && (sql[n - 1] == ';' || is_blank(sql[n - 1])))
+		n--;
+	size_t st = 0;
+	while (st < n && is_blank(sql[st]))
+		st++;
+	return xstrndup(sql + st, n - st);
+}
+
+static void sql_build(step_builder *sb, const mdl_lifecycle *lc, size_t i)
+{
+	char *u = trimmed(lc->sqls[i].up), *d = trimmed(lc->sqls[i].down);
+	step_up(sb, LOCK_NONE, &lc->table, COST_NONE, "Hand-written SQL from the spec.", u);
+	step_down(sb, LOCK_NONE, &lc->table, COST_NONE, NULL, d);
+	free(u);
+	free(d);
+}
+
+static void sql_check(lc_state *st, const ast_item *it)
+{
+	check_claim_object(st->c, &it->name, "sql item");
+	mdl_sql *q = MP_VEC_PUSH(st->lc->sqls, st->lc->nsqls);
+	q->name = it->name.text;
+	q->up = it->up_sql;
+	q->down = it->down_sql;
+	q->no_transaction = it->no_transaction;
+	q->before_expand = !st->seen_column_item;
+	for (const char *p = it->name.text; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_') {
+			check_error(st->c, it->name.span, "sql item names become folder names: use letters, digits and '_'");
+			break;
+		}
+}
+
+const op_def op_sql = {
+	.name = "sql",
+	.check = sql_check,
+	.count = sql_count,
+	.own_step = sql_own_step,
+	.build_own = sql_build,
+};
