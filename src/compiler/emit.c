@@ -5,12 +5,13 @@
 #include "util/fsutil.h"
 #include "util/vec.h"
 #include "migdir/manifest.h"
+#include "migdir/mark.h"
+#include "migdir/order.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define GENERATED_MARK "-- migplan: generated from "
 
 void emit_manifest_build(const mp_plan *plan, mf_manifest *m)
 {
@@ -76,7 +77,7 @@ static bool folder_is_ours(const char *dir, const char *name, const id_index *ol
 	char *sub = fs_join(dir, name), *path = fs_join(sub, "migration.sql");
 	char *text = NULL;
 	size_t len = 0;
-	bool ours = fs_read_file(path, &text, &len, NULL) == MP_OK && strncmp(text, GENERATED_MARK, strlen(GENERATED_MARK)) == 0;
+	bool ours = fs_read_file(path, &text, &len, NULL) == MP_OK && migdir_mark_present(text);
 	free(text);
 	free(path);
 	free(sub);
@@ -114,7 +115,7 @@ static void check_folder(const mp_plan *plan, const char *dir, char **names, siz
 		if (exists && !folder_is_ours(dir, s->id, oldx))
 			diag_add(diags, DIAG_ERROR, s->lc->src, s->lc->ast->id_span,
 			         "step %s would overwrite %s/%s, which migc did not generate", s->id, dir, s->id);
-		if (!exists && last_foreign && strcmp(s->id, last_foreign) < 0) {
+		if (!exists && last_foreign && migdir_name_compare(s->id, last_foreign) < 0) {
 			diag_add(diags, DIAG_ERROR, s->lc->src, s->lc->ast->id_span,
 			         "step %s would sort before the existing migration %s, so Prisma would apply it out of order; "
 			         "give lifecycle '%s' an id after %.14s",
@@ -200,7 +201,7 @@ static int load_old(const char *dir, const char *mpath, mf_manifest **old, char 
 		return mp_error_set(err, MP_EIO, "cannot regenerate over an unreadable manifest: %s (move it away first)",
 		                    why);
 	}
-	if (fs_is_dir(dir) && fs_list_subdirs(dir, names, nnames, err) != MP_OK) {
+	if (fs_is_dir(dir) && migdir_list(dir, names, nnames, err) != MP_OK) {
 		manifest_free(*old);
 		*old = NULL;
 		return err->code;

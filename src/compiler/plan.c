@@ -9,6 +9,7 @@
 #include "util/vec.h"
 #include "sql/sqlparse.h"
 #include "migdir/stepid.h"
+#include "migdir/mark.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -26,11 +27,9 @@ static void slug(mp_buf *b, const char *name)
 
 static void header(mp_buf *b, const plan_step *s, const char *dir, const step_lock_use *locks, size_t n)
 {
-	buf_printf(b, "-- migplan: generated from %s; edit the spec and run `migc compile`, not this file.\n",
-	           s->lc->spec_path);
 	mp_buf t = MP_BUF_INIT;
 	step_rel_sql(&t, &s->lc->table);
-	buf_printf(b, "-- lifecycle %s on %s, step %s: %s (%s)\n", s->lc->name, buf_cstr(&t), s->id, s->phase, dir);
+	migdir_mark_write(b, s->lc->spec_path, s->lc->name, buf_cstr(&t), s->id, s->phase, dir);
 	buf_free(&t);
 	if (n == 0)
 		buf_puts(b, "-- locks: no table locks\n");

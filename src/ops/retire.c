@@ -6,6 +6,7 @@
 #include "util/quote.h"
 #include "ops/ops.h"
 #include "ops/sqlfrag.h"
+#include "migdir/mark.h"
 
 static bool retire_needs(const mdl_lifecycle *lc, op_phase phase)
 {
@@ -62,14 +63,16 @@ static void retire_waivers(step_builder *sb, const mdl_lifecycle *lc)
 		return;
 	buf_puts(&sb->warnings, "-- WARNING: a re-created column goes to the end of the table: PostgreSQL cannot put it\n"
 	                        "-- back in its old position without rewriting the table and dropping dependent indexes.\n");
-	buf_puts(&sb->updisables, "-- migplan-disable drop-column: the column is retired after the dual-write window; no\n"
-	                          "-- application version reads it any more (min_age gate).\n");
+	migdir_disable_write(&sb->updisables, "drop-column",
+	                     "the column is retired after the dual-write window; no\n"
+	                     "-- application version reads it any more (min_age gate).");
 	bool refill = false;
 	for (size_t i = 0; i < lc->nretires; i++)
 		refill = refill || lc->retires[i].refill_sql;
 	if (refill)
-		buf_puts(&sb->disables, "-- migplan-disable update-with-ddl: a rollback must be all or nothing, so the refill\n"
-		                        "-- runs in the same transaction as the column it fills (it holds ACCESS EXCLUSIVE).\n");
+		migdir_disable_write(&sb->disables, "update-with-ddl",
+		                     "a rollback must be all or nothing, so the refill\n"
+		                     "-- runs in the same transaction as the column it fills (it holds ACCESS EXCLUSIVE).");
 }
 
 static void retire_contract(step_builder *sb, const mdl_lifecycle *lc)
