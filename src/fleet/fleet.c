@@ -3,6 +3,7 @@
 #include "fleet/fleet.h"
 #include "util/buf.h"
 #include "util/fsutil.h"
+#include "util/vec.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -186,9 +187,9 @@ static int parse_labels(parser *p, const char *s)
 			free(val);
 			return rc;
 		}
-		p->labels = xrealloc(p->labels, (p->nlabels + 1) * sizeof *p->labels);
-		p->labels[p->nlabels].key = key;
-		p->labels[p->nlabels++].value = val;
+		fleet_label *l = MP_VEC_PUSH(p->labels, p->nlabels);
+		l->key = key;
+		l->value = val;
 		s = skip_ws(s);
 		if (*s == ',')
 			s = skip_ws(s + 1);
@@ -288,9 +289,7 @@ static int section_start(parser *p, const char *s)
 	} else if (kind_len == 5 && !strncmp(head, "query", 5) && (!dot || name_ok)) {
 		p->sec = SEC_QUERY;
 		fleet_spec *f = p->f;
-		f->queries = xrealloc(f->queries, (f->nqueries + 1) * sizeof *f->queries);
-		fleet_query *q = &f->queries[f->nqueries++];
-		memset(q, 0, sizeof *q);
+		fleet_query *q = MP_VEC_PUSH(f->queries, f->nqueries);
 		q->name = xstrdup(name ? name : "query");
 		q->line = p->line;
 	} else {

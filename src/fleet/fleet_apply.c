@@ -1,17 +1,16 @@
 #include "fleet/fleet_apply.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "fleet/fleet_exec.h"
 #include "runtime/ledger.h"
 #include "runtime/postcheck.h"
 #include "util/quote.h"
-#include "runtime/step.h"
 #include "runtime/watchdog.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 typedef struct {
 	const fleet_spec *f;
@@ -26,13 +25,6 @@ typedef struct {
 	run_ctx *run;
 	size_t i;
 } target_ctx;
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 const char *fleet_state_name(fleet_state s)
 {
@@ -196,7 +188,7 @@ static bool job(void *ctx, size_t i)
 	run_ctx *run = ctx;
 	const fleet_target *t = &run->f->targets[i];
 	set_running(run, i);
-	double t0 = now_s();
+	long long t0 = mp_clock_ms();
 	target_ctx tc = {run, i};
 	rt_report rep = {on_line, on_progress, &tc};
 	fleet_result out = {.wait_s = -1};
@@ -245,7 +237,7 @@ static bool job(void *ctx, size_t i)
 	apply_result_free(&ar);
 	free(since);
 	conn_close(c);
-	out.seconds = now_s() - t0;
+	out.seconds = (double)(mp_clock_ms() - t0) / 1000;
 	pthread_mutex_lock(&run->mu);
 	fleet_result *prev = &run->res[i];
 	out.current = prev->current;
@@ -294,7 +286,7 @@ static void wait_time_gates(run_ctx *run, const size_t *idx, size_t n, long para
 			run->s->line(run->s->ctx, again[k], text);
 		}
 		pthread_mutex_unlock(&run->mu);
-		step_sleep_ms(sleep_ms);
+		mp_sleep_ms(sleep_ms);
 		spent += sleep_ms;
 		fleet_exec(run->f, again, m, parallel, true, job, run);
 	}

@@ -102,10 +102,10 @@ static int run_one(rt_conn *c, const mig_folder *f, const folder_mig *m, const a
 		long long n;
 		return backfill_run(c, m, &o->backfill, r, &n, err);
 	}
-	step_opts so = {o->lock_retries, o->retry_pause_ms, o->dry_run, o->wd};
+	step_opts so = {retry_doubling(o->lock_retries, o->retry_pause_ms), o->dry_run, o->wd};
 	bool rehearsed = true;
 	watchdog_arm(o->wd, m->name, m->step ? m->step->watchdog_ms : 0);
-	int rc = step_apply(c, f, m, &so, r, &rehearsed, err);
+	int rc = step_apply(c, m, &so, r, &rehearsed, err);
 	watchdog_disarm(o->wd);
 	*go_on = rehearsed;
 	return rc;

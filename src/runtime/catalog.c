@@ -1,4 +1,5 @@
 #include "runtime/catalog.h"
+#include "util/vec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -77,11 +78,9 @@ static const char snapshot_sql[] =
 
 void catalog_add(catalog_snapshot *s, char *key, char *value)
 {
-	/* Grown one by one: snapshots are hundreds of lines, not millions. */
-	s->e = xrealloc(s->e, (s->n + 1) * sizeof *s->e);
-	s->e[s->n].key = key;
-	s->e[s->n].value = value;
-	s->n++;
+	catalog_entry *e = MP_VEC_PUSH(s->e, s->n);
+	e->key = key;
+	e->value = value;
 }
 
 static int cmp_entry(const void *a, const void *b)

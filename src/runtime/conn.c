@@ -340,3 +340,38 @@ bool conn_error_retryable(const rt_conn *c)
 	return strcmp(c->sqlstate, "55P03") == 0 || strcmp(c->sqlstate, "40P01") == 0 ||
 	       strcmp(c->sqlstate, "40001") == 0;
 }
+
+char *conn_conninfo(PGconn *pg, const char *dbname)
+{
+	mp_buf b = MP_BUF_INIT;
+	PQconninfoOption *opts = PQconninfo(pg);
+	for (PQconninfoOption *o = opts; o && o->keyword; o++) {
+		const char *v = o->val;
+		if (!strcmp(o->keyword, "dbname") && dbname)
+			v = dbname;
+		if (!v || !*v || !strcmp(o->keyword, "replication"))
+			continue;
+		buf_printf(&b, "%s%s='", b.len ? " " : "", o->keyword);
+		for (const char *p = v; *p; p++) {
+			if (*p == '\'' || *p == '\\')
+				buf_puts(&b, "\\");
+			buf_put(&b, p, 1);
+		}
+		buf_puts(&b, "'");
+	}
+	PQconninfoFree(opts);
+	return buf_detach(&b);
+}
+
+void conn_timeouts_sql(mp_buf *b, bool local, long long lock_ms, long long stmt_ms)
+{
+	const char *set = local ? "SET LOCAL" : "SET";
+	if (lock_ms > 0)
+		buf_printf(b, "%s lock_timeout = '%lldms'; ", set, lock_ms);
+	else
+		buf_printf(b, "%s lock_timeout TO DEFAULT; ", set);
+	if (stmt_ms > 0)
+		buf_printf(b, "%s statement_timeout = '%lldms'; ", set, stmt_ms);
+	else
+		buf_printf(b, "%s statement_timeout TO DEFAULT; ", set);
+}

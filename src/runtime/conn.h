@@ -9,6 +9,7 @@
 
 #include <libpq-fe.h>
 #include <stdbool.h>
+#include "util/buf.h"
 #include "util/error.h"
 
 typedef struct {
@@ -57,5 +58,12 @@ char *conn_result_error(const PGresult *res);
 /* True when the last error was a lock_timeout (55P03), deadlock or
  * serialization failure: worth retrying after a pause. */
 bool conn_error_retryable(const rt_conn *c);
+/* key=value conninfo of an open connection, with dbname replaced when given
+ * (for the lock watchdog's own connection and rehearse's scratch database);
+ * newly allocated. */
+char *conn_conninfo(PGconn *pg, const char *dbname);
+/* Appends SET [LOCAL] lock_timeout / statement_timeout; 0 sets the default
+ * back. */
+void conn_timeouts_sql(mp_buf *b, bool local, long long lock_ms, long long stmt_ms);
 
 #endif

@@ -1,6 +1,7 @@
 #include "runtime/postcheck.h"
 #include "util/buf.h"
 #include "util/quote.h"
+#include "util/vec.h"
 #include "runtime/sqltext.h"
 
 #include <stdlib.h>
@@ -116,9 +117,7 @@ int postcheck_step(rt_conn *c, const mig_folder *f, const folder_mig *m, postche
 {
 	if (!m->step)
 		return MP_OK;
-	rep->items = xrealloc(rep->items, (rep->n + 1) * sizeof *rep->items);
-	postcheck_item *it = &rep->items[rep->n++];
-	memset(it, 0, sizeof *it);
+	postcheck_item *it = MP_VEC_PUSH(rep->items, rep->n);
 	it->step = xstrdup(m->name);
 	it->index_valid = -1;
 	mp_buf done = MP_BUF_INIT;

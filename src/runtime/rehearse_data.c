@@ -8,6 +8,7 @@
 #include "runtime/rehearse.h"
 #include "util/buf.h"
 #include "util/quote.h"
+#include "util/vec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -145,10 +146,10 @@ static size_t add_table(fill_table **t, size_t *n, const char *rel)
 	for (size_t i = 0; i < *n; i++)
 		if (!strcmp((*t)[i].rel, rel))
 			return i;
-	*t = xrealloc(*t, (*n + 1) * sizeof **t);
-	memset(&(*t)[*n], 0, sizeof **t);
-	(*t)[*n].rel = xstrdup(rel);
-	return (*n)++;
+	fill_table *v = *t;
+	MP_VEC_PUSH(v, *n)->rel = xstrdup(rel);
+	*t = v;
+	return *n - 1;
 }
 
 int rehearse_fill(rt_conn *c, char **tables, size_t ntables, long rows, const rt_report *r, long long *filled,
@@ -182,8 +183,7 @@ int rehearse_fill(rt_conn *c, char **tables, size_t ntables, long rows, const rt
 		                1, p, &res, err);
 		for (int j = 0; rc == MP_OK && j < PQntuples(res); j++) {
 			size_t pi = add_table(&t, &n, PQgetvalue(res, j, 0));
-			t[i].parents = xrealloc(t[i].parents, (t[i].nparents + 1) * sizeof *t[i].parents);
-			t[i].parents[t[i].nparents++] = xstrdup(t[pi].rel);
+			*MP_VEC_PUSH(t[i].parents, t[i].nparents) = xstrdup(t[pi].rel);
 		}
 		PQclear(res);
 	}
