@@ -1,3 +1,4 @@
+/* `migrun apply --fleet`: the plan rolled out to every target of a fleet, wave by wave. */
 #include "fleet/fleet_apply.h"
 #include "util/buf.h"
 #include "util/clock.h"
@@ -328,28 +329,16 @@ int fleet_apply(const fleet_spec *f, const mig_folder *mf, const fleet_apply_opt
 	}
 	free(idx);
 	pthread_mutex_destroy(&run.mu);
-	int rc = MP_OK;
+	/* The first failed target's rc (fleet order), else MP_EGATE when one
+	 * waits, else MP_OK. */
+	size_t *tally[] = {[FT_UNTOUCHED] = &sum->untouched, [FT_RUNNING] = &sum->untouched,
+	                   [FT_APPLIED] = &sum->applied,     [FT_UP_TO_DATE] = &sum->up_to_date,
+	                   [FT_WAITING] = &sum->waiting,     [FT_FAILED] = &sum->failed};
+	int failed_rc = MP_OK;
 	for (size_t i = 0; i < f->n; i++) {
-		switch (results[i].state) {
-		case FT_APPLIED:
-			sum->applied++;
-			break;
-		case FT_UP_TO_DATE:
-			sum->up_to_date++;
-			break;
-		case FT_WAITING:
-			sum->waiting++;
-			if (rc == MP_OK)
-				rc = MP_EGATE;
-			break;
-		case FT_FAILED:
-			if (!sum->failed)
-				rc = results[i].rc;
-			sum->failed++;
-			break;
-		default:
-			sum->untouched++;
-		}
+		if (results[i].state == FT_FAILED && !sum->failed)
+			failed_rc = results[i].rc;
+		(*tally[results[i].state])++;
 	}
-	return rc;
+	return sum->failed ? failed_rc : sum->waiting ? MP_EGATE : MP_OK;
 }

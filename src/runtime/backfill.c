@@ -1,3 +1,4 @@
+/* A backfill step run natively: key-ordered batches, each its own transaction, throttled. */
 #include "runtime/backfill.h"
 #include "util/buf.h"
 #include "util/clock.h"

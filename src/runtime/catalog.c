@@ -1,3 +1,4 @@
+/* Schema snapshots read from pg_catalog, and the diff of two snapshots. */
 #include "runtime/catalog.h"
 #include "util/vec.h"
 
@@ -75,6 +76,20 @@ static const char snapshot_sql[] =
 	"FROM pg_type t JOIN ns ON ns.oid = t.typnamespace WHERE t.typtype IN ('e', 'd') "
 	"  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid "
 	"  AND d.deptype = 'e')";
+
+int catalog_find_table(rt_conn *c, const char *rel, bool matviews, char **out, mp_error *err)
+{
+	mp_buf sql = MP_BUF_INIT;
+	buf_printf(&sql,
+	           "SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+	           "WHERE c.relkind IN ('r', 'p'%s) AND ((n.nspname = current_schema() AND c.relname = $1) "
+	           "OR n.nspname || '.' || c.relname = $1) ORDER BY n.nspname = current_schema() DESC LIMIT 1",
+	           matviews ? ", 'm'" : "");
+	const char *p[1] = {rel};
+	int rc = conn_query_value(c, sql.ptr, 1, p, out, err);
+	buf_free(&sql);
+	return rc;
+}
 
 void catalog_add(catalog_snapshot *s, char *key, char *value)
 {

@@ -1,3 +1,4 @@
+/* Connections to PostgreSQL: Prisma URLs made fit for libpq, statements, errors. */
 #include "runtime/conn.h"
 #include "util/buf.h"
 #include "util/quote.h"
@@ -227,10 +228,23 @@ int conn_open(rt_conn **out, const char *url, mp_error *err)
 	PQsetNoticeProcessor(pg, notice_ignore, NULL);
 	rt_conn *c = xcalloc(1, sizeof *c);
 	c->pg = pg;
-	c->schema = xstrdup(u.schema && *u.schema ? u.schema : "public");
-	conn_url_free(&u);
 	/* Prisma works in the URL's schema (default public), whatever the
 	 * role's search_path says; so do we. */
+	int rc = conn_use_schema(c, u.schema && *u.schema ? u.schema : "public", err);
+	conn_url_free(&u);
+	if (rc != MP_OK) {
+		conn_close(c);
+		return rc;
+	}
+	*out = c;
+	return MP_OK;
+}
+
+int conn_use_schema(rt_conn *c, const char *schema, mp_error *err)
+{
+	char *copy = xstrdup(schema);
+	free(c->schema);
+	c->schema = copy;
 	mp_buf q = MP_BUF_INIT;
 	sql_quote_ident(&q, c->schema);
 	const char *p[1] = {q.ptr};
@@ -238,12 +252,7 @@ int conn_open(rt_conn **out, const char *url, mp_error *err)
 	int rc = conn_query(c, "SELECT pg_catalog.set_config('search_path', $1, false)", 1, p, &res, err);
 	PQclear(res);
 	buf_free(&q);
-	if (rc != MP_OK) {
-		conn_close(c);
-		return rc;
-	}
-	*out = c;
-	return MP_OK;
+	return rc;
 }
 
 void conn_close(rt_conn *c)

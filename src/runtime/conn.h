@@ -40,6 +40,8 @@ void conn_redact(char *msg, size_t cap, const char *secret);
 /* url: --database-url or NULL (then DATABASE_URL, then PG*). */
 int conn_open(rt_conn **out, const char *url, mp_error *err);
 void conn_close(rt_conn *c);
+/* Makes schema c's schema: the search_path and the home of the ledger. */
+int conn_use_schema(rt_conn *c, const char *schema, mp_error *err);
 
 /* Runs sql (any number of statements, one simple query). */
 int conn_exec(rt_conn *c, const char *sql, mp_error *err);

@@ -1,3 +1,4 @@
+/* `migrun rehearse`: UP, DOWN, UP of every pending step on a scratch database. */
 #include "runtime/rehearse.h"
 #include "runtime/apply.h"
 #include "util/buf.h"
@@ -7,8 +8,6 @@
 #include "util/quote.h"
 #include "util/vec.h"
 #include "runtime/rollback.h"
-#include "runtime/status.h"
-#include "migdir/verify.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,21 +37,6 @@ void rehearse_result_free(rehearse_result *res)
 	postcheck_report_free(&res->checks);
 	watchdog_free(res->wd);
 	memset(res, 0, sizeof *res);
-}
-
-/* The scratch connection works in the target's schema, as apply would. */
-static int use_schema(rt_conn *c, const char *schema, mp_error *err)
-{
-	free(c->schema);
-	c->schema = xstrdup(schema);
-	mp_buf q = MP_BUF_INIT;
-	sql_quote_ident(&q, schema);
-	const char *p[1] = {q.ptr};
-	PGresult *res = NULL;
-	int rc = conn_query(c, "SELECT pg_catalog.set_config('search_path', $1, false)", 1, p, &res, err);
-	PQclear(res);
-	buf_free(&q);
-	return rc;
 }
 
 static int open_scratch(rt_conn *target, const rehearse_opts *o, const rt_report *r, rehearse_result *res,
@@ -87,8 +71,8 @@ static int open_scratch(rt_conn *target, const rehearse_opts *o, const rt_report
 	char *ci = conn_conninfo(target->pg, name);
 	rc = conn_open(out, ci, err);
 	free(ci);
-	if (rc == MP_OK)
-		rc = use_schema(*out, target->schema, err);
+	if (rc == MP_OK) /* the target's schema, as apply would */
+		rc = conn_use_schema(*out, target->schema, err);
 	return rc;
 }
 
@@ -313,18 +297,13 @@ int rehearse_run(rt_conn *target, const mig_folder *f, const rehearse_opts *o, c
                  rehearse_result *res, mp_error *err)
 {
 	memset(res, 0, sizeof *res);
-	verify_report vr;
-	int rc = verify_folder(f, &vr, err);
-	verify_report_free(&vr);
+	int rc = apply_verify(f, err);
 	if (rc != MP_OK)
 		return rc;
 	ledger l;
 	if ((rc = ledger_read(target, &l, err)) != MP_OK)
 		return rc;
-	status_report st;
-	status_compute(f, &l, &st);
-	rc = apply_check_state(&st, err);
-	status_report_free(&st);
+	rc = apply_check_ledger(f, &l, err);
 	size_t first = 0;
 	while (first < f->n && ledger_find_applied(&l, f->migs[first].name))
 		first++;

@@ -1,10 +1,10 @@
+/* `migrun rollback`: the manifest's DOWN files of the last applied steps, newest first. */
 #include "runtime/rollback.h"
 #include "runtime/apply.h"
 #include "util/buf.h"
 #include "util/fsutil.h"
 #include "runtime/retry.h"
 #include "runtime/sqltext.h"
-#include "runtime/status.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -55,10 +55,7 @@ int rollback_prepare(const mig_folder *f, const ledger *l, long steps, const cha
                      mp_error *err)
 {
 	memset(out, 0, sizeof *out);
-	status_report st;
-	status_compute(f, l, &st);
-	int rc = apply_check_state(&st, err);
-	status_report_free(&st);
+	int rc = apply_check_ledger(f, l, err);
 	if (rc != MP_OK)
 		return rc;
 	long keep = -1;

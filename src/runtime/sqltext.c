@@ -1,3 +1,4 @@
+/* What a migration file's text says without a parser: wrappable, CONCURRENTLY, warnings. */
 #include "runtime/sqltext.h"
 #include "util/buf.h"
 #include "util/vec.h"

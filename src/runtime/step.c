@@ -1,3 +1,4 @@
+/* Running one pending migration and writing its ledger row as Prisma would. */
 #include "runtime/step.h"
 #include "util/buf.h"
 #include "util/clock.h"

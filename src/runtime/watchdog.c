@@ -1,3 +1,4 @@
+/* The lock watchdog: a thread with its own connection that cancels us when sessions queue. */
 #include "runtime/watchdog.h"
 #include "util/buf.h"
 #include "util/clock.h"
