@@ -3,6 +3,7 @@
 #include "fleet/fleet.h"
 #include "util/buf.h"
 #include "util/fsutil.h"
+#include "util/vec.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -134,6 +135,18 @@ static int expect_end(parser *p, const char *s)
 	return MP_OK;
 }
 
+/* After an item of a [...] or {...} list: a ',' and the next item, or the
+ * closing bracket (left for the caller); anything else is what msg says. */
+static int list_next(parser *p, const char **s, char close, const char *msg)
+{
+	*s = skip_ws(*s);
+	if (**s == ',')
+		*s = skip_ws(*s + 1);
+	else if (**s != close)
+		return perr(p, "%s", msg);
+	return MP_OK;
+}
+
 static int parse_percent(parser *p, const char *s)
 {
 	if (*s != '[')
@@ -150,11 +163,8 @@ static int parse_percent(parser *p, const char *s)
 		if (p->f->npercent && v <= p->f->percent[p->f->npercent - 1])
 			return perr(p, "percent must increase (each is the share of the fleet done after that wave)");
 		p->f->percent[p->f->npercent++] = (int)v;
-		s = skip_ws(s);
-		if (*s == ',')
-			s = skip_ws(s + 1);
-		else if (*s != ']')
-			return perr(p, "expected ',' or ']' in the percent list");
+		if ((rc = list_next(p, &s, ']', "expected ',' or ']' in the percent list")) != MP_OK)
+			return rc;
 	}
 	return expect_end(p, s + 1);
 }
@@ -186,16 +196,22 @@ static int parse_labels(parser *p, const char *s)
 			free(val);
 			return rc;
 		}
-		p->labels = xrealloc(p->labels, (p->nlabels + 1) * sizeof *p->labels);
-		p->labels[p->nlabels].key = key;
-		p->labels[p->nlabels++].value = val;
-		s = skip_ws(s);
-		if (*s == ',')
-			s = skip_ws(s + 1);
-		else if (*s != '}')
-			return perr(p, "expected ',' or '}' in labels");
+		fleet_label *l = MP_VEC_PUSH(p->labels, p->nlabels);
+		l->key = key;
+		l->value = val;
+		if ((rc = list_next(p, &s, '}', "expected ',' or '}' in labels")) != MP_OK)
+			return rc;
 	}
 	return expect_end(p, s + 1);
+}
+
+static void labels_free(fleet_label *l, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(l[i].key);
+		free(l[i].value);
+	}
+	free(l);
 }
 
 static void section_reset(parser *p)
@@ -204,11 +220,7 @@ static void section_reset(parser *p)
 	free(p->url);
 	free(p->service);
 	free(p->schema);
-	for (size_t i = 0; i < p->nlabels; i++) {
-		free(p->labels[i].key);
-		free(p->labels[i].value);
-	}
-	free(p->labels);
+	labels_free(p->labels, p->nlabels);
 	p->sec_name = p->url = p->service = p->schema = NULL;
 	p->labels = NULL;
 	p->nlabels = 0;
@@ -288,11 +300,8 @@ static int section_start(parser *p, const char *s)
 	} else if (kind_len == 5 && !strncmp(head, "query", 5) && (!dot || name_ok)) {
 		p->sec = SEC_QUERY;
 		fleet_spec *f = p->f;
-		f->queries = xrealloc(f->queries, (f->nqueries + 1) * sizeof *f->queries);
-		fleet_query *q = &f->queries[f->nqueries++];
-		memset(q, 0, sizeof *q);
+		fleet_query *q = MP_VEC_PUSH(f->queries, f->nqueries);
 		q->name = xstrdup(name ? name : "query");
-		q->line = p->line;
 	} else {
 		rc = perr(p, "unknown section [%s] (expected [waves], [target.NAME] or [query] / [query.NAME]; "
 		          "NAME is letters, digits, _ and -)", head);
@@ -429,11 +438,7 @@ void fleet_free(fleet_spec *f)
 		free(t->name);
 		free(t->url);
 		free(t->lock_domain);
-		for (size_t j = 0; j < t->nlabels; j++) {
-			free(t->labels[j].key);
-			free(t->labels[j].value);
-		}
-		free(t->labels);
+		labels_free(t->labels, t->nlabels);
 	}
 	free(f->targets);
 	for (size_t i = 0; i < f->nqueries; i++) {

@@ -31,7 +31,6 @@ typedef struct {
 	char *name;
 	char *control_url;
 	char *sql;
-	int line;
 } fleet_query;
 
 #define FLEET_MAX_PERCENT 16

@@ -1,17 +1,17 @@
+/* `migrun apply --fleet`: the plan rolled out to every target of a fleet, wave by wave. */
 #include "fleet/fleet_apply.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "fleet/fleet_exec.h"
 #include "runtime/ledger.h"
 #include "runtime/postcheck.h"
 #include "util/quote.h"
-#include "runtime/step.h"
 #include "runtime/watchdog.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 typedef struct {
 	const fleet_spec *f;
@@ -26,13 +26,6 @@ typedef struct {
 	run_ctx *run;
 	size_t i;
 } target_ctx;
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 const char *fleet_state_name(fleet_state s)
 {
@@ -196,7 +189,7 @@ static bool job(void *ctx, size_t i)
 	run_ctx *run = ctx;
 	const fleet_target *t = &run->f->targets[i];
 	set_running(run, i);
-	double t0 = now_s();
+	long long t0 = mp_clock_ms();
 	target_ctx tc = {run, i};
 	rt_report rep = {on_line, on_progress, &tc};
 	fleet_result out = {.wait_s = -1};
@@ -245,7 +238,7 @@ static bool job(void *ctx, size_t i)
 	apply_result_free(&ar);
 	free(since);
 	conn_close(c);
-	out.seconds = now_s() - t0;
+	out.seconds = (double)(mp_clock_ms() - t0) / 1000;
 	pthread_mutex_lock(&run->mu);
 	fleet_result *prev = &run->res[i];
 	out.current = prev->current;
@@ -294,7 +287,7 @@ static void wait_time_gates(run_ctx *run, const size_t *idx, size_t n, long para
 			run->s->line(run->s->ctx, again[k], text);
 		}
 		pthread_mutex_unlock(&run->mu);
-		step_sleep_ms(sleep_ms);
+		mp_sleep_ms(sleep_ms);
 		spent += sleep_ms;
 		fleet_exec(run->f, again, m, parallel, true, job, run);
 	}
@@ -336,28 +329,16 @@ int fleet_apply(const fleet_spec *f, const mig_folder *mf, const fleet_apply_opt
 	}
 	free(idx);
 	pthread_mutex_destroy(&run.mu);
-	int rc = MP_OK;
+	/* The first failed target's rc (fleet order), else MP_EGATE when one
+	 * waits, else MP_OK. */
+	size_t *tally[] = {[FT_UNTOUCHED] = &sum->untouched, [FT_RUNNING] = &sum->untouched,
+	                   [FT_APPLIED] = &sum->applied,     [FT_UP_TO_DATE] = &sum->up_to_date,
+	                   [FT_WAITING] = &sum->waiting,     [FT_FAILED] = &sum->failed};
+	int failed_rc = MP_OK;
 	for (size_t i = 0; i < f->n; i++) {
-		switch (results[i].state) {
-		case FT_APPLIED:
-			sum->applied++;
-			break;
-		case FT_UP_TO_DATE:
-			sum->up_to_date++;
-			break;
-		case FT_WAITING:
-			sum->waiting++;
-			if (rc == MP_OK)
-				rc = MP_EGATE;
-			break;
-		case FT_FAILED:
-			if (!sum->failed)
-				rc = results[i].rc;
-			sum->failed++;
-			break;
-		default:
-			sum->untouched++;
-		}
+		if (results[i].state == FT_FAILED && !sum->failed)
+			failed_rc = results[i].rc;
+		(*tally[results[i].state])++;
 	}
-	return rc;
+	return sum->failed ? failed_rc : sum->waiting ? MP_EGATE : MP_OK;
 }

@@ -1,3 +1,4 @@
+/* A small thread pool running one job per fleet target, lock domains kept apart. */
 #include "fleet/fleet_exec.h"
 #include "util/buf.h"
 

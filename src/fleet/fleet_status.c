@@ -1,3 +1,4 @@
+/* `migrun status --fleet`: every target's ledger read in parallel and judged. */
 #include "fleet/fleet_status.h"
 #include "util/buf.h"
 #include "runtime/conn.h"

@@ -3,6 +3,7 @@
 #include "fleet/fleet.h"
 #include "util/buf.h"
 #include "runtime/conn.h"
+#include "util/vec.h"
 
 #include <ctype.h>
 #include <libpq-fe.h>
@@ -35,9 +36,7 @@ int fleet_add_target(fleet_spec *f, const char *name, const char *url, const cha
 			                    line ? "" : " (a query returned a name already in use)");
 	if (schema && *schema && strncmp(url, "postgres", 8) != 0)
 		return mp_error_set(err, MP_EINVAL, "%s: target %s: schema needs a postgresql:// URL", f->path, name);
-	f->targets = xrealloc(f->targets, (f->n + 1) * sizeof *f->targets);
-	fleet_target *t = &f->targets[f->n++];
-	memset(t, 0, sizeof *t);
+	fleet_target *t = MP_VEC_PUSH(f->targets, f->n);
 	t->name = xstrdup(name);
 	t->url = schema && *schema ? with_schema(url, schema) : xstrdup(url);
 	t->lock_domain = fleet_lock_domain(t->url);
@@ -98,9 +97,9 @@ static int add_from_row(fleet_spec *f, const fleet_query *q, PGresult *res, int 
 	for (int c = 0; c < nf; c++) {
 		if (c == url_col || c == name_col || c == schema_col || PQgetisnull(res, row, c))
 			continue;
-		t->labels = xrealloc(t->labels, (t->nlabels + 1) * sizeof *t->labels);
-		t->labels[t->nlabels].key = xstrdup(PQfname(res, c));
-		t->labels[t->nlabels++].value = xstrdup(PQgetvalue(res, row, c));
+		fleet_label *l = MP_VEC_PUSH(t->labels, t->nlabels);
+		l->key = xstrdup(PQfname(res, c));
+		l->value = xstrdup(PQgetvalue(res, row, c));
 	}
 	return MP_OK;
 }

@@ -1,3 +1,4 @@
+/* `migrun apply`: pre-flight checks, then the pending migrations in order under the advisory lock. */
 #include "runtime/apply.h"
 #include "util/buf.h"
 #include "runtime/gates.h"
@@ -42,6 +43,23 @@ int apply_check_state(const status_report *st, mp_error *err)
 			return mp_error_set(err, MP_ESTATE, "diverged: %s: %s", e->name, e->reason);
 	}
 	return MP_OK;
+}
+
+int apply_check_ledger(const mig_folder *f, const ledger *l, mp_error *err)
+{
+	status_report st;
+	status_compute(f, l, &st);
+	int rc = apply_check_state(&st, err);
+	status_report_free(&st);
+	return rc;
+}
+
+int apply_verify(const mig_folder *f, mp_error *err)
+{
+	verify_report vr;
+	int rc = verify_folder(f, &vr, err);
+	verify_report_free(&vr);
+	return rc;
 }
 
 /* Rehearsal replays a whole lifecycle at once: the min_age gates (time the
@@ -102,10 +120,10 @@ static int run_one(rt_conn *c, const mig_folder *f, const folder_mig *m, const a
 		long long n;
 		return backfill_run(c, m, &o->backfill, r, &n, err);
 	}
-	step_opts so = {o->lock_retries, o->retry_pause_ms, o->dry_run, o->wd};
+	step_opts so = {retry_doubling(o->lock_retries, o->retry_pause_ms), o->dry_run, o->wd};
 	bool rehearsed = true;
 	watchdog_arm(o->wd, m->name, m->step ? m->step->watchdog_ms : 0);
-	int rc = step_apply(c, f, m, &so, r, &rehearsed, err);
+	int rc = step_apply(c, m, &so, r, &rehearsed, err);
 	watchdog_disarm(o->wd);
 	*go_on = rehearsed;
 	return rc;
@@ -229,9 +247,7 @@ int apply_run(rt_conn *c, const mig_folder *f, const apply_opts *o, const rt_rep
               mp_error *err)
 {
 	memset(res, 0, sizeof *res);
-	verify_report vr;
-	int rc = verify_folder(f, &vr, err);
-	verify_report_free(&vr);
+	int rc = apply_verify(f, err);
 	if (rc != MP_OK)
 		return rc;
 	rc = lock_acquire(c, o->lock_wait_ms, r, err);

@@ -1,19 +1,13 @@
+/* A backfill step run natively: key-ordered batches, each its own transaction, throttled. */
 #include "runtime/backfill.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "runtime/ledger.h"
+#include "runtime/retry.h"
 #include "util/quote.h"
-#include "runtime/step.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void distinct_cond(mp_buf *b, const mf_backfill *bf)
 {
@@ -105,39 +99,59 @@ static int wait_for_replicas(rt_conn *c, const backfill_opts *o, const rt_report
 			report_line(r, "%s: paused, a replica is %lld ms behind (limit %lld ms)", name, ms,
 			            o->max_replica_lag_ms);
 		said = true;
-		step_sleep_ms(1000);
+		mp_sleep_ms(1000);
 	}
 }
 
-/* One batch in its own transaction; lock timeouts are retried. */
-static int run_batch(rt_conn *c, const char *sql, const char *prelude, const char *const *p, int np,
-                     const backfill_opts *o, const rt_report *r, const char *name, char **last, long long *n,
-                     mp_error *err)
+/* One batch, its own transaction. */
+typedef struct {
+	rt_conn *c;
+	const char *sql, *prelude;
+	const char *const *p;
+	int np;
+	const rt_report *r;
+	const char *name;
+	char *last;    /* the batch's largest key, NULL after the last batch */
+	long long n;   /* rows it updated */
+} batch_run;
+
+static int attempt_batch(void *ctx, int n, retry_verdict *verdict, mp_error *err)
 {
-	mp_error ignore;
-	for (int attempt = 0;; attempt++) {
-		PGresult *res = NULL;
-		int rc = conn_exec(c, prelude, err);
+	batch_run *b = ctx;
+	(void)n;
+	PGresult *res = NULL;
+	int rc = conn_exec(b->c, b->prelude, err);
+	if (rc == MP_OK)
+		rc = conn_query(b->c, b->sql, b->np, b->p, &res, err);
+	if (rc == MP_OK) {
+		b->last = PQgetisnull(res, 0, 0) ? NULL : xstrdup(PQgetvalue(res, 0, 0));
+		b->n = atoll(PQgetvalue(res, 0, 1));
+		PQclear(res);
+		rc = conn_exec(b->c, "COMMIT", err);
 		if (rc == MP_OK)
-			rc = conn_query(c, sql, np, p, &res, err);
-		if (rc == MP_OK) {
-			*last = PQgetisnull(res, 0, 0) ? NULL : xstrdup(PQgetvalue(res, 0, 0));
-			*n = atoll(PQgetvalue(res, 0, 1));
-			PQclear(res);
-			rc = conn_exec(c, "COMMIT", err);
-			if (rc == MP_OK)
-				return MP_OK;
-			free(*last);
-			*last = NULL;
-		}
-		bool retry = conn_error_retryable(c);
-		conn_exec(c, "ROLLBACK", &ignore);
-		if (!retry || attempt >= o->lock_retries)
-			return rc;
-		long long pause = o->retry_pause_ms << attempt;
-		report_line(r, "%s: batch hit %s; retrying in %lld ms", name, err->msg, pause);
-		step_sleep_ms(pause);
+			return MP_OK;
+		free(b->last);
+		b->last = NULL;
 	}
+	*verdict = conn_error_retryable(b->c) ? RETRY_POLICY : RETRY_NO;
+	mp_error ignore;
+	conn_exec(b->c, "ROLLBACK", &ignore);
+	return rc;
+}
+
+static void before_batch_retry(void *ctx, int n, long long pause_ms, const mp_error *err)
+{
+	const batch_run *b = ctx;
+	(void)n;
+	report_line(b->r, "%s: batch hit %s; retrying in %lld ms", b->name, err->msg, pause_ms);
+}
+
+/* One batch in its own transaction; lock timeouts are retried. */
+static int run_batch(batch_run *b, const backfill_opts *o, mp_error *err)
+{
+	retry_policy policy = retry_doubling(o->lock_retries, o->retry_pause_ms);
+	retry_ops ops = {attempt_batch, before_batch_retry, b};
+	return retry_run(&policy, &ops, err);
 }
 
 int backfill_run(rt_conn *c, const folder_mig *m, const backfill_opts *o, const rt_report *r,
@@ -167,39 +181,38 @@ int backfill_run(rt_conn *c, const folder_mig *m, const backfill_opts *o, const 
 		backfill_batch_sql(&first, bf, type, true);
 		backfill_batch_sql(&next, bf, type, false);
 		buf_puts(&prelude, "BEGIN; ");
-		step_timeouts_sql(&prelude, true, m->step->lock_timeout_ms, m->step->statement_timeout_ms);
+		conn_timeouts_sql(&prelude, true, m->step->lock_timeout_ms, m->step->statement_timeout_ms);
 	}
-	double t0 = now_s();
+	long long t0 = mp_clock_ms();
 	char *last = NULL;
 	while (rc == MP_OK && max) {
 		rc = wait_for_replicas(c, o, r, m->name, err);
 		if (rc != MP_OK)
 			break;
 		const char *p[2] = {max, last};
-		char *batch_last = NULL;
-		long long n = 0;
-		rc = run_batch(c, last ? next.ptr : first.ptr, prelude.ptr, p, last ? 2 : 1, o, r, m->name,
-		               &batch_last, &n, err);
+		batch_run b = {c, last ? next.ptr : first.ptr, prelude.ptr, p, last ? 2 : 1, r, m->name, NULL, 0};
+		rc = run_batch(&b, o, err);
 		if (rc != MP_OK)
 			break;
-		*updated += n;
+		*updated += b.n;
 		free(last);
-		last = batch_last;
-		double el = now_s() - t0;
+		last = b.last;
+		double el = (double)(mp_clock_ms() - t0) / 1000;
 		report_progress(r, m->name, *updated, total > *updated ? total : *updated, el > 0 ? *updated / el : 0);
 		if (!last)
 			break;
 		if (o->max_rate > 0) {
 			double ahead = *updated / o->max_rate - el;
 			if (ahead > 0)
-				step_sleep_ms((long long)(ahead * 1000));
+				mp_sleep_ms((long long)(ahead * 1000));
 		}
 	}
 	free(last);
 	if (rc == MP_OK)
 		rc = ledger_insert_finished(c, m->name, m->checksum, started, 1, err);
 	if (rc == MP_OK)
-		report_line(r, "applied %s (%lld rows updated in %.1f s)", m->name, *updated, now_s() - t0);
+		report_line(r, "applied %s (%lld rows updated in %.1f s)", m->name, *updated,
+		            (double)(mp_clock_ms() - t0) / 1000);
 	buf_free(&sql);
 	buf_free(&first);
 	buf_free(&next);

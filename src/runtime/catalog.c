@@ -1,4 +1,6 @@
+/* Schema snapshots read from pg_catalog, and the diff of two snapshots. */
 #include "runtime/catalog.h"
+#include "util/vec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -75,13 +77,25 @@ static const char snapshot_sql[] =
 	"  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid "
 	"  AND d.deptype = 'e')";
 
+int catalog_find_table(rt_conn *c, const char *rel, bool matviews, char **out, mp_error *err)
+{
+	mp_buf sql = MP_BUF_INIT;
+	buf_printf(&sql,
+	           "SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+	           "WHERE c.relkind IN ('r', 'p'%s) AND ((n.nspname = current_schema() AND c.relname = $1) "
+	           "OR n.nspname || '.' || c.relname = $1) ORDER BY n.nspname = current_schema() DESC LIMIT 1",
+	           matviews ? ", 'm'" : "");
+	const char *p[1] = {rel};
+	int rc = conn_query_value(c, sql.ptr, 1, p, out, err);
+	buf_free(&sql);
+	return rc;
+}
+
 void catalog_add(catalog_snapshot *s, char *key, char *value)
 {
-	/* Grown one by one: snapshots are hundreds of lines, not millions. */
-	s->e = xrealloc(s->e, (s->n + 1) * sizeof *s->e);
-	s->e[s->n].key = key;
-	s->e[s->n].value = value;
-	s->n++;
+	catalog_entry *e = MP_VEC_PUSH(s->e, s->n);
+	e->key = key;
+	e->value = value;
 }
 
 static int cmp_entry(const void *a, const void *b)

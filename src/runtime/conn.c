@@ -1,3 +1,4 @@
+/* Connections to PostgreSQL: Prisma URLs made fit for libpq, statements, errors. */
 #include "runtime/conn.h"
 #include "util/buf.h"
 #include "util/quote.h"
@@ -227,10 +228,23 @@ int conn_open(rt_conn **out, const char *url, mp_error *err)
 	PQsetNoticeProcessor(pg, notice_ignore, NULL);
 	rt_conn *c = xcalloc(1, sizeof *c);
 	c->pg = pg;
-	c->schema = xstrdup(u.schema && *u.schema ? u.schema : "public");
-	conn_url_free(&u);
 	/* Prisma works in the URL's schema (default public), whatever the
 	 * role's search_path says; so do we. */
+	int rc = conn_use_schema(c, u.schema && *u.schema ? u.schema : "public", err);
+	conn_url_free(&u);
+	if (rc != MP_OK) {
+		conn_close(c);
+		return rc;
+	}
+	*out = c;
+	return MP_OK;
+}
+
+int conn_use_schema(rt_conn *c, const char *schema, mp_error *err)
+{
+	char *copy = xstrdup(schema);
+	free(c->schema);
+	c->schema = copy;
 	mp_buf q = MP_BUF_INIT;
 	sql_quote_ident(&q, c->schema);
 	const char *p[1] = {q.ptr};
@@ -238,12 +252,7 @@ int conn_open(rt_conn **out, const char *url, mp_error *err)
 	int rc = conn_query(c, "SELECT pg_catalog.set_config('search_path', $1, false)", 1, p, &res, err);
 	PQclear(res);
 	buf_free(&q);
-	if (rc != MP_OK) {
-		conn_close(c);
-		return rc;
-	}
-	*out = c;
-	return MP_OK;
+	return rc;
 }
 
 void conn_close(rt_conn *c)
@@ -339,4 +348,39 @@ bool conn_error_retryable(const rt_conn *c)
 {
 	return strcmp(c->sqlstate, "55P03") == 0 || strcmp(c->sqlstate, "40P01") == 0 ||
 	       strcmp(c->sqlstate, "40001") == 0;
+}
+
+char *conn_conninfo(PGconn *pg, const char *dbname)
+{
+	mp_buf b = MP_BUF_INIT;
+	PQconninfoOption *opts = PQconninfo(pg);
+	for (PQconninfoOption *o = opts; o && o->keyword; o++) {
+		const char *v = o->val;
+		if (!strcmp(o->keyword, "dbname") && dbname)
+			v = dbname;
+		if (!v || !*v || !strcmp(o->keyword, "replication"))
+			continue;
+		buf_printf(&b, "%s%s='", b.len ? " " : "", o->keyword);
+		for (const char *p = v; *p; p++) {
+			if (*p == '\'' || *p == '\\')
+				buf_puts(&b, "\\");
+			buf_put(&b, p, 1);
+		}
+		buf_puts(&b, "'");
+	}
+	PQconninfoFree(opts);
+	return buf_detach(&b);
+}
+
+void conn_timeouts_sql(mp_buf *b, bool local, long long lock_ms, long long stmt_ms)
+{
+	const char *set = local ? "SET LOCAL" : "SET";
+	if (lock_ms > 0)
+		buf_printf(b, "%s lock_timeout = '%lldms'; ", set, lock_ms);
+	else
+		buf_printf(b, "%s lock_timeout TO DEFAULT; ", set);
+	if (stmt_ms > 0)
+		buf_printf(b, "%s statement_timeout = '%lldms'; ", set, stmt_ms);
+	else
+		buf_printf(b, "%s statement_timeout TO DEFAULT; ", set);
 }

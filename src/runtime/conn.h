@@ -9,6 +9,7 @@
 
 #include <libpq-fe.h>
 #include <stdbool.h>
+#include "util/buf.h"
 #include "util/error.h"
 
 typedef struct {
@@ -39,6 +40,8 @@ void conn_redact(char *msg, size_t cap, const char *secret);
 /* url: --database-url or NULL (then DATABASE_URL, then PG*). */
 int conn_open(rt_conn **out, const char *url, mp_error *err);
 void conn_close(rt_conn *c);
+/* Makes schema c's schema: the search_path and the home of the ledger. */
+int conn_use_schema(rt_conn *c, const char *schema, mp_error *err);
 
 /* Runs sql (any number of statements, one simple query). */
 int conn_exec(rt_conn *c, const char *sql, mp_error *err);
@@ -57,5 +60,12 @@ char *conn_result_error(const PGresult *res);
 /* True when the last error was a lock_timeout (55P03), deadlock or
  * serialization failure: worth retrying after a pause. */
 bool conn_error_retryable(const rt_conn *c);
+/* key=value conninfo of an open connection, with dbname replaced when given
+ * (for the lock watchdog's own connection and rehearse's scratch database);
+ * newly allocated. */
+char *conn_conninfo(PGconn *pg, const char *dbname);
+/* Appends SET [LOCAL] lock_timeout / statement_timeout; 0 sets the default
+ * back. */
+void conn_timeouts_sql(mp_buf *b, bool local, long long lock_ms, long long stmt_ms);
 
 #endif

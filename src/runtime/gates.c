@@ -1,3 +1,4 @@
+/* The gates a step must pass before it runs: max_pending, min_age, no_nulls, consistency. */
 #include "runtime/gates.h"
 #include "util/buf.h"
 #include "util/duration.h"

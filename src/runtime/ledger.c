@@ -1,3 +1,4 @@
+/* _prisma_migrations: read, created and written exactly as the Prisma CLI does. */
 #include "runtime/ledger.h"
 #include "util/buf.h"
 #include "util/quote.h"

@@ -1,3 +1,4 @@
+/* Prisma's migration advisory lock: taken (saying who holds it) and released. */
 #include "runtime/lock.h"
 
 #include <stdlib.h>

@@ -1,23 +1,13 @@
+/* Checks after a step: ANALYZE of its tables, index validity, the sample query's plan. */
 #include "runtime/postcheck.h"
 #include "util/buf.h"
+#include "runtime/catalog.h"
 #include "util/quote.h"
+#include "util/vec.h"
 #include "runtime/sqltext.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* A manifest relation ("User", "public.User", or a name holding a dot) as a
- * quoted regclass text, or NULL when no such table exists now. */
-static int resolve_relation(rt_conn *c, const char *rel, char **out, mp_error *err)
-{
-	const char *p[1] = {rel};
-	return conn_query_value(c,
-	                        "SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-	                        "WHERE c.relkind IN ('r', 'p', 'm') AND ((n.nspname = current_schema() AND c.relname = $1) "
-	                        "OR n.nspname || '.' || c.relname = $1) "
-	                        "ORDER BY n.nspname = current_schema() DESC LIMIT 1",
-	                        1, p, out, err);
-}
 
 static int analyze_tables(rt_conn *c, const mf_step *s, mp_buf *done, mp_error *err)
 {
@@ -27,7 +17,7 @@ static int analyze_tables(rt_conn *c, const mf_step *s, mp_buf *done, mp_error *
 		for (size_t j = 0; j < i; j++)
 			seen |= !strcmp(s->locks[j].relation, s->locks[i].relation);
 		char *rel = NULL;
-		if (seen || (rc = resolve_relation(c, s->locks[i].relation, &rel, err)) != MP_OK || !rel)
+		if (seen || (rc = catalog_find_table(c, s->locks[i].relation, true, &rel, err)) != MP_OK || !rel)
 			continue;
 		mp_buf sql = MP_BUF_INIT;
 		buf_printf(&sql, "ANALYZE %s", rel);
@@ -116,9 +106,7 @@ int postcheck_step(rt_conn *c, const mig_folder *f, const folder_mig *m, postche
 {
 	if (!m->step)
 		return MP_OK;
-	rep->items = xrealloc(rep->items, (rep->n + 1) * sizeof *rep->items);
-	postcheck_item *it = &rep->items[rep->n++];
-	memset(it, 0, sizeof *it);
+	postcheck_item *it = MP_VEC_PUSH(rep->items, rep->n);
 	it->step = xstrdup(m->name);
 	it->index_valid = -1;
 	mp_buf done = MP_BUF_INIT;

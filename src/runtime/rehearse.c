@@ -1,13 +1,13 @@
+/* `migrun rehearse`: UP, DOWN, UP of every pending step on a scratch database. */
 #include "runtime/rehearse.h"
 #include "runtime/apply.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "runtime/catalog.h"
 #include "runtime/ledger.h"
 #include "util/quote.h"
+#include "util/vec.h"
 #include "runtime/rollback.h"
-#include "runtime/status.h"
-#include "runtime/step.h"
-#include "migdir/verify.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,28 +39,6 @@ void rehearse_result_free(rehearse_result *res)
 	memset(res, 0, sizeof *res);
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* The scratch connection works in the target's schema, as apply would. */
-static int use_schema(rt_conn *c, const char *schema, mp_error *err)
-{
-	free(c->schema);
-	c->schema = xstrdup(schema);
-	mp_buf q = MP_BUF_INIT;
-	sql_quote_ident(&q, schema);
-	const char *p[1] = {q.ptr};
-	PGresult *res = NULL;
-	int rc = conn_query(c, "SELECT pg_catalog.set_config('search_path', $1, false)", 1, p, &res, err);
-	PQclear(res);
-	buf_free(&q);
-	return rc;
-}
-
 static int open_scratch(rt_conn *target, const rehearse_opts *o, const rt_report *r, rehearse_result *res,
                         rt_conn **out, mp_error *err)
 {
@@ -90,11 +68,11 @@ static int open_scratch(rt_conn *target, const rehearse_opts *o, const rt_report
 		return rc;
 	res->scratch = xstrdup(name);
 	report_line(r, "scratch database %s created on the target's server", name);
-	char *ci = watchdog_conninfo(target->pg, name);
+	char *ci = conn_conninfo(target->pg, name);
 	rc = conn_open(out, ci, err);
 	free(ci);
-	if (rc == MP_OK)
-		rc = use_schema(*out, target->schema, err);
+	if (rc == MP_OK) /* the target's schema, as apply would */
+		rc = conn_use_schema(*out, target->schema, err);
 	return rc;
 }
 
@@ -121,7 +99,7 @@ static int probe_locks(rt_conn *c, const mig_folder *f, const folder_mig *m, reh
 	if (rc != MP_OK)
 		return rc;
 	mp_buf b = MP_BUF_INIT;
-	step_timeouts_sql(&b, true, 0, 0);
+	conn_timeouts_sql(&b, true, 0, 0);
 	rc = conn_exec(c, "BEGIN", err);
 	if (rc == MP_OK)
 		rc = conn_exec(c, b.ptr, err);
@@ -216,9 +194,9 @@ static int rehearse_one(rt_conn *c, const mig_folder *f, const folder_mig *m, co
 		rc = probe_locks(c, f, m, st, err);
 	else if (rc == MP_OK)
 		declared_locks(m, st);
-	long long t0 = now_ms();
+	long long t0 = mp_clock_ms();
 	if (rc == MP_OK && (rc = apply_to(c, f, m->name, res, r, err)) == MP_OK)
-		st->up_ms = now_ms() - t0;
+		st->up_ms = mp_clock_ms() - t0;
 	if (rc == MP_OK)
 		rc = postcheck_step(c, f, m, &res->checks, err);
 	if (rc == MP_OK)
@@ -227,9 +205,9 @@ static int rehearse_one(rt_conn *c, const mig_folder *f, const folder_mig *m, co
 		report_line(r, "%s: plain Prisma migration, no DOWN: applied once (%lld ms)", m->name, st->up_ms);
 		goto out;
 	}
-	t0 = now_ms();
+	t0 = mp_clock_ms();
 	if (rc == MP_OK && (rc = rollback_last(c, f, r, err)) == MP_OK)
-		st->down_ms = now_ms() - t0;
+		st->down_ms = mp_clock_ms() - t0;
 	size_t nu = 0;
 	if (rc == MP_OK) {
 		free(st->down_diff);
@@ -244,9 +222,9 @@ static int rehearse_one(rt_conn *c, const mig_folder *f, const folder_mig *m, co
 		*stop = true;
 		goto out;
 	}
-	t0 = now_ms();
+	t0 = mp_clock_ms();
 	if (rc == MP_OK && (rc = apply_to(c, f, m->name, res, r, err)) == MP_OK)
-		st->up2_ms = now_ms() - t0;
+		st->up2_ms = mp_clock_ms() - t0;
 	if (rc == MP_OK) {
 		free(st->up_diff);
 		rc = snap_diff(c, &up, &up2, &st->up_diff, &nu, err);
@@ -268,20 +246,20 @@ out:
 /* The tables the pending steps touch, as they exist before those steps. */
 static void touched_tables(const mig_folder *f, size_t first, char ***out, size_t *n)
 {
-	*out = xcalloc(1, sizeof **out);
-	*n = 0;
+	char **v = NULL;
+	size_t nv = 0;
 	for (size_t i = first; i < f->n; i++) {
 		const mf_step *s = f->migs[i].step;
 		for (size_t k = 0; s && k < s->nlocks; k++) {
 			bool seen = false;
-			for (size_t j = 0; j < *n; j++)
-				seen |= !strcmp((*out)[j], s->locks[k].relation);
-			if (seen)
-				continue;
-			*out = xrealloc(*out, (*n + 1) * sizeof **out);
-			(*out)[(*n)++] = xstrdup(s->locks[k].relation);
+			for (size_t j = 0; j < nv; j++)
+				seen |= !strcmp(v[j], s->locks[k].relation);
+			if (!seen)
+				*MP_VEC_PUSH(v, nv) = xstrdup(s->locks[k].relation);
 		}
 	}
+	*out = v;
+	*n = nv;
 }
 
 static int rehearse_on(rt_conn *c, const mig_folder *f, size_t first, const rehearse_opts *o, const rt_report *r,
@@ -319,18 +297,13 @@ int rehearse_run(rt_conn *target, const mig_folder *f, const rehearse_opts *o, c
                  rehearse_result *res, mp_error *err)
 {
 	memset(res, 0, sizeof *res);
-	verify_report vr;
-	int rc = verify_folder(f, &vr, err);
-	verify_report_free(&vr);
+	int rc = apply_verify(f, err);
 	if (rc != MP_OK)
 		return rc;
 	ledger l;
 	if ((rc = ledger_read(target, &l, err)) != MP_OK)
 		return rc;
-	status_report st;
-	status_compute(f, &l, &st);
-	rc = apply_check_state(&st, err);
-	status_report_free(&st);
+	rc = apply_check_ledger(f, &l, err);
 	size_t first = 0;
 	while (first < f->n && ledger_find_applied(&l, f->migs[first].name))
 		first++;

@@ -6,8 +6,10 @@
  * foreign key points at an existing row of its parent, which is filled
  * first; columns with a default, identity or generation expression keep it. */
 #include "runtime/rehearse.h"
+#include "runtime/catalog.h"
 #include "util/buf.h"
 #include "util/quote.h"
+#include "util/vec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,12 @@ static const char columns_sql[] =
 	"  WHERE k.conrelid = a.attrelid AND k.contype = 'f' AND k.conkey = ARRAY[a.attnum] LIMIT 1) fk ON true "
 	"LEFT JOIN pg_attribute fa ON fa.attrelid = fk.confrelid AND fa.attnum = fk.refnum "
 	"WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
+
+/* The other tables a table's NOT NULL foreign keys point at. */
+static const char parents_sql[] =
+	"SELECT DISTINCT k.confrelid::regclass::text FROM pg_constraint k JOIN pg_attribute a "
+	"ON a.attrelid = k.conrelid AND a.attnum = ANY (k.conkey) WHERE k.contype = 'f' "
+	"AND k.conrelid = $1::regclass AND k.confrelid <> k.conrelid AND a.attnotnull";
 
 /* A value for row g of a column of this type, or false when there is no
  * generic one. */
@@ -145,58 +153,56 @@ static size_t add_table(fill_table **t, size_t *n, const char *rel)
 	for (size_t i = 0; i < *n; i++)
 		if (!strcmp((*t)[i].rel, rel))
 			return i;
-	*t = xrealloc(*t, (*n + 1) * sizeof **t);
-	memset(&(*t)[*n], 0, sizeof **t);
-	(*t)[*n].rel = xstrdup(rel);
-	return (*n)++;
+	fill_table *v = *t;
+	MP_VEC_PUSH(v, *n)->rel = xstrdup(rel);
+	*t = v;
+	return *n - 1;
 }
 
-int rehearse_fill(rt_conn *c, char **tables, size_t ntables, long rows, const rt_report *r, long long *filled,
-                  mp_error *err)
+/* The tables to fill: those named that exist now (absent ones the steps
+ * create), and the parents of their NOT NULL foreign keys (the list grows
+ * while it is walked). */
+static int collect_tables(rt_conn *c, char **tables, size_t ntables, fill_table **t, size_t *n, mp_error *err)
 {
-	*filled = 0;
-	fill_table *t = NULL;
-	size_t n = 0;
 	int rc = MP_OK;
 	for (size_t i = 0; rc == MP_OK && i < ntables; i++) {
-		const char *p[1] = {tables[i]};
 		char *rel = NULL;
-		rc = conn_query_value(c,
-		                      "SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-		                      "WHERE c.relkind IN ('r', 'p') AND ((n.nspname = current_schema() AND c.relname = $1) "
-		                      "OR n.nspname || '.' || c.relname = $1) ORDER BY n.nspname = current_schema() DESC LIMIT 1",
-		                      1, p, &rel, err);
+		rc = catalog_find_table(c, tables[i], false, &rel, err);
 		if (rc == MP_OK && rel)
-			add_table(&t, &n, rel); /* absent: the step creates it */
+			add_table(t, n, rel);
 		free(rel);
 	}
-	/* Parents of NOT NULL foreign keys join the set (the list grows while
-	 * it is walked). */
-	for (size_t i = 0; rc == MP_OK && i < n; i++) {
-		const char *p[1] = {t[i].rel};
+	for (size_t i = 0; rc == MP_OK && i < *n; i++) {
+		const char *p[1] = {(*t)[i].rel};
 		PGresult *res = NULL;
-		rc = conn_query(c,
-		                "SELECT DISTINCT k.confrelid::regclass::text FROM pg_constraint k JOIN pg_attribute a "
-		                "ON a.attrelid = k.conrelid AND a.attnum = ANY (k.conkey) WHERE k.contype = 'f' "
-		                "AND k.conrelid = $1::regclass AND k.confrelid <> k.conrelid AND a.attnotnull",
-		                1, p, &res, err);
+		rc = conn_query(c, parents_sql, 1, p, &res, err);
 		for (int j = 0; rc == MP_OK && j < PQntuples(res); j++) {
-			size_t pi = add_table(&t, &n, PQgetvalue(res, j, 0));
-			t[i].parents = xrealloc(t[i].parents, (t[i].nparents + 1) * sizeof *t[i].parents);
-			t[i].parents[t[i].nparents++] = xstrdup(t[pi].rel);
+			size_t pi = add_table(t, n, PQgetvalue(res, j, 0));
+			*MP_VEC_PUSH((*t)[i].parents, (*t)[i].nparents) = xstrdup((*t)[pi].rel);
 		}
 		PQclear(res);
 	}
-	/* Parents first; a cycle of NOT NULL foreign keys cannot be filled. */
+	return rc;
+}
+
+static bool parents_filled(const fill_table *t, size_t n, const fill_table *child)
+{
+	for (size_t k = 0; k < child->nparents; k++)
+		for (size_t j = 0; j < n; j++)
+			if (!strcmp(t[j].rel, child->parents[k]) && !t[j].filled)
+				return false;
+	return true;
+}
+
+/* Parents first; a cycle of NOT NULL foreign keys cannot be filled. */
+static int fill_in_order(rt_conn *c, fill_table *t, size_t n, long rows, const rt_report *r, long long *filled,
+                         mp_error *err)
+{
+	int rc = MP_OK;
 	for (size_t done = 0; rc == MP_OK && done < n;) {
 		size_t before = done;
 		for (size_t i = 0; rc == MP_OK && i < n; i++) {
-			bool ready = !t[i].filled;
-			for (size_t k = 0; ready && k < t[i].nparents; k++)
-				for (size_t j = 0; j < n; j++)
-					if (!strcmp(t[j].rel, t[i].parents[k]) && !t[j].filled)
-						ready = false;
-			if (!ready)
+			if (t[i].filled || !parents_filled(t, n, &t[i]))
 				continue;
 			long long got = 0;
 			rc = fill_one(c, t[i].rel, rows, &got, err);
@@ -210,6 +216,18 @@ int rehearse_fill(rt_conn *c, char **tables, size_t ntables, long rows, const rt
 			rc = mp_error_set(err, MP_EINVAL, "--with-data: NOT NULL foreign keys form a cycle; cannot fill %s",
 			                  t[0].rel);
 	}
+	return rc;
+}
+
+int rehearse_fill(rt_conn *c, char **tables, size_t ntables, long rows, const rt_report *r, long long *filled,
+                  mp_error *err)
+{
+	*filled = 0;
+	fill_table *t = NULL;
+	size_t n = 0;
+	int rc = collect_tables(c, tables, ntables, &t, &n, err);
+	if (rc == MP_OK)
+		rc = fill_in_order(c, t, n, rows, r, filled, err);
 	for (size_t i = 0; i < n; i++) {
 		free(t[i].rel);
 		for (size_t k = 0; k < t[i].nparents; k++)

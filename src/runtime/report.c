@@ -1,3 +1,4 @@
+/* Lines and progress handed from library code to the command line's callbacks. */
 #include "runtime/report.h"
 #include "util/buf.h"
 

@@ -1,3 +1,4 @@
+/* `migrun resolve`: marking failed migrations rolled back or applied, and --rebase. */
 #include "runtime/resolve.h"
 #include "util/buf.h"
 #include "runtime/ledger.h"

@@ -1,10 +1,10 @@
+/* `migrun rollback`: the manifest's DOWN files of the last applied steps, newest first. */
 #include "runtime/rollback.h"
 #include "runtime/apply.h"
 #include "util/buf.h"
 #include "util/fsutil.h"
+#include "runtime/retry.h"
 #include "runtime/sqltext.h"
-#include "runtime/status.h"
-#include "runtime/step.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -55,10 +55,7 @@ int rollback_prepare(const mig_folder *f, const ledger *l, long steps, const cha
                      mp_error *err)
 {
 	memset(out, 0, sizeof *out);
-	status_report st;
-	status_compute(f, l, &st);
-	int rc = apply_check_state(&st, err);
-	status_report_free(&st);
+	int rc = apply_check_ledger(f, l, err);
 	if (rc != MP_OK)
 		return rc;
 	long keep = -1;
@@ -82,7 +79,44 @@ int rollback_prepare(const mig_folder *f, const ledger *l, long steps, const cha
 	return rc;
 }
 
-static int run_down(rt_conn *c, const rollback_item *it, int lock_retries, long long pause_ms, const rt_report *r,
+/* One DOWN, in a transaction when it can run in one. */
+typedef struct {
+	rt_conn *c;
+	const rollback_item *it;
+	bool in_tx;
+	const char *pre, *reset;
+	const rt_report *r;
+} down_run;
+
+static int attempt_down(void *ctx, int n, retry_verdict *verdict, mp_error *err)
+{
+	down_run *d = ctx;
+	(void)n;
+	mp_error ignore;
+	int rc = conn_exec(d->c, d->pre, err);
+	if (rc == MP_OK)
+		rc = conn_exec(d->c, d->it->down, err);
+	if (rc == MP_OK && !d->in_tx)
+		conn_exec(d->c, d->reset, &ignore);
+	if (rc == MP_OK)
+		rc = ledger_mark_rolled_back(d->c, d->it->row_id, err);
+	if (rc == MP_OK && d->in_tx)
+		rc = conn_exec(d->c, "COMMIT", err);
+	if (rc == MP_OK)
+		return MP_OK;
+	*verdict = conn_error_retryable(d->c) ? RETRY_POLICY : RETRY_NO;
+	conn_exec(d->c, d->in_tx ? "ROLLBACK" : d->reset, &ignore);
+	return rc;
+}
+
+static void before_down_retry(void *ctx, int n, long long pause_ms, const mp_error *err)
+{
+	const down_run *d = ctx;
+	(void)n;
+	report_line(d->r, "%s: %s; retrying in %lld ms", d->it->m->name, err->msg, pause_ms);
+}
+
+static int run_down(rt_conn *c, const rollback_item *it, const retry_policy *policy, const rt_report *r,
                     mp_error *err)
 {
 	const mf_step *s = it->m->step;
@@ -90,29 +124,11 @@ static int run_down(rt_conn *c, const rollback_item *it, int lock_retries, long 
 	mp_buf pre = MP_BUF_INIT, reset = MP_BUF_INIT;
 	if (in_tx)
 		buf_puts(&pre, "BEGIN; ");
-	step_timeouts_sql(&pre, in_tx, s->lock_timeout_ms, s->statement_timeout_ms);
-	step_timeouts_sql(&reset, false, 0, 0);
-	mp_error ignore;
-	int rc = MP_OK;
-	for (int attempt = 0;; attempt++) {
-		rc = conn_exec(c, pre.ptr, err);
-		if (rc == MP_OK)
-			rc = conn_exec(c, it->down, err);
-		if (rc == MP_OK && !in_tx)
-			conn_exec(c, reset.ptr, &ignore);
-		if (rc == MP_OK)
-			rc = ledger_mark_rolled_back(c, it->row_id, err);
-		if (rc == MP_OK && in_tx)
-			rc = conn_exec(c, "COMMIT", err);
-		if (rc == MP_OK)
-			break;
-		bool retry = conn_error_retryable(c);
-		conn_exec(c, in_tx ? "ROLLBACK" : reset.ptr, &ignore);
-		if (!retry || attempt >= lock_retries)
-			break;
-		report_line(r, "%s: %s; retrying in %lld ms", it->m->name, err->msg, pause_ms << attempt);
-		step_sleep_ms(pause_ms << attempt);
-	}
+	conn_timeouts_sql(&pre, in_tx, s->lock_timeout_ms, s->statement_timeout_ms);
+	conn_timeouts_sql(&reset, false, 0, 0);
+	down_run d = {c, it, in_tx, pre.ptr, reset.ptr, r};
+	retry_ops ops = {attempt_down, before_down_retry, &d};
+	int rc = retry_run(policy, &ops, err);
 	buf_free(&pre);
 	buf_free(&reset);
 	return rc;
@@ -122,8 +138,9 @@ int rollback_execute(rt_conn *c, const rollback_plan *p, int lock_retries, long 
                      const rt_report *r, int *done, mp_error *err)
 {
 	*done = 0;
+	retry_policy policy = retry_doubling(lock_retries, retry_pause_ms);
 	for (size_t i = 0; i < p->n; i++) {
-		int rc = run_down(c, &p->items[i], lock_retries, retry_pause_ms, r, err);
+		int rc = run_down(c, &p->items[i], &policy, r, err);
 		if (rc != MP_OK) {
 			char msg[sizeof err->msg];
 			snprintf(msg, sizeof msg, "%s", err->msg);

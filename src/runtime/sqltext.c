@@ -1,5 +1,7 @@
+/* What a migration file's text says without a parser: wrappable, CONCURRENTLY, warnings. */
 #include "runtime/sqltext.h"
 #include "util/buf.h"
+#include "util/vec.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -202,9 +204,8 @@ bool sqltext_created_index(const char *sql, char **name, char **schema)
 
 void sqltext_warnings(const char *sql, char ***lines, size_t *n)
 {
-	*lines = NULL;
-	*n = 0;
-	size_t cap = 0;
+	char **v = NULL;
+	size_t nv = 0;
 	for (const char *p = sql; *p;) {
 		size_t len = strcspn(p, "\n");
 		const char *q = p;
@@ -217,14 +218,12 @@ void sqltext_warnings(const char *sql, char ***lines, size_t *n)
 			size_t tl = (size_t)(p + len - t);
 			while (tl && (t[tl - 1] == '\r' || t[tl - 1] == ' '))
 				tl--;
-			if (*n == cap) {
-				cap = cap ? cap * 2 : 4;
-				*lines = xrealloc(*lines, cap * sizeof **lines);
-			}
-			(*lines)[(*n)++] = xstrndup(t, tl);
+			*MP_VEC_PUSH(v, nv) = xstrndup(t, tl);
 		}
 		p += len;
 		if (*p == '\n')
 			p++;
 	}
+	*lines = v;
+	*n = nv;
 }

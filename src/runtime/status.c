@@ -1,3 +1,4 @@
+/* Where each migration stands, judged from the folder and the ledger alone. */
 #include "runtime/status.h"
 #include "util/buf.h"
 #include "util/strmap.h"

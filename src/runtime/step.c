@@ -1,43 +1,20 @@
+/* Running one pending migration and writing its ledger row as Prisma would. */
 #include "runtime/step.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/fsutil.h"
 #include "runtime/ledger.h"
+#include "runtime/retry.h"
 #include "util/quote.h"
 #include "runtime/sqltext.h"
 #include "runtime/watchdog.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-void step_sleep_ms(long long ms)
-{
-	struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-	while (nanosleep(&ts, &ts) != 0)
-		;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-void step_timeouts_sql(mp_buf *b, bool local, long long lock_ms, long long stmt_ms)
-{
-	const char *set = local ? "SET LOCAL" : "SET";
-	if (lock_ms > 0)
-		buf_printf(b, "%s lock_timeout = '%lldms'; ", set, lock_ms);
-	else
-		buf_printf(b, "%s lock_timeout TO DEFAULT; ", set);
-	if (stmt_ms > 0)
-		buf_printf(b, "%s statement_timeout = '%lldms'; ", set, stmt_ms);
-	else
-		buf_printf(b, "%s statement_timeout TO DEFAULT; ", set);
-}
-
-int step_drop_invalid_index(rt_conn *c, const char *name, const char *schema, bool *dropped, mp_error *err)
+/* Drops an INVALID index called name (in schema, or the search_path when
+ * NULL) left by a failed CREATE INDEX CONCURRENTLY; *dropped says if any. */
+static int drop_invalid_index(rt_conn *c, const char *name, const char *schema, bool *dropped, mp_error *err)
 {
 	*dropped = false;
 	const char *p[2] = {name, schema};
@@ -80,120 +57,149 @@ static void record_failure(rt_conn *c, const folder_mig *m, const char *existing
 	free(id);
 }
 
-static void pause_before_retry(const step_opts *o, int attempt, const rt_report *r, const char *name,
-                               const char *why)
+/* One step's attempts, in a transaction or outside one. */
+typedef struct {
+	rt_conn *c;
+	const folder_mig *m;
+	const char *sql;
+	const step_opts *o;
+	const rt_report *r;
+	const char *prelude;  /* BEGIN or SAVEPOINT and SET LOCAL; outside: SET */
+	const char *reset;    /* outside: the timeouts set back */
+	char *index, *schema; /* outside: the index a CONCURRENTLY build creates */
+	char *id;             /* outside: the started ledger row */
+	char *logs;           /* the last failed statement's full error, for the ledger */
+	bool passing;         /* it failed for a passing reason (lock, watchdog) */
+	bool wd;              /* the lock watchdog had cancelled it */
+} step_run;
+
+/* After a failed statement (before anything else runs on c): whether the
+ * watchdog cancelled it (err then says so), the error kept for the ledger,
+ * and whether to try again: after a cancel, until the watchdog gives up;
+ * after a lock_timeout, while the policy allows. */
+static retry_verdict judge_failure(step_run *s, mp_error *err)
 {
-	long long pause = o->retry_pause_ms << attempt;
-	report_line(r, "%s: %s; retrying in %lld ms (attempt %d of %d)", name, why, pause, attempt + 2,
-	            o->lock_retries + 1);
-	step_sleep_ms(pause);
+	s->wd = watchdog_cancelled(s->o->wd, err);
+	bool lock = conn_error_retryable(s->c);
+	s->passing = lock || s->wd;
+	free(s->logs);
+	s->logs = xstrdup(s->c->last_error ? s->c->last_error : err->msg);
+	if (s->wd)
+		return watchdog_gave_up(s->o->wd) ? RETRY_NO : RETRY_ALWAYS;
+	return lock ? RETRY_POLICY : RETRY_NO;
 }
 
-static int run_in_transaction(rt_conn *c, const folder_mig *m, const char *sql, long long lock_ms,
-                              long long stmt_ms, const step_opts *o, const rt_report *r, mp_error *err)
+static void before_retry(void *ctx, int n, long long pause_ms, const mp_error *err)
+{
+	step_run *s = ctx;
+	bool dropped;
+	mp_error ignore;
+	if (s->index)
+		drop_invalid_index(s->c, s->index, s->schema, &dropped, &ignore);
+	report_line(s->r, "%s: %s; retrying in %lld ms (attempt %d of %d)", s->m->name, err->msg, pause_ms, n + 2,
+	            s->o->retry.retries + 1);
+}
+
+static int attempt_in_transaction(void *ctx, int n, retry_verdict *verdict, mp_error *err)
+{
+	step_run *s = ctx;
+	bool dry = s->o->dry_run;
+	(void)n;
+	long long t0 = mp_clock_ms();
+	int rc = conn_exec(s->c, s->prelude, err);
+	if (rc == MP_OK)
+		rc = conn_exec(s->c, s->sql, err);
+	if (rc == MP_OK)
+		rc = ledger_insert_finished(s->c, s->m->name, s->m->checksum, NULL, 1, err);
+	if (rc == MP_OK)
+		rc = conn_exec(s->c, dry ? "RELEASE SAVEPOINT migrun_step" : "COMMIT", err);
+	if (rc == MP_OK) {
+		report_line(s->r, "%s %s (%lld ms)", dry ? "rehearsed" : "applied", s->m->name, mp_clock_ms() - t0);
+		return MP_OK;
+	}
+	*verdict = judge_failure(s, err);
+	mp_error ignore;
+	conn_exec(s->c, dry ? "ROLLBACK TO SAVEPOINT migrun_step; RELEASE SAVEPOINT migrun_step" : "ROLLBACK", &ignore);
+	if (dry) {
+		*verdict = RETRY_NO;
+		wrap_error(err, rc, s->m->name,
+		           s->passing ? ": would wait for a lock longer than its lock_timeout: " : ": would fail: ");
+	}
+	return rc;
+}
+
+static int run_in_transaction(step_run *s, long long lock_ms, long long stmt_ms, mp_error *err)
 {
 	mp_buf prelude = MP_BUF_INIT;
-	buf_puts(&prelude, o->dry_run ? "SAVEPOINT migrun_step; " : "BEGIN; ");
-	step_timeouts_sql(&prelude, true, lock_ms, stmt_ms);
-	mp_error ignore;
-	int rc = MP_OK;
-	for (int attempt = 0;; attempt++) {
-		long long t0 = now_ms();
-		rc = conn_exec(c, prelude.ptr, err);
-		if (rc == MP_OK)
-			rc = conn_exec(c, sql, err);
-		if (rc == MP_OK)
-			rc = ledger_insert_finished(c, m->name, m->checksum, NULL, 1, err);
-		if (rc == MP_OK)
-			rc = conn_exec(c, o->dry_run ? "RELEASE SAVEPOINT migrun_step" : "COMMIT", err);
-		if (rc == MP_OK) {
-			report_line(r, "%s %s (%lld ms)", o->dry_run ? "rehearsed" : "applied", m->name, now_ms() - t0);
-			break;
-		}
-		bool wd = watchdog_cancelled(o->wd, err);
-		bool retry = conn_error_retryable(c) || wd;
-		char *logs = xstrdup(c->last_error ? c->last_error : err->msg);
-		conn_exec(c, o->dry_run ? "ROLLBACK TO SAVEPOINT migrun_step; RELEASE SAVEPOINT migrun_step"
-		                        : "ROLLBACK",
-		          &ignore);
-		if (o->dry_run) {
-			wrap_error(err, rc, m->name,
-			           retry ? ": would wait for a lock longer than its lock_timeout: " : ": would fail: ");
-			free(logs);
-			break;
-		}
-		if (retry && (wd ? !watchdog_gave_up(o->wd) : attempt < o->lock_retries)) {
-			pause_before_retry(o, attempt, r, m->name, err->msg);
-			free(logs);
-			continue;
-		}
+	buf_puts(&prelude, s->o->dry_run ? "SAVEPOINT migrun_step; " : "BEGIN; ");
+	conn_timeouts_sql(&prelude, true, lock_ms, stmt_ms);
+	s->prelude = prelude.ptr;
+	retry_ops ops = {attempt_in_transaction, before_retry, s};
+	int rc = retry_run(&s->o->retry, &ops, err);
+	if (rc != MP_OK && !s->o->dry_run) {
 		/* The watchdog's give-up rolled everything back: no failed row, a
 		 * later apply simply tries again. */
-		if (!wd)
-			record_failure(c, m, NULL, logs);
-		free(logs);
-		wrap_error(err, rc, m->name, " failed: ");
-		break;
+		if (!s->wd)
+			record_failure(s->c, s->m, NULL, s->logs);
+		wrap_error(err, rc, s->m->name, " failed: ");
 	}
 	buf_free(&prelude);
 	return rc;
 }
 
-static int run_outside(rt_conn *c, const folder_mig *m, const char *sql, long long lock_ms, long long stmt_ms,
-                       const step_opts *o, const rt_report *r, mp_error *err)
+static int attempt_outside(void *ctx, int n, retry_verdict *verdict, mp_error *err)
 {
-	char *index = NULL, *schema = NULL;
-	sqltext_created_index(sql, &index, &schema);
-	char *id = NULL;
-	int rc = MP_OK;
-	bool dropped = false;
-	if (index) {
-		rc = step_drop_invalid_index(c, index, schema, &dropped, err);
-		if (rc == MP_OK && dropped)
-			report_line(r, "%s: dropped INVALID index %s left by an earlier failed build", m->name, index);
-	}
+	step_run *s = ctx;
+	(void)n;
+	long long t0 = mp_clock_ms();
+	int rc = conn_exec(s->c, s->prelude, err);
 	if (rc == MP_OK)
-		rc = ledger_insert_started(c, m->name, m->checksum, &id, err);
-	mp_buf set = MP_BUF_INIT, reset = MP_BUF_INIT;
-	step_timeouts_sql(&set, false, lock_ms, stmt_ms);
-	step_timeouts_sql(&reset, false, 0, 0);
+		rc = conn_exec(s->c, s->sql, err);
+	if (rc != MP_OK)
+		*verdict = judge_failure(s, err);
 	mp_error ignore;
-	for (int attempt = 0; rc == MP_OK; attempt++) {
-		long long t0 = now_ms();
-		rc = conn_exec(c, set.ptr, err);
-		if (rc == MP_OK)
-			rc = conn_exec(c, sql, err);
-		bool wd = rc != MP_OK && watchdog_cancelled(o->wd, err);
-		bool retry = rc != MP_OK && (conn_error_retryable(c) || wd);
-		char *logs = rc != MP_OK ? xstrdup(c->last_error ? c->last_error : err->msg) : NULL;
-		conn_exec(c, reset.ptr, &ignore);
-		if (rc == MP_OK) {
-			rc = ledger_finish(c, id, err);
-			if (rc == MP_OK)
-				report_line(r, "applied %s (%lld ms, outside a transaction)", m->name, now_ms() - t0);
-			break;
-		}
-		if (retry && (wd ? !watchdog_gave_up(o->wd) : attempt < o->lock_retries)) {
-			if (index)
-				step_drop_invalid_index(c, index, schema, &dropped, &ignore);
-			pause_before_retry(o, attempt, r, m->name, err->msg);
-			free(logs);
-			rc = MP_OK;
-			continue;
-		}
-		record_failure(c, m, id, logs);
-		free(logs);
-		wrap_error(err, rc, m->name, " failed: ");
-	}
-	buf_free(&set);
-	buf_free(&reset);
-	free(id);
-	free(index);
-	free(schema);
+	conn_exec(s->c, s->reset, &ignore);
+	if (rc != MP_OK)
+		return rc;
+	free(s->logs); /* the file ran: a failure from here on is not its own */
+	s->logs = NULL;
+	rc = ledger_finish(s->c, s->id, err);
+	if (rc == MP_OK)
+		report_line(s->r, "applied %s (%lld ms, outside a transaction)", s->m->name, mp_clock_ms() - t0);
 	return rc;
 }
 
-int step_apply(rt_conn *c, const mig_folder *f, const folder_mig *m, const step_opts *o, const rt_report *r,
+static int run_outside(step_run *s, long long lock_ms, long long stmt_ms, mp_error *err)
+{
+	sqltext_created_index(s->sql, &s->index, &s->schema);
+	int rc = MP_OK;
+	bool dropped = false;
+	if (s->index) {
+		rc = drop_invalid_index(s->c, s->index, s->schema, &dropped, err);
+		if (rc == MP_OK && dropped)
+			report_line(s->r, "%s: dropped INVALID index %s left by an earlier failed build", s->m->name,
+			            s->index);
+	}
+	if (rc == MP_OK)
+		rc = ledger_insert_started(s->c, s->m->name, s->m->checksum, &s->id, err);
+	mp_buf set = MP_BUF_INIT, reset = MP_BUF_INIT;
+	conn_timeouts_sql(&set, false, lock_ms, stmt_ms);
+	conn_timeouts_sql(&reset, false, 0, 0);
+	s->prelude = set.ptr;
+	s->reset = reset.ptr;
+	retry_ops ops = {attempt_outside, before_retry, s};
+	if (rc == MP_OK)
+		rc = retry_run(&s->o->retry, &ops, err);
+	if (rc != MP_OK && s->logs) {
+		record_failure(s->c, s->m, s->id, s->logs);
+		wrap_error(err, rc, s->m->name, " failed: ");
+	}
+	buf_free(&set);
+	buf_free(&reset);
+	return rc;
+}
+
+int step_apply(rt_conn *c, const folder_mig *m, const step_opts *o, const rt_report *r,
                bool *rehearsed, mp_error *err)
 {
 	*rehearsed = true;
@@ -204,16 +210,20 @@ int step_apply(rt_conn *c, const mig_folder *f, const folder_mig *m, const step_
 	const mf_step *s = m->step;
 	bool in_tx = s ? s->transactional && !sqltext_concurrently(sql) : sqltext_wrappable(sql);
 	long long lock_ms = s ? s->lock_timeout_ms : 0, stmt_ms = s ? s->statement_timeout_ms : 0;
+	step_run run = {.c = c, .m = m, .sql = sql, .o = o, .r = r};
 	if (in_tx) {
-		rc = run_in_transaction(c, m, sql, lock_ms, stmt_ms, o, r, err);
+		rc = run_in_transaction(&run, lock_ms, stmt_ms, err);
 	} else if (o->dry_run) {
 		*rehearsed = false;
 		report_line(r, "%s runs outside a transaction block%s: not rehearsed", m->name,
 		            sqltext_concurrently(sql) ? " (CONCURRENTLY)" : "");
 	} else {
-		rc = run_outside(c, m, sql, lock_ms, stmt_ms, o, r, err);
+		rc = run_outside(&run, lock_ms, stmt_ms, err);
 	}
-	(void)f;
+	free(run.logs);
+	free(run.id);
+	free(run.index);
+	free(run.schema);
 	free(sql);
 	return rc;
 }

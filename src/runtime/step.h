@@ -15,27 +15,21 @@
 #define MIGPLAN_STEP_H
 
 #include <stdbool.h>
-#include "util/buf.h"
 #include "runtime/conn.h"
 #include "migdir/folder.h"
 #include "runtime/report.h"
+#include "runtime/retry.h"
 
 typedef struct {
-	int lock_retries;          /* extra attempts after a lock_timeout */
-	long long retry_pause_ms;  /* first pause; doubled each attempt */
+	retry_policy retry;        /* after a lock_timeout; a watchdog cancel is
+	                            * retried until the watchdog gives up */
 	bool dry_run;  /* inside the caller's transaction: a savepoint, rolled back later */
 	struct watchdog *wd;       /* lock watchdog armed for this step, or NULL */
 } step_opts;
 
 /* *rehearsed is false when dry_run and the step cannot run in a transaction
  * (nothing was run then). */
-int step_apply(rt_conn *c, const mig_folder *f, const folder_mig *m, const step_opts *o, const rt_report *r,
+int step_apply(rt_conn *c, const folder_mig *m, const step_opts *o, const rt_report *r,
                bool *rehearsed, mp_error *err);
-/* Drops an INVALID index called name (in schema, or the search_path when
- * NULL) left by a failed CREATE INDEX CONCURRENTLY; *dropped says if any. */
-int step_drop_invalid_index(rt_conn *c, const char *name, const char *schema, bool *dropped, mp_error *err);
-/* SET [LOCAL] lock_timeout / statement_timeout; 0 sets the default back. */
-void step_timeouts_sql(mp_buf *b, bool local, long long lock_ms, long long stmt_ms);
-void step_sleep_ms(long long ms);
 
 #endif

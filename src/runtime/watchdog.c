@@ -1,6 +1,8 @@
+/* The lock watchdog: a thread with its own connection that cancels us when sessions queue. */
 #include "runtime/watchdog.h"
 #include "util/buf.h"
-#include "runtime/step.h"
+#include "util/clock.h"
+#include "util/vec.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -33,33 +35,9 @@ static const char blocked_sql[] =
 	"FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND NOT l.granted AND l.locktype <> 'advisory' "
 	"WHERE $1::int = ANY (pg_blocking_pids(a.pid)) GROUP BY a.pid, a.query ORDER BY 2 DESC LIMIT 1";
 
-char *watchdog_conninfo(PGconn *pg, const char *dbname)
-{
-	mp_buf b = MP_BUF_INIT;
-	PQconninfoOption *opts = PQconninfo(pg);
-	for (PQconninfoOption *o = opts; o && o->keyword; o++) {
-		const char *v = o->val;
-		if (!strcmp(o->keyword, "dbname") && dbname)
-			v = dbname;
-		if (!v || !*v || !strcmp(o->keyword, "replication"))
-			continue;
-		buf_printf(&b, "%s%s='", b.len ? " " : "", o->keyword);
-		for (const char *p = v; *p; p++) {
-			if (*p == '\'' || *p == '\\')
-				buf_puts(&b, "\\");
-			buf_put(&b, p, 1);
-		}
-		buf_puts(&b, "'");
-	}
-	PQconninfoFree(opts);
-	return buf_detach(&b);
-}
-
 static void add_event(watchdog *w, const char *kind, int pid, long long waited, const char *query)
 {
-	w->ev = xrealloc(w->ev, (w->nev + 1) * sizeof *w->ev);
-	watchdog_event *e = &w->ev[w->nev++];
-	memset(e, 0, sizeof *e);
+	watchdog_event *e = MP_VEC_PUSH(w->ev, w->nev);
 	snprintf(e->kind, sizeof e->kind, "%s", kind);
 	e->step = xstrdup(w->step ? w->step : "");
 	e->app_pid = pid;
@@ -112,7 +90,7 @@ static void *watch(void *arg)
 		if (PQstatus(w->pg) != CONNECTION_OK)
 			PQreset(w->pg);
 		poll_once(w);
-		step_sleep_ms(WATCHDOG_POLL_MS);
+		mp_sleep_ms(WATCHDOG_POLL_MS);
 	}
 	return NULL;
 }
@@ -120,7 +98,7 @@ static void *watch(void *arg)
 int watchdog_start(rt_conn *ours, int retries, watchdog **out, mp_error *err)
 {
 	*out = NULL;
-	char *ci = watchdog_conninfo(ours->pg, NULL);
+	char *ci = conn_conninfo(ours->pg, NULL);
 	const char *kw[] = {"dbname", "application_name", NULL};
 	const char *val[] = {ci, "migrun watchdog", NULL};
 	PGconn *pg = PQconnectdbParams(kw, val, 1);

@@ -30,9 +30,6 @@ typedef struct {
 	int cancels;         /* cancels of this step so far */
 } watchdog_event;
 
-/* key=value conninfo of an open connection, with dbname replaced when given
- * (for the watchdog's own connection and rehearse's scratch database). */
-char *watchdog_conninfo(PGconn *pg, const char *dbname);
 /* Connects a second time to ours' database and starts polling (disarmed). */
 int watchdog_start(rt_conn *ours, int retries, watchdog **out, mp_error *err);
 /* Stops the thread and closes its connection; events stay readable. NULL ok. */
