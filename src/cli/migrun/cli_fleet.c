@@ -19,36 +19,10 @@ void cli_fleet_init(cli_fleet_opts *fo)
 	fo->watchdog_retries = WATCHDOG_DEFAULT_RETRIES;
 }
 
-int cli_fleet_opt(int opt, const char *arg, const char *cmd, cli_fleet_opts *fo)
+void cli_fleet_given(cli_fleet_opts *fo, const mp_opt_spec *opts, const mp_opt_result *r)
 {
-	long v;
-	switch (opt) {
-	case OPT_FLEET:
-		fo->file = arg;
-		return EXIT_OK;
-	case 'j':
-		if (!cli_parse_long(arg, &v) || v < 1 || v > 1024)
-			return cli_usage(cmd, "--parallel needs an integer 1..1024, not '%s'", arg);
-		fo->parallel = v;
-		return EXIT_OK;
-	case OPT_FLEET_CONTINUE:
-		fo->continue_on_error = true;
-		fo->apply_only_flag = true;
-		return EXIT_OK;
-	case OPT_FLEET_WAIT_GATES:
-		if (!cli_parse_duration(arg, &fo->wait_gates_ms))
-			return cli_usage(cmd, "--wait-gates needs a duration such as 30s or 5m, not '%s'", arg);
-		fo->apply_only_flag = true;
-		return EXIT_OK;
-	case OPT_FLEET_CANARY:
-		if (!cli_parse_long(arg, &v) || v > 1000000)
-			return cli_usage(cmd, "--canary needs a non-negative integer, not '%s'", arg);
-		fo->canary = v;
-		fo->apply_only_flag = true;
-		return EXIT_OK;
-	default:
-		return -1;
-	}
+	fo->apply_only_flag = fo->continue_on_error || mp_opt_given(opts, r, "canary") ||
+	                      mp_opt_given(opts, r, "wait-gates");
 }
 
 int cli_fleet_check(const char *cmd, const cli_common *co, const cli_fleet_opts *fo)
@@ -182,14 +156,6 @@ static json_t *row_json(const fleet_target *t, const fleet_status_row *r)
 	return o;
 }
 
-static void put_json(json_t *root)
-{
-	char *text = json_dumps(root, JSON_INDENT(2));
-	puts(text);
-	free(text);
-	json_decref(root);
-}
-
 static int status_exit(const status_totals *t)
 {
 	if (t->failed || t->diverged)
@@ -218,7 +184,7 @@ int cli_fleet_status(const cli_common *co, const cli_fleet_opts *fo)
 		json_t *arr = json_array();
 		for (size_t i = 0; i < f.n; i++)
 			json_array_append_new(arr, row_json(&f.targets[i], &rows[i]));
-		put_json(json_pack("{s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:i}", "targets", arr, "totals", "targets",
+		cli_put_json(json_pack("{s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:i}", "targets", arr, "totals", "targets",
 		                   (json_int_t)f.n, "up_to_date", (json_int_t)t.up_to_date, "pending",
 		                   (json_int_t)t.pending, "failed", (json_int_t)t.failed, "diverged",
 		                   (json_int_t)t.diverged, "unreachable", (json_int_t)t.unreachable, "exit", ex));
@@ -265,7 +231,7 @@ int cli_fleet_verify(const cli_common *co, const cli_fleet_opts *fo)
 			json_object_set_new(o, "ok", json_boolean(rows[i].rc == MP_OK && !rows[i].failed && !rows[i].diverged));
 			json_array_append_new(arr, o);
 		}
-		put_json(json_pack("{s:b, s:I, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I}, s:i}", "ok", ex == EXIT_OK, "steps",
+		cli_put_json(json_pack("{s:b, s:I, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I}, s:i}", "ok", ex == EXIT_OK, "steps",
 		                   (json_int_t)mf.manifest->nsteps, "problems", probs, "targets", arr, "totals", "targets",
 		                   (json_int_t)f.n, "consistent", (json_int_t)consistent, "failed", (json_int_t)t.failed,
 		                   "diverged", (json_int_t)t.diverged, "unreachable", (json_int_t)t.unreachable, "exit",
