@@ -7,7 +7,7 @@
 
 #include <stdio.h>
 
-#include "util/opt.h"
+#include "cli/command.h"
 
 enum {
 	MIGC_EXIT_OK = 0,
@@ -16,24 +16,13 @@ enum {
 	MIGC_EXIT_IO = 3,       /* cannot read or write files */
 };
 
-/* A command's command line: its --help is head, the option rows, foot. */
-typedef struct {
-	const char *name;        /* "compile": errors say "migc compile: ..." */
-	const char *head;        /* usage line and description */
-	const mp_opt_spec *opts;
-	const char *foot;        /* exit codes */
-	int style;               /* MP_OPT_PLAIN, with MP_OPT_SKIP_DASHDASH or MP_OPT_NO_OPERANDS */
-} cli_usage;
-
-/* A subcommand: argv[0] is its name. */
-typedef struct {
-	const char *name;
-	int (*run)(int argc, char **argv);
-	const char *summary;
-} cli_command;
-
-/* The subcommands, in the order `migc --help` lists them (main.c). */
-extern const cli_command cli_commands[];
+/* Rows several commands share: -d/--dir; --format WORD (also --format=WORD)
+ * with --json for its json word, as lint and explain take them. */
+#define CLI_DIR_OPT(T, m) \
+	MP_OPT_STRING(T, m, "dir", 'd', "DIR", "a directory", "migrations folder (default: prisma/migrations)")
+#define CLI_FORMAT_OPTS(T, m, words, needs, json_value)                      \
+	MP_OPT_CHOICE(T, m, "format", NULL, words, needs, NULL, MP_OPT_EQUALS), \
+	MP_OPT_CONST(T, m, "json", json_value, MP_OPT_HIDDEN)
 
 int cli_compile(int argc, char **argv);
 int cli_lint(int argc, char **argv);
@@ -43,11 +32,10 @@ int cli_scaffold(int argc, char **argv);
 int cli_verify(int argc, char **argv);
 int cli_rebase(int argc, char **argv);
 
-void cli_usage_print(const cli_usage *u, FILE *out);
-/* Reads argv[1..] into args by u's table: -1 to go on (operands in r, free
- * with mp_opt_result_free), else the exit code once --help or the error is
- * printed. */
-int cli_parse(const cli_usage *u, int argc, char **argv, void *args, mp_opt_result *r);
+/* Reads argv[1..] into args by h's table, then calls run with args and the
+ * operands; the exit code is run's, or that of --help or of the error
+ * printed (usage errors: MIGC_EXIT_USAGE). */
+int cli_run(const cli_help *h, int argc, char **argv, void *args, int (*run)(void *args, const mp_opt_list *operands));
 
 /* "" for one, "s" for any other count. */
 const char *cli_plural(size_t n);

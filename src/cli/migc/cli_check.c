@@ -22,7 +22,7 @@ static const mp_opt_spec opts[] = {
 	MP_OPT_END,
 };
 
-static const cli_usage usage = {
+static const cli_help usage = {
 	"check",
 	"usage: migc check --schema FILE SPEC.mig... [--json]\n"
 	"\n"
@@ -80,8 +80,9 @@ static int check_inputs(const char *schema_path, const mp_opt_list *specs, diag_
 	return rc;
 }
 
-static int check_run(const check_args *a, const mp_opt_list *specs)
+static int check_run(void *args, const mp_opt_list *specs)
 {
+	const check_args *a = args;
 	diag_list diags;
 	diag_list_init(&diags);
 	mp_error err = {0};
@@ -119,11 +120,5 @@ static int check_run(const check_args *a, const mp_opt_list *specs)
 int cli_check(int argc, char **argv)
 {
 	check_args a = {"prisma/schema.prisma", false};
-	mp_opt_result r;
-	int ex = cli_parse(&usage, argc, argv, &a, &r);
-	if (ex >= 0)
-		return ex;
-	ex = check_run(&a, &r.operands);
-	mp_opt_result_free(&r);
-	return ex;
+	return cli_run(&usage, argc, argv, &a, check_run);
 }

@@ -22,7 +22,7 @@ static const mp_opt_spec opts[] = {
 	MP_OPT_END,
 };
 
-static const cli_usage usage = {
+static const cli_help usage = {
 	"compile",
 	"usage: migc compile SPEC.mig... [-o DIR] [--check] [--json]\n"
 	"\n"
@@ -67,8 +67,14 @@ static void print_human(const compile_args *a, const compile_result *r, const em
 
 /* Compiles, checks a schema.prisma beside the folder, writes unless
  * --check; prints the diagnostics and returns the exit code. */
-static int compile_run(const compile_args *a, const char **specs, size_t nspecs)
+static int compile_run(void *args, const mp_opt_list *specs)
 {
+	const compile_args *a = args;
+	if (specs->n == 0) {
+		fprintf(stderr, "migc compile: no spec given\n");
+		cli_help_print(&usage, stderr);
+		return MIGC_EXIT_USAGE;
+	}
 	diag_list diags, sdiags;
 	diag_list_init(&diags);
 	diag_list_init(&sdiags);
@@ -76,7 +82,7 @@ static int compile_run(const compile_args *a, const char **specs, size_t nspecs)
 	compile_result *r = NULL;
 	psl_schema *schema = NULL;
 	emit_report rep = {0};
-	int rc = compile_specs(specs, nspecs, &diags, &r, &err);
+	int rc = compile_specs(specs->items, specs->n, &diags, &r, &err);
 	/* A schema.prisma beside the migrations folder must agree with the specs
 	 * before anything is written; its notes point across files, so unsorted. */
 	if (rc == MP_OK)
@@ -110,17 +116,5 @@ static int compile_run(const compile_args *a, const char **specs, size_t nspecs)
 int cli_compile(int argc, char **argv)
 {
 	compile_args a = {"prisma/migrations", false, false};
-	mp_opt_result r;
-	int ex = cli_parse(&usage, argc, argv, &a, &r);
-	if (ex >= 0)
-		return ex;
-	if (r.operands.n == 0) {
-		fprintf(stderr, "migc compile: no spec given\n");
-		cli_usage_print(&usage, stderr);
-		ex = MIGC_EXIT_USAGE;
-	} else {
-		ex = compile_run(&a, r.operands.items, r.operands.n);
-	}
-	mp_opt_result_free(&r);
-	return ex;
+	return cli_run(&usage, argc, argv, &a, compile_run);
 }

@@ -1,5 +1,4 @@
-/* migc explain: per statement, the lock it takes, on what, what that blocks,
- * for how long, and whether it runs in a transaction. */
+/* migc explain: per statement, the lock it takes, on what, what it blocks, how long, in a transaction or not. */
 #include "util/buf.h"
 #include "cli/migc/cli.h"
 #include "compiler/compile.h"
@@ -26,13 +25,12 @@ static const mp_opt_choice formats[] = {
 };
 
 static const mp_opt_spec opts[] = {
-	MP_OPT_CHOICE(explain_args, format, "format", NULL, formats, "human, markdown or json", NULL, MP_OPT_EQUALS),
-	MP_OPT_CONST(explain_args, format, "json", EXPLAIN_JSON, MP_OPT_HIDDEN),
+	CLI_FORMAT_OPTS(explain_args, format, formats, "human, markdown or json", EXPLAIN_JSON),
 	MP_OPT_HIDDEN_HELP,
 	MP_OPT_END,
 };
 
-static const cli_usage usage = {
+static const cli_help usage = {
 	"explain",
 	"usage: migc explain [--format human|markdown|json] [FILES|DIRS...]\n\n"
 	"Shows, for every statement: its line, the statement, the lock it takes and on\n"
@@ -163,8 +161,9 @@ static int explain_paths(explain_doc *doc, const mp_opt_list *paths, bool *liste
 }
 
 /* .mig operands are specs, compiled in memory; the others are SQL paths. */
-static int explain_run(explain_format fmt, const mp_opt_list *operands)
+static int explain_run(void *args, const mp_opt_list *operands)
 {
+	explain_format fmt = (explain_format)((const explain_args *)args)->format;
 	mp_opt_list specs = {NULL, 0}, paths = {NULL, 0};
 	for (size_t i = 0; i < operands->n; i++) {
 		const char *a = operands->items[i];
@@ -190,11 +189,5 @@ static int explain_run(explain_format fmt, const mp_opt_list *operands)
 int cli_explain(int argc, char **argv)
 {
 	explain_args a = {EXPLAIN_HUMAN};
-	mp_opt_result r;
-	int ex = cli_parse(&usage, argc, argv, &a, &r);
-	if (ex >= 0)
-		return ex;
-	ex = explain_run((explain_format)a.format, &r.operands);
-	mp_opt_result_free(&r);
-	return ex;
+	return cli_run(&usage, argc, argv, &a, explain_run);
 }

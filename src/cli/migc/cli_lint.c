@@ -1,5 +1,4 @@
-/* migc lint: lock hazards in migration SQL, printed like compiler errors,
- * as JSON, or as GitHub Actions annotations. */
+/* migc lint: lock hazards in migration SQL, as compiler-style errors, JSON or GitHub Actions annotations. */
 #include "util/buf.h"
 #include "cli/migc/cli.h"
 #include "util/diag.h"
@@ -24,14 +23,13 @@ static const mp_opt_choice formats[] = {
 };
 
 static const mp_opt_spec opts[] = {
-	MP_OPT_CHOICE(lint_args, format, "format", NULL, formats, "human, json or github", NULL, MP_OPT_EQUALS),
-	MP_OPT_CONST(lint_args, format, "json", OUT_JSON, MP_OPT_HIDDEN),
+	CLI_FORMAT_OPTS(lint_args, format, formats, "human, json or github", OUT_JSON),
 	MP_OPT_STOP(lint_args, list_rules, "list-rules", "every rule with its severity and why (docs/lint.md)"),
 	MP_OPT_HIDDEN_HELP,
 	MP_OPT_END,
 };
 
-static const cli_usage usage = {
+static const cli_help usage = {
 	"lint",
 	"usage: migc lint [--format human|json|github] [FILES|DIRS...]\n"
 	"       migc lint --list-rules\n\n"
@@ -173,19 +171,18 @@ static int lint_run(out_format fmt, const mp_opt_list *paths)
 	return rc;
 }
 
+static int lint_main(void *args, const mp_opt_list *paths)
+{
+	const lint_args *a = args;
+	if (a->list_rules) {
+		list_rules();
+		return MIGC_EXIT_OK;
+	}
+	return lint_run((out_format)a->format, paths);
+}
+
 int cli_lint(int argc, char **argv)
 {
 	lint_args a = {OUT_HUMAN, false};
-	mp_opt_result r;
-	int ex = cli_parse(&usage, argc, argv, &a, &r);
-	if (ex >= 0)
-		return ex;
-	if (a.list_rules) {
-		list_rules();
-		ex = MIGC_EXIT_OK;
-	} else {
-		ex = lint_run((out_format)a.format, &r.operands);
-	}
-	mp_opt_result_free(&r);
-	return ex;
+	return cli_run(&usage, argc, argv, &a, lint_main);
 }

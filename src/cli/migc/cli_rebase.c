@@ -14,7 +14,7 @@ typedef struct {
 } rebase_args;
 
 static const mp_opt_spec opts[] = {
-	MP_OPT_STRING(rebase_args, o.dir, "dir", 'd', "DIR", "a directory", "migrations folder (default: prisma/migrations)"),
+	CLI_DIR_OPT(rebase_args, o.dir),
 	MP_OPT_LIST(rebase_args, applied, "applied-from", 0, "FILE", "a file",
 	            "migrations applied in one database: `migrun status --json`\n"
 	            "output, or one migration name a line (repeatable)"),
@@ -27,7 +27,7 @@ static const mp_opt_spec opts[] = {
 	MP_OPT_END,
 };
 
-static const cli_usage usage = {
+static const cli_help usage = {
 	"rebase",
 	"usage: migc rebase [SPEC.mig...] [-d DIR] [--applied-from FILE]... [--force] [--dry-run] [--json]\n"
 	"\n"
@@ -115,27 +115,25 @@ static int rebase_run(const rebase_opts *o, bool json)
 	return exit_code;
 }
 
+static int rebase_main(void *args, const mp_opt_list *specs)
+{
+	rebase_args *a = args;
+	if (a->o.force && a->applied.n) {
+		fprintf(stderr, "migc rebase: --force pins nothing, --applied-from pins what a ledger applied: give one\n");
+		return MIGC_EXIT_USAGE;
+	}
+	a->o.specs = specs->items;
+	a->o.nspecs = specs->n;
+	a->o.applied_from = a->applied.items;
+	a->o.napplied_from = a->applied.n;
+	return rebase_run(&a->o, a->json);
+}
+
 int cli_rebase(int argc, char **argv)
 {
 	rebase_args a = {{0}, {NULL, 0}, false};
 	a.o.dir = "prisma/migrations";
-	mp_opt_result r;
-	int ex = cli_parse(&usage, argc, argv, &a, &r);
-	if (ex >= 0) {
-		free(a.applied.items);
-		return ex;
-	}
-	if (a.o.force && a.applied.n) {
-		fprintf(stderr, "migc rebase: --force pins nothing, --applied-from pins what a ledger applied: give one\n");
-		ex = MIGC_EXIT_USAGE;
-	} else {
-		a.o.specs = r.operands.items;
-		a.o.nspecs = r.operands.n;
-		a.o.applied_from = a.applied.items;
-		a.o.napplied_from = a.applied.n;
-		ex = rebase_run(&a.o, a.json);
-	}
+	int ex = cli_run(&usage, argc, argv, &a, rebase_main);
 	free(a.applied.items);
-	mp_opt_result_free(&r);
 	return ex;
 }

@@ -29,7 +29,7 @@ static const mp_opt_spec opts[] = {
 	MP_OPT_END,
 };
 
-static const cli_usage usage = {
+static const cli_help usage = {
 	"scaffold",
 	"usage: migc scaffold (--from OLD.prisma | --from-git REV) --to NEW.prisma [--id ID] [-o FILE]\n"
 	"\n"
@@ -184,30 +184,32 @@ static int scaffold_run(const scaffold_args *a)
 	return exit_code;
 }
 
-int cli_scaffold(int argc, char **argv)
+static int scaffold_main(void *args, const mp_opt_list *operands)
 {
-	scaffold_args a = {NULL, NULL, NULL, NULL, NULL};
-	mp_opt_result r;
-	int ex = cli_parse(&usage, argc, argv, &a, &r);
-	if (ex >= 0)
-		return ex;
-	mp_opt_result_free(&r);
-	if (!a.to || (!a.from) == (!a.from_git)) {
+	scaffold_args *a = args;
+	(void)operands; /* none: MP_OPT_NO_OPERANDS */
+	if (!a->to || (!a->from) == (!a->from_git)) {
 		fprintf(stderr, "migc scaffold: give --to and exactly one of --from, --from-git\n");
-		cli_usage_print(&usage, stderr);
+		cli_help_print(&usage, stderr);
 		return MIGC_EXIT_USAGE;
 	}
 	char now[15];
-	if (!a.id) {
+	if (!a->id) {
 		time_t t = time(NULL);
 		struct tm tm;
 		gmtime_r(&t, &tm);
 		strftime(now, sizeof now, "%Y%m%d%H%M%S", &tm);
-		a.id = now;
+		a->id = now;
 	}
-	if (a.output && access(a.output, F_OK) == 0) {
-		fprintf(stderr, "migc scaffold: %s exists; remove it or choose another -o\n", a.output);
+	if (a->output && access(a->output, F_OK) == 0) {
+		fprintf(stderr, "migc scaffold: %s exists; remove it or choose another -o\n", a->output);
 		return MIGC_EXIT_IO;
 	}
-	return scaffold_run(&a);
+	return scaffold_run(a);
+}
+
+int cli_scaffold(int argc, char **argv)
+{
+	scaffold_args a = {NULL, NULL, NULL, NULL, NULL};
+	return cli_run(&usage, argc, argv, &a, scaffold_main);
 }

@@ -12,13 +12,13 @@ typedef struct {
 } verify_args;
 
 static const mp_opt_spec opts[] = {
-	MP_OPT_STRING(verify_args, dir, "dir", 'd', "DIR", "a directory", "migrations folder (default: prisma/migrations)"),
+	CLI_DIR_OPT(verify_args, dir),
 	MP_OPT_SWITCH(verify_args, json, "json", 0, "print the findings as JSON on stdout"),
 	MP_OPT_HELP("this help"),
 	MP_OPT_END,
 };
 
-static const cli_usage usage = {
+static const cli_help usage = {
 	"verify",
 	"usage: migc verify [-d DIR] [--json]\n"
 	"\n"
@@ -92,26 +92,28 @@ static void print_human(const hist_report *r)
 	                "docs/branches.md\n", r->dir);
 }
 
-int cli_verify(int argc, char **argv)
+static int verify_run(void *args, const mp_opt_list *operands)
 {
-	verify_args a = {"prisma/migrations", false};
-	mp_opt_result opt;
-	int ex = cli_parse(&usage, argc, argv, &a, &opt);
-	if (ex >= 0)
-		return ex;
-	mp_opt_result_free(&opt);
+	const verify_args *a = args;
+	(void)operands; /* none: MP_OPT_NO_OPERANDS */
 	hist_report r;
 	mp_error err = {0, ""};
-	if (history_analyze(a.dir, &r, &err) != MP_OK) {
+	if (history_analyze(a->dir, &r, &err) != MP_OK) {
 		fprintf(stderr, "migc verify: %s\n", err.msg);
 		hist_report_free(&r);
 		return MIGC_EXIT_IO;
 	}
-	if (a.json)
+	if (a->json)
 		print_json(&r);
 	else
 		print_human(&r);
 	int rc = r.nfindings ? MIGC_EXIT_FINDINGS : MIGC_EXIT_OK;
 	hist_report_free(&r);
 	return rc;
+}
+
+int cli_verify(int argc, char **argv)
+{
+	verify_args a = {"prisma/migrations", false};
+	return cli_run(&usage, argc, argv, &a, verify_run);
 }

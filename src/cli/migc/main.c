@@ -4,7 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-const cli_command cli_commands[] = {
+/* In the order `migc --help` lists them. */
+static const cli_command commands[] = {
 	{"check", cli_check, "check that .mig specs and schema.prisma agree"},
 	{"compile", cli_compile, "compile .mig specs into Prisma migration folders and a gate manifest"},
 	{"explain", cli_explain, "show what every statement locks and blocks (human, markdown, json)"},
@@ -18,8 +19,7 @@ const cli_command cli_commands[] = {
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: migc <command> [options] [args]\n\ncommands:\n");
-	for (const cli_command *c = cli_commands; c->name; c++)
-		fprintf(out, "  %-9s %s\n", c->name, c->summary);
+	cli_command_list(out, commands, 9);
 	fprintf(out, "\n'migc <command> --help' describes a command. Exit codes: 0 ok, 1 errors in the input,\n"
 	             "2 bad usage, 3 file system errors (docs/cli.md).\n");
 }
@@ -29,19 +29,9 @@ const char *cli_plural(size_t n)
 	return n == 1 ? "" : "s";
 }
 
-void cli_usage_print(const cli_usage *u, FILE *out)
-{
-	mp_buf b = MP_BUF_INIT;
-	buf_puts(&b, u->head);
-	mp_opt_help(u->opts, &b);
-	buf_puts(&b, u->foot ? u->foot : "");
-	fputs(buf_cstr(&b), out);
-	buf_free(&b);
-}
-
 /* The errors say what a hand-written loop said: a missing value names the
  * flag as written, a bad --format lists its words. */
-static int parse_error(const cli_usage *u, int rc, const mp_opt_result *r)
+static int parse_error(const cli_help *u, int rc, const mp_opt_result *r)
 {
 	const mp_opt_spec *s = r->spec;
 	if (s && s->kind == MP_OPT_KIND_CHOICE) {
@@ -51,23 +41,26 @@ static int parse_error(const cli_usage *u, int rc, const mp_opt_result *r)
 	} else {
 		fprintf(stderr, "migc %s: %s '%s'\n", u->name,
 		        (u->style & MP_OPT_NO_OPERANDS) ? "unexpected argument" : "unknown option", r->arg);
-		cli_usage_print(u, stderr);
+		cli_help_print(u, stderr);
 	}
 	return MIGC_EXIT_USAGE;
 }
 
-int cli_parse(const cli_usage *u, int argc, char **argv, void *args, mp_opt_result *r)
+int cli_run(const cli_help *h, int argc, char **argv, void *args, int (*run)(void *args, const mp_opt_list *operands))
 {
-	int rc = mp_opt_parse(u->opts, u->style, argc - 1, argv + 1, args, r);
-	if (rc == MP_OPT_STOPPED && r->spec->kind == MP_OPT_KIND_HELP) {
-		cli_usage_print(u, stdout);
-		mp_opt_result_free(r);
-		return MIGC_EXIT_OK;
+	mp_opt_result r;
+	int rc = mp_opt_parse(h->opts, h->style, argc - 1, argv + 1, args, &r);
+	int ex;
+	if (rc == MP_OPT_STOPPED && r.spec->kind == MP_OPT_KIND_HELP) {
+		cli_help_print(h, stdout);
+		ex = MIGC_EXIT_OK;
+	} else if (rc < 0) {
+		ex = parse_error(h, rc, &r);
+	} else {
+		ex = run(args, &r.operands);
 	}
-	if (rc >= 0)
-		return -1;
-	mp_opt_result_free(r);
-	return parse_error(u, rc, r);
+	mp_opt_result_free(&r);
+	return ex;
 }
 
 int main(int argc, char **argv)
@@ -84,9 +77,9 @@ int main(int argc, char **argv)
 		printf("migc %s\n", MIGPLAN_VERSION);
 		return MIGC_EXIT_OK;
 	}
-	for (const cli_command *c = cli_commands; c->name; c++)
-		if (strcmp(argv[1], c->name) == 0)
-			return c->run(argc - 1, argv + 1);
+	const cli_command *c = cli_command_find(commands, argv[1]);
+	if (c)
+		return c->run(argc - 1, argv + 1);
 	fprintf(stderr, "migc: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return MIGC_EXIT_USAGE;

@@ -7,9 +7,11 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "cli/command.h"
 #include "util/opt.h"
 #include "runtime/conn.h"
 #include "migdir/folder.h"
+#include "migdir/verify.h"
 #include "runtime/report.h"
 
 enum {
@@ -45,20 +47,6 @@ typedef struct {
 	              "database (default: $DATABASE_URL, else libpq's PG* variables)"),                          \
 	MP_OPT_SWITCH(T, m.json, "json", 0, "machine-readable output on stdout"), MP_OPT_HELP("this help")
 
-/* A command's command line: --help is head and then the table's rows. */
-typedef struct {
-	const char *name; /* "status": errors point to `migrun status --help` */
-	const char *head;
-	const mp_opt_spec *opts;
-} cli_help;
-
-/* A subcommand: argv[0] is its name. */
-typedef struct {
-	const char *name;
-	int (*run)(int argc, char **argv);
-	const char *summary;
-} cli_command;
-
 /* Reads argv[1..] into args by h's table (getopt_long's spellings, its
  * messages for unknown flags); -1 to go on (r says which flags were given),
  * else the exit code once --help or the error is printed. No command takes
@@ -82,6 +70,11 @@ int cli_connect(const cli_common *c, rt_conn **conn);
 /* cli_load_folder, then cli_connect; on failure nothing is left open and
  * the exit code says which failed. */
 int cli_open(const cli_common *c, bool require_manifest, mig_folder *f, rt_conn **conn);
+
+/* verify's report, shared with verify --fleet (cli_verify.c): the problems
+ * as a JSON array; "verified: ..." on stdout, or each problem on stderr. */
+json_t *cli_verify_problems_json(const verify_report *vr);
+void cli_verify_print(const mig_folder *f, const verify_report *vr);
 
 int cli_verify(int argc, char **argv);
 int cli_status(int argc, char **argv);

@@ -64,6 +64,8 @@ static const cli_help help = {
 	"natively in resumable batches.\n"
 	"\n",
 	opts,
+	NULL,
+	MP_OPT_GNU,
 };
 
 /* Reads the flags; -1 to go on, else the exit code. */

@@ -1,4 +1,4 @@
-/* What every migrun command shares: its flags and their errors, exit codes, progress lines, opening the folder and the database. */
+/* What every migrun command shares: flag errors, exit codes, progress lines, opening folder and database. */
 #include "cli/migrun/cli.h"
 #include "util/buf.h"
 #include "util/clock.h"
@@ -84,14 +84,10 @@ static int flag_error(const cli_help *h, const char *cmd, int rc, const mp_opt_r
 
 int cli_parse(const cli_help *h, int argc, char **argv, void *args, mp_opt_result *r)
 {
-	int rc = mp_opt_parse(h->opts, MP_OPT_GNU, argc - 1, argv + 1, args, r);
+	int rc = mp_opt_parse(h->opts, h->style, argc - 1, argv + 1, args, r);
 	int ex = -1;
 	if (rc == MP_OPT_STOPPED) {
-		mp_buf b = MP_BUF_INIT;
-		buf_puts(&b, h->head);
-		mp_opt_help(h->opts, &b);
-		fputs(buf_cstr(&b), stdout);
-		buf_free(&b);
+		cli_help_print(h, stdout);
 		ex = EXIT_OK;
 	} else if (rc < 0) {
 		ex = flag_error(h, argv[0], rc, r);

@@ -34,6 +34,10 @@ typedef struct {
 void cli_fleet_init(cli_fleet_opts *fo);
 /* Notes whether one of the apply-only fleet flags of table opts was given. */
 void cli_fleet_given(cli_fleet_opts *fo, const mp_opt_spec *opts, const mp_opt_result *r);
+/* cli_parse for a command whose table has the common and the fleet flags:
+ * co and fo (members of args) get their defaults first, the fleet flags are
+ * checked after (cli_fleet_check). -1 to go on, else the exit code. */
+int cli_fleet_parse(const cli_help *h, int argc, char **argv, void *args, cli_common *co, cli_fleet_opts *fo);
 /* Flags that need --fleet, or that --fleet excludes: EXIT_USAGE, else OK. */
 int cli_fleet_check(const char *cmd, const cli_common *co, const cli_fleet_opts *fo);
 

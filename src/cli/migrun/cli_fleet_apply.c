@@ -1,5 +1,4 @@
-/* `migrun apply --fleet`: the live view (a redrawn block on a terminal,
- * plain lines otherwise), the final summary and the exit code. */
+/* migrun apply --fleet: the live view (redrawn on a terminal, plain lines otherwise), the summary, the exit code. */
 #include "cli/migrun/cli_fleet.h"
 #include "fleet/fleet_apply.h"
 #include "util/clock.h"

@@ -1,4 +1,4 @@
-/* migrun rehearse: UP, DOWN, UP of the pending steps on a scratch database; and the watchdog and post-checks around apply. */
+/* migrun rehearse: UP, DOWN, UP of pending steps on a scratch database; the watchdog and post-checks of apply. */
 #include "cli/migrun/cli.h"
 #include "util/buf.h"
 #include "runtime/ledger.h"
@@ -45,6 +45,8 @@ static const cli_help help = {
 	"gates are skipped; data gates are checked. The target itself is only read.\n"
 	"\n",
 	opts,
+	NULL,
+	MP_OPT_GNU,
 };
 
 /* Reads the flags; -1 to go on, else the exit code. */

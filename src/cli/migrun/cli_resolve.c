@@ -39,6 +39,8 @@ static const cli_help help = {
 	"\n"
 	"Manual ledger reconciliation, with `prisma migrate resolve` semantics:\n",
 	opts,
+	NULL,
+	MP_OPT_GNU,
 };
 
 static int run_rebase(rt_conn *c, const mig_folder *f, const cli_common *co, rt_report *r)

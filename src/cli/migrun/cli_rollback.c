@@ -47,6 +47,8 @@ static const cli_help help = {
 	"a terminal).\n"
 	"\n",
 	opts,
+	NULL,
+	MP_OPT_GNU,
 };
 
 static bool confirm(const rollback_plan *p, bool yes)

@@ -42,6 +42,8 @@ static const cli_help help = {
 	"5 diverged or failed; 7 cannot connect; 8 unreadable folder or manifest.\n"
 	"\n",
 	opts,
+	NULL,
+	MP_OPT_GNU,
 };
 
 static bool *pending_flags(const mig_folder *f, const status_report *st)
@@ -195,15 +197,9 @@ static int status_run(const status_args *a)
 
 int cli_status(int argc, char **argv)
 {
-	status_args a;
-	cli_common_init(&a.co);
-	cli_fleet_init(&a.fo);
-	a.max_pending = -1;
-	mp_opt_result r;
-	int ex = cli_parse(&help, argc, argv, &a, &r);
+	status_args a = {.max_pending = -1};
+	int ex = cli_fleet_parse(&help, argc, argv, &a, &a.co, &a.fo);
 	if (ex >= 0)
-		return ex;
-	if ((ex = cli_fleet_check("status", &a.co, &a.fo)) != EXIT_OK)
 		return ex;
 	if (a.fo.file && a.max_pending >= 0)
 		return cli_usage("status", "--max-pending does not combine with --fleet");

@@ -1,7 +1,6 @@
 /* migrun verify: the folder's files, hashes and chain against the manifest, offline (or a fleet's ledgers too). */
 #include "cli/migrun/cli.h"
 #include "cli/migrun/cli_fleet.h"
-#include "migdir/verify.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -31,7 +30,26 @@ static const cli_help help = {
 	"a target has a failed or diverged migration, 7 when one is unreachable.\n"
 	"\n",
 	opts,
+	NULL,
+	MP_OPT_GNU,
 };
+
+json_t *cli_verify_problems_json(const verify_report *vr)
+{
+	json_t *probs = json_array();
+	for (size_t i = 0; i < vr->n; i++)
+		json_array_append_new(probs, json_string(vr->problems[i]));
+	return probs;
+}
+
+void cli_verify_print(const mig_folder *f, const verify_report *vr)
+{
+	if (vr->n == 0)
+		printf("verified: %zu generated steps, hashes and chain match (%s)\n", f->manifest->nsteps,
+		       f->manifest_path);
+	for (size_t i = 0; i < vr->n; i++)
+		fprintf(stderr, "migrun: verify: %s\n", vr->problems[i]);
+}
 
 static int verify_run(const cli_common *co)
 {
@@ -42,19 +60,11 @@ static int verify_run(const cli_common *co)
 	verify_report vr;
 	mp_error err = {0, ""};
 	int rc = verify_folder(&f, &vr, &err);
-	if (co->json) {
-		json_t *probs = json_array();
-		for (size_t i = 0; i < vr.n; i++)
-			json_array_append_new(probs, json_string(vr.problems[i]));
+	if (co->json)
 		cli_put_json(json_pack("{s:b, s:I, s:o}", "ok", rc == MP_OK, "steps", (json_int_t)f.manifest->nsteps,
-		                       "problems", probs));
-	} else if (rc == MP_OK) {
-		printf("verified: %zu generated steps, hashes and chain match (%s)\n", f.manifest->nsteps,
-		       f.manifest_path);
-	} else {
-		for (size_t i = 0; i < vr.n; i++)
-			fprintf(stderr, "migrun: verify: %s\n", vr.problems[i]);
-	}
+		                       "problems", cli_verify_problems_json(&vr)));
+	else
+		cli_verify_print(&f, &vr);
 	verify_report_free(&vr);
 	folder_free(&f);
 	return rc == MP_OK ? EXIT_OK : EXIT_VERIFY;
@@ -63,13 +73,8 @@ static int verify_run(const cli_common *co)
 int cli_verify(int argc, char **argv)
 {
 	verify_args a;
-	cli_common_init(&a.co);
-	cli_fleet_init(&a.fo);
-	mp_opt_result r;
-	int ex = cli_parse(&help, argc, argv, &a, &r);
+	int ex = cli_fleet_parse(&help, argc, argv, &a, &a.co, &a.fo);
 	if (ex >= 0)
-		return ex;
-	if ((ex = cli_fleet_check("verify", &a.co, &a.fo)) != EXIT_OK)
 		return ex;
 	return a.fo.file ? cli_fleet_verify(&a.co, &a.fo) : verify_run(&a.co);
 }

@@ -1,5 +1,4 @@
-/* migrun: apply a migplan plan (and any Prisma migrations folder) to
- * PostgreSQL, sharing _prisma_migrations with the Prisma CLI. */
+/* migrun: apply a migplan plan (and any Prisma migrations folder) to PostgreSQL, sharing _prisma_migrations. */
 #include "cli/migrun/cli.h"
 
 #include <stdio.h>
@@ -25,8 +24,7 @@ static void usage(FILE *out)
 	      "\n"
 	      "commands:\n",
 	      out);
-	for (const cli_command *c = commands; c->name; c++)
-		fprintf(out, "  %-10s %s\n", c->name, c->summary);
+	cli_command_list(out, commands, 10);
 	fputs("\n"
 	      "`migrun <command> --help` for its options; exit codes in docs/runtime.md.\n"
 	      "  --version  print the version\n",
@@ -48,9 +46,9 @@ int main(int argc, char **argv)
 		printf("migrun %s\n", MIGPLAN_VERSION);
 		return EXIT_OK;
 	}
-	for (const cli_command *c = commands; c->name; c++)
-		if (!strcmp(cmd, c->name))
-			return c->run(argc - 1, argv + 1);
+	const cli_command *c = cli_command_find(commands, cmd);
+	if (c)
+		return c->run(argc - 1, argv + 1);
 	fprintf(stderr, "migrun: unknown command '%s' (see `migrun --help`)\n", cmd);
 	return EXIT_USAGE;
 }
