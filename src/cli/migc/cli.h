@@ -1,8 +1,13 @@
-/* The migc command-line layer: one function per subcommand. Each parses its
- * own flags, calls the library and maps results to the exit codes below
- * (documented in docs/cli.md). */
+/* The migc command-line layer: one function per subcommand, each with its
+ * options in one table (util/opt.h) that drives parsing and --help alike. A
+ * command maps the library's results to the exit codes below (documented in
+ * docs/cli.md). */
 #ifndef MIGPLAN_CLI_H
 #define MIGPLAN_CLI_H
+
+#include <stdio.h>
+
+#include "cli/command.h"
 
 enum {
 	MIGC_EXIT_OK = 0,
@@ -10,6 +15,14 @@ enum {
 	MIGC_EXIT_USAGE = 2,    /* bad command line */
 	MIGC_EXIT_IO = 3,       /* cannot read or write files */
 };
+
+/* Rows several commands share: -d/--dir; --format WORD (also --format=WORD)
+ * with --json for its json word, as lint and explain take them. */
+#define CLI_DIR_OPT(T, m) \
+	MP_OPT_STRING(T, m, "dir", 'd', "DIR", "a directory", "migrations folder (default: prisma/migrations)")
+#define CLI_FORMAT_OPTS(T, m, words, needs, json_value)                      \
+	MP_OPT_CHOICE(T, m, "format", NULL, words, needs, NULL, MP_OPT_EQUALS), \
+	MP_OPT_CONST(T, m, "json", json_value, MP_OPT_HIDDEN)
 
 int cli_compile(int argc, char **argv);
 int cli_lint(int argc, char **argv);
@@ -19,7 +32,12 @@ int cli_scaffold(int argc, char **argv);
 int cli_verify(int argc, char **argv);
 int cli_rebase(int argc, char **argv);
 
-/* True when argv[i] is -h or --help. */
-int cli_is_help(const char *arg);
+/* Reads argv[1..] into args by h's table, then calls run with args and the
+ * operands; the exit code is run's, or that of --help or of the error
+ * printed (usage errors: MIGC_EXIT_USAGE). */
+int cli_run(const cli_help *h, int argc, char **argv, void *args, int (*run)(void *args, const mp_opt_list *operands));
+
+/* "" for one, "s" for any other count. */
+const char *cli_plural(size_t n);
 
 #endif

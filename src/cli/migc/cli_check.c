@@ -1,4 +1,4 @@
-/* migc check --schema prisma/schema.prisma SPEC.mig… [--json] */
+/* migc check --schema prisma/schema.prisma SPEC.mig… [--json]: do the specs and schema.prisma agree? */
 #include "cli/migc/cli.h"
 #include "compiler/compile.h"
 #include "schema/schema_check.h"
@@ -7,72 +7,88 @@
 #include <stdio.h>
 #include <string.h>
 
-static void check_usage(FILE *out)
+typedef struct {
+	const char *schema;
+	bool json;
+} check_args;
+
+static const mp_opt_spec opts[] = {
+	MP_OPT_STRING(check_args, schema, "schema", 's', "FILE", "a file",
+	              "the schema.prisma (default: prisma/schema.prisma)"),
+	MP_OPT_SWITCH(check_args, json, "json", 0,
+	              "print {ok, errors, models, enums, diagnostics: [{file, line, column,\n"
+	              "severity, message}]} on stdout (diagnostics also go to stderr)"),
+	MP_OPT_HELP("this help"),
+	MP_OPT_END,
+};
+
+static const cli_help usage = {
+	"check",
+	"usage: migc check --schema FILE SPEC.mig... [--json]\n"
+	"\n"
+	"Checks that the specs and schema.prisma agree: every table and column a lifecycle names\n"
+	"exists in the schema under its mapped name (@@map, @map, @@schema), and the state after all\n"
+	"lifecycles (new columns' types, nullability and defaults; retired columns gone) is what\n"
+	"the schema declares. Each mismatch is an error at the spec with a note at the schema.\n"
+	"With no spec, only reads the schema (syntax check).\n"
+	"\n",
+	opts,
+	"\n"
+	"Exit: 0 they agree, 1 mismatches or errors in the inputs, 2 bad usage, 3 a file cannot be read.\n",
+	MP_OPT_PLAIN,
+};
+
+static void print_json(const diag_list *diags, const psl_schema *schema, int exit_code)
 {
-	fputs("usage: migc check --schema FILE SPEC.mig... [--json]\n"
-	      "\n"
-	      "Checks that the specs and schema.prisma agree: every table and column a lifecycle names\n"
-	      "exists in the schema under its mapped name (@@map, @map, @@schema), and the state after all\n"
-	      "lifecycles (new columns' types, nullability and defaults; retired columns gone) is what\n"
-	      "the schema declares. Each mismatch is an error at the spec with a note at the schema.\n"
-	      "With no spec, only reads the schema (syntax check).\n"
-	      "\n"
-	      "  -s, --schema FILE  the schema.prisma (default: prisma/schema.prisma)\n"
-	      "      --json         print {ok, errors, models, enums, diagnostics: [{file, line, column,\n"
-	      "                     severity, message}]} on stdout (diagnostics also go to stderr)\n"
-	      "  -h, --help         this help\n"
-	      "\n"
-	      "Exit: 0 they agree, 1 mismatches or errors in the inputs, 2 bad usage, 3 a file cannot be read.\n",
-	      out);
+	json_t *arr = json_array();
+	for (size_t i = 0; i < diags->count; i++) {
+		const mp_diag *dg = &diags->items[i];
+		int line = 0, col = 0;
+		if (dg->src)
+			source_position(dg->src, dg->span.start, &line, &col);
+		json_array_append_new(arr, json_pack("{s:o, s:i, s:i, s:s, s:s}", "file",
+		                                     dg->src ? json_string(dg->src->path) : json_null(), "line", line,
+		                                     "column", col, "severity", diag_severity_name(dg->severity),
+		                                     "message", dg->message));
+	}
+	json_t *o = json_pack("{s:b, s:i, s:i, s:i, s:o}", "ok", exit_code == MIGC_EXIT_OK, "errors", diags->errors,
+	                      "models", (int)schema->nmodels, "enums", (int)schema->nenums, "diagnostics", arr);
+	char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	puts(s);
+	free(s);
+	json_decref(o);
 }
 
-int cli_check(int argc, char **argv)
+/* Reads the schema and, with specs, compiles them (*r holds the sources the
+ * diagnostics point into) and cross-checks. */
+static int check_inputs(const char *schema_path, const mp_opt_list *specs, diag_list *diags, psl_schema **schema,
+                        compile_result **r, mp_error *err)
 {
-	const char *schema_path = "prisma/schema.prisma";
-	bool json = false;
-	const char **specs = calloc((size_t)argc, sizeof *specs);
-	size_t nspecs = 0;
-	for (int i = 1; i < argc; i++) {
-		if (cli_is_help(argv[i])) {
-			check_usage(stdout);
-			free(specs);
-			return MIGC_EXIT_OK;
-		} else if (!strcmp(argv[i], "-s") || !strcmp(argv[i], "--schema")) {
-			if (++i == argc) {
-				fprintf(stderr, "migc check: %s needs a file\n", argv[i - 1]);
-				free(specs);
-				return MIGC_EXIT_USAGE;
-			}
-			schema_path = argv[i];
-		} else if (!strcmp(argv[i], "--json")) {
-			json = true;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "migc check: unknown option '%s'\n", argv[i]);
-			check_usage(stderr);
-			free(specs);
-			return MIGC_EXIT_USAGE;
-		} else {
-			specs[nspecs++] = argv[i];
-		}
-	}
-	diag_list diags;
-	diag_list_init(&diags);
-	mp_error err = {0};
-	psl_schema *schema = NULL;
-	compile_result *r = NULL;
-	int rc = psl_schema_load(schema_path, &diags, &schema, &err);
-	if (schema && nspecs) {
+	int rc = psl_schema_load(schema_path, diags, schema, err);
+	if (*schema && specs->n) {
 		/* Spec diagnostics first, sorted as compile prints them; the cross-check
 		 * pairs each error with a note in the other file, so it is not sorted. */
-		int crc = compile_specs(specs, nspecs, &diags, &r, &err);
-		diag_sort(&diags);
+		int crc = compile_specs(specs->items, specs->n, diags, r, err);
+		diag_sort(diags);
 		if (crc == MP_EIO)
 			rc = crc;
 		else if (crc != MP_OK)
 			rc = MP_EINVAL;
 		else if (rc == MP_OK)
-			rc = schema_check(r->model, schema, &diags);
+			rc = schema_check((*r)->model, *schema, diags);
 	}
+	return rc;
+}
+
+static int check_run(void *args, const mp_opt_list *specs)
+{
+	const check_args *a = args;
+	diag_list diags;
+	diag_list_init(&diags);
+	mp_error err = {0};
+	psl_schema *schema = NULL;
+	compile_result *r = NULL;
+	int rc = check_inputs(a->schema, specs, &diags, &schema, &r, &err);
 	diag_print_all(stderr, &diags, diag_use_color(stderr));
 	int exit_code = MIGC_EXIT_OK;
 	if (rc == MP_EIO) {
@@ -82,38 +98,27 @@ int cli_check(int argc, char **argv)
 		fprintf(stderr, "migc check: %s\n", err.msg); /* not a text file */
 		exit_code = MIGC_EXIT_FINDINGS;
 	} else if (rc != MP_OK) {
-		fprintf(stderr, "migc check: %d error%s\n", diags.errors, diags.errors == 1 ? "" : "s");
+		fprintf(stderr, "migc check: %d error%s\n", diags.errors, cli_plural((size_t)diags.errors));
 		exit_code = MIGC_EXIT_FINDINGS;
 	}
-	if (json && schema) {
-		json_t *arr = json_array();
-		for (size_t i = 0; i < diags.count; i++) {
-			const mp_diag *dg = &diags.items[i];
-			int line = 0, col = 0;
-			if (dg->src)
-				source_position(dg->src, dg->span.start, &line, &col);
-			json_array_append_new(arr, json_pack("{s:o, s:i, s:i, s:s, s:s}", "file",
-			                                     dg->src ? json_string(dg->src->path) : json_null(), "line", line,
-			                                     "column", col, "severity", diag_severity_name(dg->severity),
-			                                     "message", dg->message));
-		}
-		json_t *o = json_pack("{s:b, s:i, s:i, s:i, s:o}", "ok", exit_code == MIGC_EXIT_OK, "errors", diags.errors,
-		                      "models", (int)schema->nmodels, "enums", (int)schema->nenums, "diagnostics", arr);
-		char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		puts(s);
-		free(s);
-		json_decref(o);
+	if (a->json && schema) {
+		print_json(&diags, schema, exit_code);
 	} else if (exit_code == MIGC_EXIT_OK) {
-		printf("%s: %zu model%s, %zu enum%s", schema_path, schema->nmodels, schema->nmodels == 1 ? "" : "s",
-		       schema->nenums, schema->nenums == 1 ? "" : "s");
-		if (nspecs)
-			printf("; %zu spec%s agree%s with it\n", nspecs, nspecs == 1 ? "" : "s", nspecs == 1 ? "s" : "");
+		printf("%s: %zu model%s, %zu enum%s", a->schema, schema->nmodels, cli_plural(schema->nmodels),
+		       schema->nenums, cli_plural(schema->nenums));
+		if (specs->n)
+			printf("; %zu spec%s agree%s with it\n", specs->n, cli_plural(specs->n), specs->n == 1 ? "s" : "");
 		else
 			printf(", read without errors\n");
 	}
 	compile_result_free(r);
 	diag_list_free(&diags);
 	psl_schema_free(schema);
-	free(specs);
 	return exit_code;
+}
+
+int cli_check(int argc, char **argv)
+{
+	check_args a = {"prisma/schema.prisma", false};
+	return cli_run(&usage, argc, argv, &a, check_run);
 }

@@ -1,5 +1,4 @@
-/* migc explain: per statement, the lock it takes, on what, what that blocks,
- * for how long, and whether it runs in a transaction. */
+/* migc explain: per statement, the lock it takes, on what, what it blocks, how long, in a transaction or not. */
 #include "util/buf.h"
 #include "cli/migc/cli.h"
 #include "compiler/compile.h"
@@ -8,28 +7,45 @@
 #include "util/fsutil.h"
 #include "sql/lint.h"
 #include "migdir/manifest.h"
+#include "util/vec.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void usage(FILE *out)
-{
-	fprintf(out,
-	        "usage: migc explain [--format human|markdown|json] [FILES|DIRS...]\n\n"
-	        "Shows, for every statement: its line, the statement, the lock it takes and on\n"
-	        "which relation, what that lock blocks (reads, writes, DDL), how long it is held\n"
-	        "(metadata, rows, full scan, full rewrite) and whether it runs in a transaction as\n"
-	        "Prisma runs the file (a multi-statement file is one implicit transaction).\n"
-	        "A directory means its */migration.sql and .sql files; with no path,\n"
-	        "prisma/migrations. When a directory holds migplan.manifest.json, each step's\n"
-	        "phase and gates are shown too.\n\n"
-	        "  --format human     readable, colored on a terminal (default)\n"
-	        "  --format markdown  a table to paste into a pull request comment\n"
-	        "  --format json      the document of docs/explain.schema.json (also --json)\n\n"
-	        "Exit: 0 ok, 1 a file does not parse or a manifest is invalid, 2 bad usage,\n"
-	        "3 a path that cannot be read.\n");
-}
+typedef struct {
+	int format; /* explain_format */
+} explain_args;
+
+static const mp_opt_choice formats[] = {
+	{"human", EXPLAIN_HUMAN, "readable, colored on a terminal (default)"},
+	{"markdown", EXPLAIN_MARKDOWN, "a table to paste into a pull request comment"},
+	{"json", EXPLAIN_JSON, "the document of docs/explain.schema.json (also --json)"},
+	{NULL, 0, NULL},
+};
+
+static const mp_opt_spec opts[] = {
+	CLI_FORMAT_OPTS(explain_args, format, formats, "human, markdown or json", EXPLAIN_JSON),
+	MP_OPT_HIDDEN_HELP,
+	MP_OPT_END,
+};
+
+static const cli_help usage = {
+	"explain",
+	"usage: migc explain [--format human|markdown|json] [FILES|DIRS...]\n\n"
+	"Shows, for every statement: its line, the statement, the lock it takes and on\n"
+	"which relation, what that lock blocks (reads, writes, DDL), how long it is held\n"
+	"(metadata, rows, full scan, full rewrite) and whether it runs in a transaction as\n"
+	"Prisma runs the file (a multi-statement file is one implicit transaction).\n"
+	"A directory means its */migration.sql and .sql files; with no path,\n"
+	"prisma/migrations. When a directory holds migplan.manifest.json, each step's\n"
+	"phase and gates are shown too.\n\n",
+	opts,
+	"\n"
+	"Exit: 0 ok, 1 a file does not parse or a manifest is invalid, 2 bad usage,\n"
+	"3 a path that cannot be read.\n",
+	MP_OPT_PLAIN | MP_OPT_SKIP_DASHDASH,
+};
 
 /* One manifest per directory argument, loaded the first time it is needed. */
 typedef struct {
@@ -44,10 +60,8 @@ static const mf_step *step_for(dir_manifest **cache, size_t *n, const lint_input
 	for (size_t i = 0; i < *n; i++)
 		if (strcmp((*cache)[i].dir, in->dir) == 0)
 			return (*cache)[i].m ? manifest_find((*cache)[i].m, in->folder) : NULL;
-	*cache = xrealloc(*cache, (*n + 1) * sizeof **cache);
-	dir_manifest *dm = &(*cache)[(*n)++];
+	dir_manifest *dm = MP_VEC_PUSH(*cache, *n);
 	dm->dir = xstrdup(in->dir);
-	dm->m = NULL;
 	char *path = fs_join(in->dir, MANIFEST_FILENAME);
 	if (fs_exists(path)) {
 		mp_error err = {0};
@@ -102,67 +116,19 @@ static int explain_specs(explain_doc *doc, const char **specs, size_t n)
 	return exit_code;
 }
 
-int cli_explain(int argc, char **argv)
+/* Every statement of the files the paths name, with its step's phase and
+ * gates when a manifest is beside it; *listed: the paths could be listed
+ * (else there is nothing to show). */
+static int explain_paths(explain_doc *doc, const mp_opt_list *paths, bool *listed)
 {
-	explain_format fmt = EXPLAIN_HUMAN;
-	char **paths = xcalloc((size_t)argc + 1, sizeof *paths);
-	int npaths = 0;
-	const char **specs = xcalloc((size_t)argc + 1, sizeof *specs);
-	size_t nspecs = 0;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (cli_is_help(a)) {
-			usage(stdout);
-			free(paths);
-			free(specs);
-			return MIGC_EXIT_OK;
-		} else if (strcmp(a, "--json") == 0) {
-			fmt = EXPLAIN_JSON;
-		} else if (strcmp(a, "--format") == 0 || strncmp(a, "--format=", 9) == 0) {
-			const char *v = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : NULL);
-			if (!v || explain_format_parse(v, &fmt) < 0) {
-				fprintf(stderr, "migc explain: --format takes human, markdown or json\n");
-				free(paths);
-				free(specs);
-				return MIGC_EXIT_USAGE;
-			}
-		} else if (a[0] == '-' && a[1] != '\0' && strcmp(a, "--") != 0) {
-			fprintf(stderr, "migc explain: unknown option '%s'\n", a);
-			usage(stderr);
-			free(paths);
-			free(specs);
-			return MIGC_EXIT_USAGE;
-		} else if (strcmp(a, "--") != 0) {
-			size_t n = strlen(a);
-			if (n > 4 && strcmp(a + n - 4, ".mig") == 0)
-				specs[nspecs++] = a;
-			else
-				paths[npaths++] = argv[i];
-		}
-	}
-
-	explain_doc *doc = explain_doc_new();
-	int spec_rc = explain_specs(doc, specs, nspecs);
-	free(specs);
-	if (spec_rc != MIGC_EXIT_OK || (nspecs > 0 && npaths == 0)) {
-		if (spec_rc == MIGC_EXIT_OK)
-			render(doc, fmt);
-		explain_doc_free(doc);
-		free(paths);
-		return spec_rc;
-	}
-
 	mp_error err = {0};
 	lint_input *in;
 	size_t nin;
-	if (lint_collect_inputs(paths, npaths, &in, &nin, &err) < 0) {
+	if (lint_collect_inputs((char *const *)paths->items, (int)paths->n, &in, &nin, &err) < 0) {
 		fprintf(stderr, "migc explain: %s\n", err.msg);
-		free(paths);
-		explain_doc_free(doc);
+		*listed = false;
 		return MIGC_EXIT_IO;
 	}
-	free(paths);
-
 	dir_manifest *cache = NULL;
 	size_t ncache = 0;
 	int io_failures = 0, bad = 0;
@@ -185,8 +151,6 @@ int cli_explain(int argc, char **argv)
 		}
 		source_free(src);
 	}
-	render(doc, fmt);
-	explain_doc_free(doc);
 	for (size_t i = 0; i < ncache; i++) {
 		free(cache[i].dir);
 		manifest_free(cache[i].m);
@@ -194,4 +158,36 @@ int cli_explain(int argc, char **argv)
 	free(cache);
 	lint_free_inputs(in, nin);
 	return io_failures ? MIGC_EXIT_IO : bad ? MIGC_EXIT_FINDINGS : MIGC_EXIT_OK;
+}
+
+/* .mig operands are specs, compiled in memory; the others are SQL paths. */
+static int explain_run(void *args, const mp_opt_list *operands)
+{
+	explain_format fmt = (explain_format)((const explain_args *)args)->format;
+	mp_opt_list specs = {NULL, 0}, paths = {NULL, 0};
+	for (size_t i = 0; i < operands->n; i++) {
+		const char *a = operands->items[i];
+		size_t n = strlen(a);
+		if (n > 4 && strcmp(a + n - 4, ".mig") == 0)
+			*MP_VEC_PUSH(specs.items, specs.n) = a;
+		else
+			*MP_VEC_PUSH(paths.items, paths.n) = a;
+	}
+	explain_doc *doc = explain_doc_new();
+	int rc = explain_specs(doc, specs.items, specs.n);
+	bool show = rc == MIGC_EXIT_OK;
+	if (rc == MIGC_EXIT_OK && (specs.n == 0 || paths.n > 0))
+		rc = explain_paths(doc, &paths, &show);
+	if (show)
+		render(doc, fmt);
+	free(specs.items);
+	free(paths.items);
+	explain_doc_free(doc);
+	return rc;
+}
+
+int cli_explain(int argc, char **argv)
+{
+	explain_args a = {EXPLAIN_HUMAN};
+	return cli_run(&usage, argc, argv, &a, explain_run);
 }

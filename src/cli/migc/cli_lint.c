@@ -1,5 +1,4 @@
-/* migc lint: lock hazards in migration SQL, printed like compiler errors,
- * as JSON, or as GitHub Actions annotations. */
+/* migc lint: lock hazards in migration SQL, as compiler-style errors, JSON or GitHub Actions annotations. */
 #include "util/buf.h"
 #include "cli/migc/cli.h"
 #include "util/diag.h"
@@ -11,23 +10,40 @@
 
 typedef enum { OUT_HUMAN, OUT_JSON, OUT_GITHUB } out_format;
 
-static void usage(FILE *out)
-{
-	fprintf(out,
-	        "usage: migc lint [--format human|json|github] [FILES|DIRS...]\n"
-	        "       migc lint --list-rules\n\n"
-	        "Checks migration SQL (parsed by PostgreSQL 15's parser) for lock hazards.\n"
-	        "A directory means its */migration.sql and the .sql files directly inside it;\n"
-	        "with no path, prisma/migrations. Files are checked in that order, so a CHECK\n"
-	        "validated in an earlier migration counts for a later SET NOT NULL.\n"
-	        "A file disables rules for itself with: -- migplan-disable rule-a, rule-b: reason\n\n"
-	        "  --format human   file:line:col: severity: [rule] message, with a caret (default)\n"
-	        "  --format json    one JSON document (also --json)\n"
-	        "  --format github  GitHub Actions ::error/::warning annotations\n"
-	        "  --list-rules     every rule with its severity and why (docs/lint.md)\n\n"
-	        "Exit: 0 no error-level finding, 1 an error-level finding or a file that does not\n"
-	        "parse, 2 bad usage, 3 a path that cannot be read.\n");
-}
+typedef struct {
+	int format; /* out_format */
+	bool list_rules;
+} lint_args;
+
+static const mp_opt_choice formats[] = {
+	{"human", OUT_HUMAN, "file:line:col: severity: [rule] message, with a caret (default)"},
+	{"json", OUT_JSON, "one JSON document (also --json)"},
+	{"github", OUT_GITHUB, "GitHub Actions ::error/::warning annotations"},
+	{NULL, 0, NULL},
+};
+
+static const mp_opt_spec opts[] = {
+	CLI_FORMAT_OPTS(lint_args, format, formats, "human, json or github", OUT_JSON),
+	MP_OPT_STOP(lint_args, list_rules, "list-rules", "every rule with its severity and why (docs/lint.md)"),
+	MP_OPT_HIDDEN_HELP,
+	MP_OPT_END,
+};
+
+static const cli_help usage = {
+	"lint",
+	"usage: migc lint [--format human|json|github] [FILES|DIRS...]\n"
+	"       migc lint --list-rules\n\n"
+	"Checks migration SQL (parsed by PostgreSQL 15's parser) for lock hazards.\n"
+	"A directory means its */migration.sql and the .sql files directly inside it;\n"
+	"with no path, prisma/migrations. Files are checked in that order, so a CHECK\n"
+	"validated in an earlier migration counts for a later SET NOT NULL.\n"
+	"A file disables rules for itself with: -- migplan-disable rule-a, rule-b: reason\n\n",
+	opts,
+	"\n"
+	"Exit: 0 no error-level finding, 1 an error-level finding or a file that does not\n"
+	"parse, 2 bad usage, 3 a path that cannot be read.\n",
+	MP_OPT_PLAIN | MP_OPT_SKIP_DASHDASH,
+};
 
 /* GitHub's workflow-command escaping: data escapes %, CR, LF; properties
  * also escape ':' and ','. */
@@ -103,71 +119,39 @@ static void list_rules(void)
 		       r[i].instead);
 }
 
-int cli_lint(int argc, char **argv)
+/* Lints every file in order (one lock context, so earlier files count). */
+static int lint_files(const lint_input *in, size_t nin, diag_list *diags, mp_source **srcs, int *parse_failures)
 {
-	out_format fmt = OUT_HUMAN;
-	char **paths = xcalloc((size_t)argc + 1, sizeof *paths);
-	int npaths = 0;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (cli_is_help(a)) {
-			usage(stdout);
-			free(paths);
-			return MIGC_EXIT_OK;
-		} else if (strcmp(a, "--list-rules") == 0) {
-			list_rules();
-			free(paths);
-			return MIGC_EXIT_OK;
-		} else if (strcmp(a, "--json") == 0) {
-			fmt = OUT_JSON;
-		} else if (strcmp(a, "--format") == 0 || strncmp(a, "--format=", 9) == 0) {
-			const char *v = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : NULL);
-			if (v && strcmp(v, "human") == 0)
-				fmt = OUT_HUMAN;
-			else if (v && strcmp(v, "json") == 0)
-				fmt = OUT_JSON;
-			else if (v && strcmp(v, "github") == 0)
-				fmt = OUT_GITHUB;
-			else {
-				fprintf(stderr, "migc lint: --format takes human, json or github\n");
-				free(paths);
-				return MIGC_EXIT_USAGE;
-			}
-		} else if (a[0] == '-' && a[1] != '\0' && strcmp(a, "--") != 0) {
-			fprintf(stderr, "migc lint: unknown option '%s'\n", a);
-			usage(stderr);
-			free(paths);
-			return MIGC_EXIT_USAGE;
-		} else if (strcmp(a, "--") != 0) {
-			paths[npaths++] = argv[i];
-		}
-	}
-
 	mp_error err = {0};
-	lint_input *in;
-	size_t nin;
-	if (lint_collect_inputs(paths, npaths, &in, &nin, &err) < 0) {
-		fprintf(stderr, "migc lint: %s\n", err.msg);
-		free(paths);
-		return MIGC_EXIT_IO;
-	}
-	free(paths);
-
-	mp_source **srcs = xcalloc(nin ? nin : 1, sizeof *srcs);
-	diag_list diags;
-	diag_list_init(&diags);
 	locks_ctx *ctx = locks_ctx_new();
-	int io_failures = 0, parse_failures = 0;
+	int io_failures = 0;
 	for (size_t i = 0; i < nin; i++) {
 		if (source_load(in[i].path, &srcs[i], &err) < 0) {
 			fprintf(stderr, "migc lint: %s\n", err.msg);
 			io_failures++;
 			continue;
 		}
-		if (lint_source(ctx, srcs[i], &diags) < 0)
-			parse_failures++;
+		if (lint_source(ctx, srcs[i], diags) < 0)
+			(*parse_failures)++;
 	}
 	locks_ctx_free(ctx);
+	return io_failures;
+}
+
+static int lint_run(out_format fmt, const mp_opt_list *paths)
+{
+	mp_error err = {0};
+	lint_input *in;
+	size_t nin;
+	if (lint_collect_inputs((char *const *)paths->items, (int)paths->n, &in, &nin, &err) < 0) {
+		fprintf(stderr, "migc lint: %s\n", err.msg);
+		return MIGC_EXIT_IO;
+	}
+	mp_source **srcs = xcalloc(nin ? nin : 1, sizeof *srcs);
+	diag_list diags;
+	diag_list_init(&diags);
+	int parse_failures = 0;
+	int io_failures = lint_files(in, nin, &diags, srcs, &parse_failures);
 	diag_sort(&diags);
 	if (fmt == OUT_JSON)
 		print_json(&diags, nin);
@@ -175,8 +159,8 @@ int cli_lint(int argc, char **argv)
 		print_github(&diags);
 	else {
 		diag_print_all(stdout, &diags, diag_use_color(stdout));
-		fprintf(stderr, "migc lint: %zu file%s, %d error%s, %d warning%s\n", nin, nin == 1 ? "" : "s", diags.errors,
-		        diags.errors == 1 ? "" : "s", diags.warnings, diags.warnings == 1 ? "" : "s");
+		fprintf(stderr, "migc lint: %zu file%s, %d error%s, %d warning%s\n", nin, cli_plural(nin), diags.errors,
+		        cli_plural((size_t)diags.errors), diags.warnings, cli_plural((size_t)diags.warnings));
 	}
 	int rc = io_failures ? MIGC_EXIT_IO : (diags.errors || parse_failures) ? MIGC_EXIT_FINDINGS : MIGC_EXIT_OK;
 	diag_list_free(&diags);
@@ -185,4 +169,20 @@ int cli_lint(int argc, char **argv)
 	free(srcs);
 	lint_free_inputs(in, nin);
 	return rc;
+}
+
+static int lint_main(void *args, const mp_opt_list *paths)
+{
+	const lint_args *a = args;
+	if (a->list_rules) {
+		list_rules();
+		return MIGC_EXIT_OK;
+	}
+	return lint_run((out_format)a->format, paths);
+}
+
+int cli_lint(int argc, char **argv)
+{
+	lint_args a = {OUT_HUMAN, false};
+	return cli_run(&usage, argc, argv, &a, lint_main);
 }

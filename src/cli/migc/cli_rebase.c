@@ -1,5 +1,4 @@
-/* migc rebase [SPEC.mig...] [-d DIR] [--applied-from FILE]... [--force]
- * [--dry-run] [--json]: re-chain a merged migrations folder. */
+/* migc rebase [SPEC.mig...] [-d DIR] [--applied-from FILE]... [--force] [--dry-run] [--json]: re-chain a merge. */
 #include "cli/migc/cli.h"
 #include "history/history.h"
 
@@ -8,34 +7,47 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void usage(FILE *out)
-{
-	fputs("usage: migc rebase [SPEC.mig...] [-d DIR] [--applied-from FILE]... [--force] [--dry-run] [--json]\n"
-	      "\n"
-	      "Re-chains a migrations folder after a merge brought lifecycles compiled on two\n"
-	      "branches together. Lifecycles run in id order; pinned steps (possibly applied\n"
-	      "somewhere) keep their ids; every other lifecycle keeps its id when it already\n"
-	      "runs after the last pinned step, and is otherwise moved just after it (its `at`\n"
-	      "id is edited in its spec). Then all specs are compiled again and the manifest\n"
-	      "rewritten, so the result depends only on the specs and the pinned set.\n"
-	      "\n"
-	      "Pinned: the steps the manifest lists (with git conflict markers: its first, HEAD\n"
-	      "side); with --applied-from, exactly the migrations those ledgers applied.\n"
-	      "Specs: the ones the generated steps name, or those given.\n"
-	      "\n"
-	      "  -d, --dir DIR          migrations folder (default: prisma/migrations)\n"
-	      "      --applied-from FILE  migrations applied in one database: `migrun status --json`\n"
-	      "                         output, or one migration name a line (repeatable)\n"
-	      "      --force            pin nothing: applied steps may be renamed too (then run\n"
-	      "                         `migrun resolve --rebase` on the databases that applied them)\n"
-	      "      --dry-run          say what would change, write nothing\n"
-	      "      --json             print a JSON summary on stdout\n"
-	      "  -h, --help             this help\n"
-	      "\n"
-	      "Exit: 0 done (or nothing to do), 1 spec errors or a pinned step would have to move\n"
-	      "(nothing written), 2 bad usage, 3 file system error.\n",
-	      out);
-}
+typedef struct {
+	rebase_opts o;
+	mp_opt_list applied;
+	bool json;
+} rebase_args;
+
+static const mp_opt_spec opts[] = {
+	CLI_DIR_OPT(rebase_args, o.dir),
+	MP_OPT_LIST(rebase_args, applied, "applied-from", 0, "FILE", "a file",
+	            "migrations applied in one database: `migrun status --json`\n"
+	            "output, or one migration name a line (repeatable)"),
+	MP_OPT_SWITCH(rebase_args, o.force, "force", 0,
+	              "pin nothing: applied steps may be renamed too (then run\n"
+	              "`migrun resolve --rebase` on the databases that applied them)"),
+	MP_OPT_SWITCH(rebase_args, o.dry_run, "dry-run", 0, "say what would change, write nothing"),
+	MP_OPT_SWITCH(rebase_args, json, "json", 0, "print a JSON summary on stdout"),
+	MP_OPT_HELP("this help"),
+	MP_OPT_END,
+};
+
+static const cli_help usage = {
+	"rebase",
+	"usage: migc rebase [SPEC.mig...] [-d DIR] [--applied-from FILE]... [--force] [--dry-run] [--json]\n"
+	"\n"
+	"Re-chains a migrations folder after a merge brought lifecycles compiled on two\n"
+	"branches together. Lifecycles run in id order; pinned steps (possibly applied\n"
+	"somewhere) keep their ids; every other lifecycle keeps its id when it already\n"
+	"runs after the last pinned step, and is otherwise moved just after it (its `at`\n"
+	"id is edited in its spec). Then all specs are compiled again and the manifest\n"
+	"rewritten, so the result depends only on the specs and the pinned set.\n"
+	"\n"
+	"Pinned: the steps the manifest lists (with git conflict markers: its first, HEAD\n"
+	"side); with --applied-from, exactly the migrations those ledgers applied.\n"
+	"Specs: the ones the generated steps name, or those given.\n"
+	"\n",
+	opts,
+	"\n"
+	"Exit: 0 done (or nothing to do), 1 spec errors or a pinned step would have to move\n"
+	"(nothing written), 2 bad usage, 3 file system error.\n",
+	MP_OPT_PLAIN,
+};
 
 static void print_json(const rebase_result *r, const char *dir, bool dry)
 {
@@ -75,57 +87,14 @@ static void print_human(const rebase_result *r, const char *dir, bool dry)
 		       r->nrenames ? "; commit the edited specs with the folders" : "");
 }
 
-int cli_rebase(int argc, char **argv)
+static int rebase_run(const rebase_opts *o, bool json)
 {
-	rebase_opts o = {0};
-	o.dir = "prisma/migrations";
-	bool json = false;
-	const char **specs = calloc((size_t)argc, sizeof *specs);
-	const char **applied = calloc((size_t)argc, sizeof *applied);
-	int exit_code = -1;
-	for (int i = 1; i < argc && exit_code < 0; i++) {
-		if (cli_is_help(argv[i])) {
-			usage(stdout);
-			exit_code = MIGC_EXIT_OK;
-		} else if (!strcmp(argv[i], "-d") || !strcmp(argv[i], "--dir") || !strcmp(argv[i], "--applied-from")) {
-			if (i + 1 == argc) {
-				fprintf(stderr, "migc rebase: %s needs a %s\n", argv[i], argv[i][2] == 'a' ? "file" : "directory");
-				exit_code = MIGC_EXIT_USAGE;
-			} else if (!strcmp(argv[i], "--applied-from")) {
-				applied[o.napplied_from++] = argv[++i];
-			} else {
-				o.dir = argv[++i];
-			}
-		} else if (!strcmp(argv[i], "--force")) {
-			o.force = true;
-		} else if (!strcmp(argv[i], "--dry-run")) {
-			o.dry_run = true;
-		} else if (!strcmp(argv[i], "--json")) {
-			json = true;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "migc rebase: unknown option '%s'\n", argv[i]);
-			usage(stderr);
-			exit_code = MIGC_EXIT_USAGE;
-		} else {
-			specs[o.nspecs++] = argv[i];
-		}
-	}
-	if (exit_code < 0 && o.force && o.napplied_from) {
-		fprintf(stderr, "migc rebase: --force pins nothing, --applied-from pins what a ledger applied: give one\n");
-		exit_code = MIGC_EXIT_USAGE;
-	}
-	if (exit_code >= 0) {
-		free(specs);
-		free(applied);
-		return exit_code;
-	}
-	o.specs = specs;
-	o.applied_from = applied;
 	diag_list diags;
 	diag_list_init(&diags);
 	mp_error err = {0, ""};
 	rebase_result r;
-	int rc = history_rebase(&o, &diags, &r, &err);
+	int exit_code = MIGC_EXIT_OK;
+	int rc = history_rebase(o, &diags, &r, &err);
 	diag_sort(&diags);
 	diag_print_all(stderr, &diags, diag_use_color(stderr));
 	if (rc == MP_EIO) {
@@ -136,16 +105,35 @@ int cli_rebase(int argc, char **argv)
 			fprintf(stderr, "migc rebase: %s\n", err.msg);
 		fprintf(stderr, "migc rebase: nothing written\n");
 		exit_code = MIGC_EXIT_FINDINGS;
+	} else if (json) {
+		print_json(&r, o->dir, o->dry_run);
 	} else {
-		if (json)
-			print_json(&r, o.dir, o.dry_run);
-		else
-			print_human(&r, o.dir, o.dry_run);
-		exit_code = MIGC_EXIT_OK;
+		print_human(&r, o->dir, o->dry_run);
 	}
 	rebase_result_free(&r);
 	diag_list_free(&diags);
-	free(specs);
-	free(applied);
 	return exit_code;
+}
+
+static int rebase_main(void *args, const mp_opt_list *specs)
+{
+	rebase_args *a = args;
+	if (a->o.force && a->applied.n) {
+		fprintf(stderr, "migc rebase: --force pins nothing, --applied-from pins what a ledger applied: give one\n");
+		return MIGC_EXIT_USAGE;
+	}
+	a->o.specs = specs->items;
+	a->o.nspecs = specs->n;
+	a->o.applied_from = a->applied.items;
+	a->o.napplied_from = a->applied.n;
+	return rebase_run(&a->o, a->json);
+}
+
+int cli_rebase(int argc, char **argv)
+{
+	rebase_args a = {{0}, {NULL, 0}, false};
+	a.o.dir = "prisma/migrations";
+	int ex = cli_run(&usage, argc, argv, &a, rebase_main);
+	free(a.applied.items);
+	return ex;
 }

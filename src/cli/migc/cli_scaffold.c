@@ -1,4 +1,4 @@
-/* migc scaffold --from OLD.prisma | --from-git REV  --to NEW.prisma [--id ID] [-o FILE] */
+/* migc scaffold (--from OLD.prisma | --from-git REV) --to NEW.prisma [--id ID] [-o FILE]: a .mig skeleton. */
 #include "cli/migc/cli.h"
 #include "util/fsutil.h"
 #include "schema/scaffold.h"
@@ -12,27 +12,39 @@
 #include <time.h>
 #include <unistd.h>
 
-static void scaffold_usage(FILE *out)
-{
-	fputs("usage: migc scaffold (--from OLD.prisma | --from-git REV) --to NEW.prisma [--id ID] [-o FILE]\n"
-	      "\n"
-	      "Compares two versions of schema.prisma and writes a .mig skeleton for the changes that\n"
-	      "need a lifecycle instead of the blocking SQL `prisma migrate dev` would generate: a new\n"
-	      "required column, a changed type, a column renamed through @map, a dropped column, a new\n"
-	      "unique/index/foreign key on an existing table. `# TODO:` marks what a human must choose\n"
-	      "(the backfill); TODO placeholders do not compile, so none is forgotten.\n"
-	      "\n"
-	      "  --from FILE      the schema before the change\n"
-	      "  --from-git REV   the schema before the change: NEW.prisma as of git revision REV\n"
-	      "  --to FILE        the schema after the change\n"
-	      "  --id ID          the first lifecycle's id, YYYYMMDDHHMMSS (default: now, UTC)\n"
-	      "  -o, --output F   write the spec to F (refused when F exists) instead of stdout\n"
-	      "  -h, --help       this help\n"
-	      "\n"
-	      "Exit: 0 ok (also when nothing needs a lifecycle), 1 a schema has errors, 2 bad usage,\n"
-	      "3 a file cannot be read or written (or git failed).\n",
-	      out);
-}
+typedef struct {
+	const char *from, *from_git, *to, *id, *output;
+} scaffold_args;
+
+static const mp_opt_spec opts[] = {
+	MP_OPT_STRING(scaffold_args, from, "from", 0, "FILE", "a value", "the schema before the change"),
+	MP_OPT_STRING(scaffold_args, from_git, "from-git", 0, "REV", "a value",
+	              "the schema before the change: NEW.prisma as of git revision REV"),
+	MP_OPT_STRING(scaffold_args, to, "to", 0, "FILE", "a value", "the schema after the change"),
+	MP_OPT_STRING(scaffold_args, id, "id", 0, "ID", "a value",
+	              "the first lifecycle's id, YYYYMMDDHHMMSS (default: now, UTC)"),
+	MP_OPT_STRING(scaffold_args, output, "output", 'o', "F", "a value",
+	              "write the spec to F (refused when F exists) instead of stdout"),
+	MP_OPT_HELP("this help"),
+	MP_OPT_END,
+};
+
+static const cli_help usage = {
+	"scaffold",
+	"usage: migc scaffold (--from OLD.prisma | --from-git REV) --to NEW.prisma [--id ID] [-o FILE]\n"
+	"\n"
+	"Compares two versions of schema.prisma and writes a .mig skeleton for the changes that\n"
+	"need a lifecycle instead of the blocking SQL `prisma migrate dev` would generate: a new\n"
+	"required column, a changed type, a column renamed through @map, a dropped column, a new\n"
+	"unique/index/foreign key on an existing table. `# TODO:` marks what a human must choose\n"
+	"(the backfill); TODO placeholders do not compile, so none is forgotten.\n"
+	"\n",
+	opts,
+	"\n"
+	"Exit: 0 ok (also when nothing needs a lifecycle), 1 a schema has errors, 2 bad usage,\n"
+	"3 a file cannot be read or written (or git failed).\n",
+	MP_OPT_PLAIN | MP_OPT_NO_OPERANDS,
+};
 
 /* `git -C DIR show REV:./BASE` without a shell: the revision and path are data. */
 static int git_show(const char *rev, const char *path, mp_buf *out, mp_buf *why)
@@ -81,89 +93,75 @@ static int git_show(const char *rev, const char *path, mp_buf *out, mp_buf *why)
 	return 0;
 }
 
-int cli_scaffold(int argc, char **argv)
+/* The schema before the change, from a file or from git; label names it
+ * in the spec. *git_failed (printed) when git show fails. */
+static int load_old(const scaffold_args *a, diag_list *diags, psl_schema **old, mp_buf *label, bool *git_failed,
+                    mp_error *err)
 {
-	const char *from = NULL, *from_git = NULL, *to = NULL, *id = NULL, *output = NULL;
-	for (int i = 1; i < argc; i++) {
-		const char **slot = NULL;
-		if (cli_is_help(argv[i])) {
-			scaffold_usage(stdout);
-			return MIGC_EXIT_OK;
-		} else if (!strcmp(argv[i], "--from")) {
-			slot = &from;
-		} else if (!strcmp(argv[i], "--from-git")) {
-			slot = &from_git;
-		} else if (!strcmp(argv[i], "--to")) {
-			slot = &to;
-		} else if (!strcmp(argv[i], "--id")) {
-			slot = &id;
-		} else if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) {
-			slot = &output;
-		} else {
-			fprintf(stderr, "migc scaffold: unexpected argument '%s'\n", argv[i]);
-			scaffold_usage(stderr);
-			return MIGC_EXIT_USAGE;
+	if (!a->from_git) {
+		buf_puts(label, a->from);
+		return psl_schema_load(a->from, diags, old, err);
+	}
+	mp_buf text = MP_BUF_INIT, why = MP_BUF_INIT;
+	int rc = MP_OK;
+	if (git_show(a->from_git, a->to, &text, &why) != 0) {
+		fprintf(stderr, "migc scaffold: %s\n", buf_cstr(&why));
+		*git_failed = true;
+		rc = MP_EIO;
+	} else {
+		buf_printf(label, "%s at %s", a->to, a->from_git);
+		rc = psl_schema_parse(source_from_string(buf_cstr(label), buf_cstr(&text), text.len), diags, old);
+	}
+	buf_free(&text);
+	buf_free(&why);
+	return rc;
+}
+
+/* Where the spec goes: stdout, the -o file, or (nothing to do) stderr. */
+static int write_spec(const scaffold_args *a, const mp_buf *spec, size_t nlc)
+{
+	mp_error err = {0};
+	if (nlc == 0) {
+		fprintf(stderr, "migc scaffold: no change needs a lifecycle; nothing written\n");
+		fputs(buf_cstr(spec), stderr);
+	} else if (a->output) {
+		if (fs_write_file_atomic(a->output, buf_cstr(spec), spec->len, &err) != MP_OK) {
+			fprintf(stderr, "migc scaffold: %s\n", err.msg);
+			return MIGC_EXIT_IO;
 		}
-		if (++i == argc) {
-			fprintf(stderr, "migc scaffold: %s needs a value\n", argv[i - 1]);
-			return MIGC_EXIT_USAGE;
-		}
-		*slot = argv[i];
+		fprintf(stderr, "wrote %s: %zu lifecycle%s, fill in its TODOs\n", a->output, nlc, cli_plural(nlc));
+	} else {
+		fputs(buf_cstr(spec), stdout);
 	}
-	if (!to || (!from) == (!from_git)) {
-		fprintf(stderr, "migc scaffold: give --to and exactly one of --from, --from-git\n");
-		scaffold_usage(stderr);
-		return MIGC_EXIT_USAGE;
-	}
-	char now[15];
-	if (!id) {
-		time_t t = time(NULL);
-		struct tm tm;
-		gmtime_r(&t, &tm);
-		strftime(now, sizeof now, "%Y%m%d%H%M%S", &tm);
-		id = now;
-	}
-	if (output && access(output, F_OK) == 0) {
-		fprintf(stderr, "migc scaffold: %s exists; remove it or choose another -o\n", output);
-		return MIGC_EXIT_IO;
-	}
+	return MIGC_EXIT_OK;
+}
+
+static int scaffold_run(const scaffold_args *a)
+{
 	diag_list diags;
 	diag_list_init(&diags);
 	mp_error err = {0};
 	psl_schema *old = NULL, *new = NULL;
-	int rc;
-	mp_buf label = MP_BUF_INIT;
-	if (from_git) {
-		mp_buf text = MP_BUF_INIT, why = MP_BUF_INIT;
-		if (git_show(from_git, to, &text, &why) != 0) {
-			fprintf(stderr, "migc scaffold: %s\n", buf_cstr(&why));
-			buf_free(&text);
-			buf_free(&why);
-			return MIGC_EXIT_IO;
-		}
-		buf_free(&why);
-		buf_printf(&label, "%s at %s", to, from_git);
-		rc = psl_schema_parse(source_from_string(buf_cstr(&label), buf_cstr(&text), text.len), &diags, &old);
-		buf_free(&text);
-	} else {
-		buf_puts(&label, from);
-		rc = psl_schema_load(from, &diags, &old, &err);
-	}
+	mp_buf label = MP_BUF_INIT, spec = MP_BUF_INIT;
+	bool git_failed = false;
+	int rc = load_old(a, &diags, &old, &label, &git_failed, &err);
 	if (rc == MP_OK)
-		rc = psl_schema_load(to, &diags, &new, &err);
-	mp_buf spec = MP_BUF_INIT;
+		rc = psl_schema_load(a->to, &diags, &new, &err);
 	size_t nlc = 0;
 	if (rc == MP_OK) {
-		scaffold_opts o = {id, buf_cstr(&label), to};
+		scaffold_opts o = {a->id, buf_cstr(&label), a->to};
 		rc = scaffold_write(old, new, &o, &spec, &nlc, &err);
 		if (rc != MP_OK) {
 			fprintf(stderr, "migc scaffold: %s\n", err.msg);
 			rc = 1;
 		}
 	}
-	diag_print_all(stderr, &diags, diag_use_color(stderr));
+	if (!git_failed)
+		diag_print_all(stderr, &diags, diag_use_color(stderr));
 	int exit_code = MIGC_EXIT_OK;
-	if (rc == MP_EIO) {
+	if (git_failed) {
+		exit_code = MIGC_EXIT_IO;
+	} else if (rc == MP_EIO) {
 		fprintf(stderr, "migc scaffold: %s\n", err.msg);
 		exit_code = MIGC_EXIT_IO;
 	} else if (rc == 1) {
@@ -173,20 +171,10 @@ int cli_scaffold(int argc, char **argv)
 		exit_code = MIGC_EXIT_FINDINGS;
 	} else if (rc != MP_OK) {
 		fprintf(stderr, "migc scaffold: %d error%s in the schemas, nothing written\n", diags.errors,
-		        diags.errors == 1 ? "" : "s");
+		        cli_plural((size_t)diags.errors));
 		exit_code = MIGC_EXIT_FINDINGS;
-	} else if (nlc == 0) {
-		fprintf(stderr, "migc scaffold: no change needs a lifecycle; nothing written\n");
-		fputs(buf_cstr(&spec), stderr);
-	} else if (output) {
-		if (fs_write_file_atomic(output, buf_cstr(&spec), spec.len, &err) != MP_OK) {
-			fprintf(stderr, "migc scaffold: %s\n", err.msg);
-			exit_code = MIGC_EXIT_IO;
-		} else {
-			fprintf(stderr, "wrote %s: %zu lifecycle%s, fill in its TODOs\n", output, nlc, nlc == 1 ? "" : "s");
-		}
 	} else {
-		fputs(buf_cstr(&spec), stdout);
+		exit_code = write_spec(a, &spec, nlc);
 	}
 	buf_free(&spec);
 	buf_free(&label);
@@ -194,4 +182,34 @@ int cli_scaffold(int argc, char **argv)
 	psl_schema_free(new);
 	diag_list_free(&diags);
 	return exit_code;
+}
+
+static int scaffold_main(void *args, const mp_opt_list *operands)
+{
+	scaffold_args *a = args;
+	(void)operands; /* none: MP_OPT_NO_OPERANDS */
+	if (!a->to || (!a->from) == (!a->from_git)) {
+		fprintf(stderr, "migc scaffold: give --to and exactly one of --from, --from-git\n");
+		cli_help_print(&usage, stderr);
+		return MIGC_EXIT_USAGE;
+	}
+	char now[15];
+	if (!a->id) {
+		time_t t = time(NULL);
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(now, sizeof now, "%Y%m%d%H%M%S", &tm);
+		a->id = now;
+	}
+	if (a->output && access(a->output, F_OK) == 0) {
+		fprintf(stderr, "migc scaffold: %s exists; remove it or choose another -o\n", a->output);
+		return MIGC_EXIT_IO;
+	}
+	return scaffold_run(a);
+}
+
+int cli_scaffold(int argc, char **argv)
+{
+	scaffold_args a = {NULL, NULL, NULL, NULL, NULL};
+	return cli_run(&usage, argc, argv, &a, scaffold_main);
 }

@@ -1,4 +1,4 @@
-/* migc verify [-d DIR] [--json]: does the folder agree with its manifest? */
+/* migc verify [-d DIR] [--json]: does the migrations folder agree with its manifest? */
 #include "cli/migc/cli.h"
 #include "history/history.h"
 
@@ -6,25 +6,35 @@
 #include <stdio.h>
 #include <string.h>
 
-static void usage(FILE *out)
-{
-	fputs("usage: migc verify [-d DIR] [--json]\n"
-	      "\n"
-	      "Checks, offline, that the migrations folder and its gate manifest agree after a\n"
-	      "merge: no git conflict markers in the manifest, its chain recomputes, it lists the\n"
-	      "generated folders in folder order and every folder it lists exists with the\n"
-	      "hashes it records, and no two lifecycles' steps collide or interleave. When\n"
-	      "they do not agree, the steps concerned are named by lifecycle and spec and\n"
-	      "grouped by where they come from (each side of a conflict, the manifest, or\n"
-	      "only the folder). `migc rebase` repairs it (docs/branches.md).\n"
-	      "\n"
-	      "  -d, --dir DIR  migrations folder (default: prisma/migrations)\n"
-	      "      --json     print the findings as JSON on stdout\n"
-	      "  -h, --help     this help\n"
-	      "\n"
-	      "Exit: 0 consistent, 1 inconsistent, 2 bad usage, 3 the folder cannot be read.\n",
-	      out);
-}
+typedef struct {
+	const char *dir;
+	bool json;
+} verify_args;
+
+static const mp_opt_spec opts[] = {
+	CLI_DIR_OPT(verify_args, dir),
+	MP_OPT_SWITCH(verify_args, json, "json", 0, "print the findings as JSON on stdout"),
+	MP_OPT_HELP("this help"),
+	MP_OPT_END,
+};
+
+static const cli_help usage = {
+	"verify",
+	"usage: migc verify [-d DIR] [--json]\n"
+	"\n"
+	"Checks, offline, that the migrations folder and its gate manifest agree after a\n"
+	"merge: no git conflict markers in the manifest, its chain recomputes, it lists the\n"
+	"generated folders in folder order and every folder it lists exists with the\n"
+	"hashes it records, and no two lifecycles' steps collide or interleave. When\n"
+	"they do not agree, the steps concerned are named by lifecycle and spec and\n"
+	"grouped by where they come from (each side of a conflict, the manifest, or\n"
+	"only the folder). `migc rebase` repairs it (docs/branches.md).\n"
+	"\n",
+	opts,
+	"\n"
+	"Exit: 0 consistent, 1 inconsistent, 2 bad usage, 3 the folder cannot be read.\n",
+	MP_OPT_PLAIN | MP_OPT_NO_OPERANDS,
+};
 
 static void print_json(const hist_report *r)
 {
@@ -82,40 +92,28 @@ static void print_human(const hist_report *r)
 	                "docs/branches.md\n", r->dir);
 }
 
-int cli_verify(int argc, char **argv)
+static int verify_run(void *args, const mp_opt_list *operands)
 {
-	const char *dir = "prisma/migrations";
-	bool json = false;
-	for (int i = 1; i < argc; i++) {
-		if (cli_is_help(argv[i])) {
-			usage(stdout);
-			return MIGC_EXIT_OK;
-		} else if (!strcmp(argv[i], "-d") || !strcmp(argv[i], "--dir")) {
-			if (++i == argc) {
-				fprintf(stderr, "migc verify: %s needs a directory\n", argv[i - 1]);
-				return MIGC_EXIT_USAGE;
-			}
-			dir = argv[i];
-		} else if (!strcmp(argv[i], "--json")) {
-			json = true;
-		} else {
-			fprintf(stderr, "migc verify: unexpected argument '%s'\n", argv[i]);
-			usage(stderr);
-			return MIGC_EXIT_USAGE;
-		}
-	}
+	const verify_args *a = args;
+	(void)operands; /* none: MP_OPT_NO_OPERANDS */
 	hist_report r;
 	mp_error err = {0, ""};
-	if (history_analyze(dir, &r, &err) != MP_OK) {
+	if (history_analyze(a->dir, &r, &err) != MP_OK) {
 		fprintf(stderr, "migc verify: %s\n", err.msg);
 		hist_report_free(&r);
 		return MIGC_EXIT_IO;
 	}
-	if (json)
+	if (a->json)
 		print_json(&r);
 	else
 		print_human(&r);
 	int rc = r.nfindings ? MIGC_EXIT_FINDINGS : MIGC_EXIT_OK;
 	hist_report_free(&r);
 	return rc;
+}
+
+int cli_verify(int argc, char **argv)
+{
+	verify_args a = {"prisma/migrations", false};
+	return cli_run(&usage, argc, argv, &a, verify_run);
 }

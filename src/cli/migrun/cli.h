@@ -1,11 +1,17 @@
 /* The command-line layer: the only code of migrun that prints and picks
- * exit codes (documented in docs/runtime.md). */
+ * exit codes (documented in docs/runtime.md). Each command declares its
+ * options once, in a table (util/opt.h) that drives parsing and --help. */
 #ifndef MIGPLAN_CLI_H
 #define MIGPLAN_CLI_H
 
+#include <jansson.h>
 #include <stdbool.h>
+
+#include "cli/command.h"
+#include "util/opt.h"
 #include "runtime/conn.h"
 #include "migdir/folder.h"
+#include "migdir/verify.h"
 #include "runtime/report.h"
 
 enum {
@@ -32,32 +38,29 @@ typedef struct {
 	bool json;
 } cli_common;
 
-/* Long option ids for the common flags (short -d is 'd'). */
-enum { OPT_MANIFEST = 1000, OPT_URL, OPT_JSON, OPT_HELP, OPT_FIRST_LOCAL };
+/* The common flags' rows of an option table (util/opt.h), for a struct T
+ * with a cli_common member m; they end the help, so they hold --help. */
+#define CLI_COMMON_OPTS(T, m)                                                                                 \
+	MP_OPT_STRING(T, m.dir, "dir", 'd', "DIR", "a directory", "migrations folder (default " DEFAULT_MIGRATIONS_DIR ")"), \
+	MP_OPT_STRING(T, m.manifest, "manifest", 0, "PATH", "a path", "gate manifest (default DIR/migplan.manifest.json)"), \
+	MP_OPT_STRING(T, m.url, "database-url", 0, "URL", "a URL",                                              \
+	              "database (default: $DATABASE_URL, else libpq's PG* variables)"),                          \
+	MP_OPT_SWITCH(T, m.json, "json", 0, "machine-readable output on stdout"), MP_OPT_HELP("this help")
 
-#define CLI_COMMON_LONGOPTS                                                                                   \
-	{"dir", required_argument, NULL, 'd'}, {"manifest", required_argument, NULL, OPT_MANIFEST},               \
-	{"database-url", required_argument, NULL, OPT_URL}, {"json", no_argument, NULL, OPT_JSON},              \
-	{"help", no_argument, NULL, 'h'}
-
-#define CLI_COMMON_HELP                                                                                       \
-	"  -d, --dir DIR           migrations folder (default " DEFAULT_MIGRATIONS_DIR ")\n"                        \
-	"      --manifest PATH     gate manifest (default DIR/migplan.manifest.json)\n"                           \
-	"      --database-url URL  database (default: $DATABASE_URL, else libpq's PG* variables)\n"                 \
-	"      --json              machine-readable output on stdout\n"                                         \
-	"  -h, --help              this help\n"
+/* Reads argv[1..] into args by h's table (getopt_long's spellings, its
+ * messages for unknown flags); -1 to go on (r says which flags were given),
+ * else the exit code once --help or the error is printed. No command takes
+ * operands: the first one is an error. */
+int cli_parse(const cli_help *h, int argc, char **argv, void *args, mp_opt_result *r);
+/* Prints j indented on stdout and frees it. */
+void cli_put_json(json_t *j);
 
 void cli_common_init(cli_common *c);
-/* Handles a common option; false when opt is not one. */
-bool cli_common_opt(int opt, const char *arg, cli_common *c);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Usage error: message, hint to --help, returns EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* MP_E* -> exit code (gates and pending are decided by the commands). */
 int cli_exit_code(int rc);
-/* Parses a non-negative integer / a duration; false on junk. */
-bool cli_parse_long(const char *s, long *out);
-bool cli_parse_duration(const char *s, long long *ms);
 /* Lines go to stdout (stderr with --json); progress to stderr. */
 rt_report cli_reporter(const cli_common *c);
 /* Ends a progress bar line if one is showing. */
@@ -67,6 +70,11 @@ int cli_connect(const cli_common *c, rt_conn **conn);
 /* cli_load_folder, then cli_connect; on failure nothing is left open and
  * the exit code says which failed. */
 int cli_open(const cli_common *c, bool require_manifest, mig_folder *f, rt_conn **conn);
+
+/* verify's report, shared with verify --fleet (cli_verify.c): the problems
+ * as a JSON array; "verified: ..." on stdout, or each problem on stderr. */
+json_t *cli_verify_problems_json(const verify_report *vr);
+void cli_verify_print(const mig_folder *f, const verify_report *vr);
 
 int cli_verify(int argc, char **argv);
 int cli_status(int argc, char **argv);
@@ -85,15 +93,12 @@ typedef struct {
 	void *before;   /* ledger read before the run, for the post-checks */
 	void *checks;   /* postcheck_report */
 } cli_guard;
-enum { OPT_WD_RETRIES = 1200, OPT_NO_WD };
-#define CLI_GUARD_LONGOPTS                                                                                    \
-	{"watchdog-retries", required_argument, NULL, OPT_WD_RETRIES}, {"no-watchdog", no_argument, NULL, OPT_NO_WD}
-#define CLI_GUARD_HELP                                                                                        \
-	"      --watchdog-retries N    retries (0..10) of a step the lock watchdog cancelled (default 5)\n"                 \
-	"      --no-watchdog           no lock watchdog\n"
+/* The watchdog's pause doubles per retry (0.5 s << attempt): 10 is already minutes. */
+#define CLI_GUARD_OPTS(T, m)                                                                                  \
+	MP_OPT_INT(T, m.retries, "watchdog-retries", 0, "N", 0, 10, "an integer 0..10",                          \
+	           "retries (0..10) of a step the lock watchdog cancelled (default 5)"),                          \
+	MP_OPT_SWITCH(T, m.off, "no-watchdog", 0, "no lock watchdog")
 void cli_guard_init(cli_guard *g);
-/* -1: not a guard flag; else EXIT_OK or EXIT_USAGE. */
-int cli_guard_opt(int opt, const char *arg, const char *cmd, cli_guard *g);
 /* Reads the ledger and starts the watchdog (not with dry_run); on failure
  * prints and returns an exit code. */
 int cli_guard_start(cli_guard *g, rt_conn *c, bool dry_run, struct watchdog **wd);

@@ -1,14 +1,60 @@
+/* migrun apply: pending migrations in folder order behind their gates, on one database or a fleet. */
 #include "runtime/apply.h"
 #include "cli/migrun/cli.h"
 #include "cli/migrun/cli_fleet.h"
 #include "migdir/manifest.h"
 
-#include <getopt.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-static const char help[] =
+typedef struct {
+	cli_common co;
+	apply_opts o;
+	cli_fleet_opts fo;
+	cli_guard guard;
+	long max_rate;
+} apply_args;
+
+static const mp_opt_spec opts[] = {
+	MP_OPT_SWITCH(apply_args, o.dry_run, "dry-run", 0,
+	              "rehearse transactional steps in a transaction that is\n"
+	              "rolled back; stops at the first step that cannot be\n"
+	              "rehearsed (CONCURRENTLY index, backfill)"),
+	MP_OPT_STRING(apply_args, o.to, "to", 0, "ID", "an id", "stop after migration ID"),
+	MP_OPT_LONG(apply_args, o.steps, "steps", 0, "N", 1, LONG_MAX, "a positive integer", "apply at most N migrations"),
+	MP_OPT_INT(apply_args, o.allow_pending, "allow-pending", 0, "N", 0, 1000000, "a non-negative integer",
+	           "let max_pending gates pass with up to N pending units (logged)"),
+	MP_OPT_SWITCH(apply_args, o.retry_failed, "retry-failed", 0,
+	              "retry generated steps that failed in one transaction (nothing\n"
+	              "of them stayed): their failed ledger rows are marked rolled\n"
+	              "back first, as `migrun resolve --rolled-back` does (logged)"),
+	MP_OPT_DURATION(apply_args, o.lock_wait_ms, "lock-wait", "DURATION", "a duration such as 30s or 5m",
+	                "give up waiting for the migration lock after DURATION\n"
+	                "(default: wait as long as it takes)", 0),
+	MP_OPT_INT(apply_args, o.lock_retries, "lock-retries", 0, "N", 0, 100, "an integer 0..100",
+	           "retries of a step or batch after a lock_timeout (default 3)"),
+	MP_OPT_LONG(apply_args, max_rate, "max-rate", 0, "ROWS/S", 1, LONG_MAX, "a positive number of rows per second",
+	            "backfill throttle (default: unthrottled)"),
+	MP_OPT_DURATION(apply_args, o.backfill.max_replica_lag_ms, "max-replica-lag", "DUR", "a duration such as 10s",
+	                "pause backfills while a replica lags more (default 10s, 0: off)", MP_OPT_ZERO),
+	MP_OPT_TEXT("\n"
+	            "exit: 0 done or up to date; 1 a step failed; 4 too many pending; 5 diverged or\n"
+	            "failed ledger; 6 a gate is not met; 7 cannot connect; 8 verify failed;\n"
+	            "10 the lock watchdog cancelled a step more than --watchdog-retries times.\n"
+	            "After the run: ANALYZE of touched tables, index validity, sample query plans.\n"
+	            "\n"),
+	CLI_GUARD_OPTS(apply_args, guard),
+	MP_OPT_TEXT("\nWith --fleet FILE, the same for every target of a fleet, in waves (docs/fleet.md).\n"),
+	CLI_FLEET_OPTS(apply_args, fo),
+	CLI_FLEET_APPLY_OPTS(apply_args, fo),
+	CLI_COMMON_OPTS(apply_args, co),
+	MP_OPT_END,
+};
+
+static const cli_help help = {
+	"apply",
 	"usage: migrun apply [-d DIR] [--dry-run] [--to ID] [--steps N] [options]\n"
 	"\n"
 	"Pre-flight (verify the manifest; refuse on a diverged or failed ledger, or on\n"
@@ -16,126 +62,32 @@ static const char help[] =
 	"advisory lock, applies pending migrations in folder order, each behind its\n"
 	"gates and under its lock_timeout / statement_timeout. Backfill steps run\n"
 	"natively in resumable batches.\n"
-	"\n"
-	"      --dry-run               rehearse transactional steps in a transaction that is\n"
-	"                              rolled back; stops at the first step that cannot be\n"
-	"                              rehearsed (CONCURRENTLY index, backfill)\n"
-	"      --to ID                 stop after migration ID\n"
-	"      --steps N               apply at most N migrations\n"
-	"      --allow-pending N       let max_pending gates pass with up to N pending units (logged)\n"
-	"      --retry-failed          retry generated steps that failed in one transaction (nothing\n"
-	"                              of them stayed): their failed ledger rows are marked rolled\n"
-	"                              back first, as `migrun resolve --rolled-back` does (logged)\n"
-	"      --lock-wait DURATION    give up waiting for the migration lock after DURATION\n"
-	"                              (default: wait as long as it takes)\n"
-	"      --lock-retries N        retries of a step or batch after a lock_timeout (default 3)\n"
-	"      --max-rate ROWS/S       backfill throttle (default: unthrottled)\n"
-	"      --max-replica-lag DUR   pause backfills while a replica lags more (default 10s, 0: off)\n"
-	"\n"
-	"exit: 0 done or up to date; 1 a step failed; 4 too many pending; 5 diverged or\n"
-	"failed ledger; 6 a gate is not met; 7 cannot connect; 8 verify failed;\n"
-	"10 the lock watchdog cancelled a step more than --watchdog-retries times.\n"
-	"After the run: ANALYZE of touched tables, index validity, sample query plans.\n"
-	"\n" CLI_GUARD_HELP
-	"\n"
-	"With --fleet FILE, the same for every target of a fleet, in waves (docs/fleet.md).\n"
-	CLI_FLEET_HELP CLI_FLEET_APPLY_HELP CLI_COMMON_HELP;
-
-enum {
-	OPT_DRY_RUN = OPT_FIRST_LOCAL, OPT_TO, OPT_STEPS, OPT_ALLOW_PENDING, OPT_LOCK_WAIT, OPT_LOCK_RETRIES,
-	OPT_MAX_RATE, OPT_MAX_LAG, OPT_RETRY_FAILED,
+	"\n",
+	opts,
+	NULL,
+	MP_OPT_GNU,
 };
 
-/* --watchdog-retries / --no-watchdog, read by parse_flags. */
-static cli_guard guard;
-
-static int parse_flags(int argc, char **argv, cli_common *co, apply_opts *o, cli_fleet_opts *fo)
+/* Reads the flags; -1 to go on, else the exit code. */
+static int parse_flags(int argc, char **argv, apply_args *a)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		CLI_FLEET_LONGOPTS,
-		CLI_FLEET_APPLY_LONGOPTS,
-		CLI_GUARD_LONGOPTS,
-		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
-		{"to", required_argument, NULL, OPT_TO},
-		{"steps", required_argument, NULL, OPT_STEPS},
-		{"allow-pending", required_argument, NULL, OPT_ALLOW_PENDING},
-		{"retry-failed", no_argument, NULL, OPT_RETRY_FAILED},
-		{"lock-wait", required_argument, NULL, OPT_LOCK_WAIT},
-		{"lock-retries", required_argument, NULL, OPT_LOCK_RETRIES},
-		{"max-rate", required_argument, NULL, OPT_MAX_RATE},
-		{"max-replica-lag", required_argument, NULL, OPT_MAX_LAG},
-		{NULL, 0, NULL, 0},
-	};
-	int opt;
-	long v;
-	while ((opt = getopt_long(argc, argv, "d:hj:", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'h':
-			fputs(help, stdout);
-			return -1;
-		case OPT_DRY_RUN:
-			o->dry_run = true;
-			break;
-		case OPT_TO:
-			o->to = optarg;
-			break;
-		case OPT_STEPS:
-			if (!cli_parse_long(optarg, &v) || v == 0)
-				return cli_usage("apply", "--steps needs a positive integer, not '%s'", optarg);
-			o->steps = v;
-			break;
-		case OPT_RETRY_FAILED:
-			o->retry_failed = true;
-			break;
-		case OPT_ALLOW_PENDING:
-			if (!cli_parse_long(optarg, &v) || v > 1000000)
-				return cli_usage("apply", "--allow-pending needs a non-negative integer, not '%s'", optarg);
-			o->allow_pending = (int)v;
-			break;
-		case OPT_LOCK_WAIT:
-			if (!cli_parse_duration(optarg, &o->lock_wait_ms))
-				return cli_usage("apply", "--lock-wait needs a duration such as 30s or 5m, not '%s'", optarg);
-			break;
-		case OPT_LOCK_RETRIES:
-			if (!cli_parse_long(optarg, &v) || v > 100)
-				return cli_usage("apply", "--lock-retries needs an integer 0..100, not '%s'", optarg);
-			o->lock_retries = (int)v;
-			o->backfill.lock_retries = (int)v > 5 ? (int)v : 5;
-			break;
-		case OPT_MAX_RATE:
-			if (!cli_parse_long(optarg, &v) || v == 0)
-				return cli_usage("apply", "--max-rate needs a positive number of rows per second, not '%s'",
-				                 optarg);
-			o->backfill.max_rate = (double)v;
-			break;
-		case OPT_MAX_LAG:
-			if (!cli_parse_duration(optarg, &o->backfill.max_replica_lag_ms) &&
-			    !(optarg[0] == '0' && optarg[1] == '\0'))
-				return cli_usage("apply", "--max-replica-lag needs a duration such as 10s, not '%s'", optarg);
-			if (optarg[0] == '0' && optarg[1] == '\0')
-				o->backfill.max_replica_lag_ms = 0;
-			break;
-		default:
-			if ((v = cli_guard_opt(opt, optarg, "apply", &guard)) >= 0) {
-				if (v != EXIT_OK)
-					return (int)v;
-				break;
-			}
-			if ((v = cli_fleet_opt(opt, optarg, "apply", fo)) >= 0) {
-				if (v != EXIT_OK)
-					return (int)v;
-				break;
-			}
-			if (!cli_common_opt(opt, optarg, co))
-				return cli_usage("apply", "bad option");
-		}
-	}
-	if (optind < argc)
-		return cli_usage("apply", "unexpected argument '%s'", argv[optind]);
-	if (o->to && o->steps)
+	cli_common_init(&a->co);
+	apply_opts_init(&a->o);
+	cli_guard_init(&a->guard);
+	cli_fleet_init(&a->fo);
+	a->max_rate = 0;
+	mp_opt_result r;
+	int ex = cli_parse(&help, argc, argv, a, &r);
+	if (ex >= 0)
+		return ex;
+	if (mp_opt_given(opts, &r, "lock-retries"))
+		a->o.backfill.lock_retries = a->o.lock_retries > 5 ? a->o.lock_retries : 5;
+	if (a->max_rate)
+		a->o.backfill.max_rate = (double)a->max_rate;
+	cli_fleet_given(&a->fo, opts, &r);
+	if (a->o.to && a->o.steps)
 		return cli_usage("apply", "--to and --steps exclude each other");
-	return EXIT_OK;
+	return -1;
 }
 
 static int exit_for(int rc, const apply_result *res)
@@ -145,59 +97,56 @@ static int exit_for(int rc, const apply_result *res)
 	return cli_exit_code(rc);
 }
 
+static void print_json(const apply_args *a, int rc, const apply_result *res, const mp_error *err, int ex)
+{
+	json_t *j = json_pack("{s:b, s:b, s:i, s:i, s:s?, s:s?, s:s?, s:i}", "ok", rc == MP_OK, "dry_run", a->o.dry_run,
+	                      "applied", res->applied, "pending", res->pending_left, "stopped_at", res->stopped_at, "gate",
+	                      res->gate_failed ? mf_gate_kind_name(res->gate) : NULL, "error",
+	                      rc == MP_OK ? NULL : err->msg, "exit", ex);
+	cli_guard_json(&a->guard, j);
+	cli_put_json(j);
+}
+
+/* One database: the guard around the run, then the report. */
+static int apply_one(apply_args *a, mig_folder *f, rt_conn *c)
+{
+	rt_report r = cli_reporter(&a->co);
+	int ex = cli_guard_start(&a->guard, c, a->o.dry_run, &a->o.wd);
+	if (ex != EXIT_OK)
+		return ex;
+	apply_result res;
+	mp_error err = {0, ""};
+	int rc = apply_run(c, f, &a->o, &r, &res, &err);
+	cli_progress_done();
+	ex = cli_guard_finish(&a->guard, c, f, &r, exit_for(rc, &res));
+	if (rc == MP_EGATE)
+		cli_error("gate not met before %s: %s", res.stopped_at ? res.stopped_at : "?", err.msg);
+	else if (rc != MP_OK)
+		cli_error("%s", err.msg);
+	if (a->co.json)
+		print_json(a, rc, &res, &err, ex);
+	apply_result_free(&res);
+	return ex;
+}
+
 int cli_apply(int argc, char **argv)
 {
-	cli_common co;
-	cli_common_init(&co);
-	apply_opts o;
-	apply_opts_init(&o);
-	cli_guard_init(&guard);
-	cli_fleet_opts fo;
-	cli_fleet_init(&fo);
-	int ex = parse_flags(argc, argv, &co, &o, &fo);
-	if (ex != EXIT_OK)
-		return ex < 0 ? EXIT_OK : ex;
-	if ((ex = cli_fleet_check("apply", &co, &fo)) != EXIT_OK)
+	apply_args a;
+	int ex = parse_flags(argc, argv, &a);
+	if (ex >= 0)
 		return ex;
-	if (fo.file) {
-		fo.watchdog_retries = guard.off ? -1 : guard.retries;
-		return cli_fleet_apply(&co, &o, &fo);
+	if ((ex = cli_fleet_check("apply", &a.co, &a.fo)) != EXIT_OK)
+		return ex;
+	if (a.fo.file) {
+		a.fo.watchdog_retries = a.guard.off ? -1 : a.guard.retries;
+		return cli_fleet_apply(&a.co, &a.o, &a.fo);
 	}
 	mig_folder f;
 	rt_conn *c = NULL;
-	if ((ex = cli_open(&co, false, &f, &c)) != EXIT_OK)
+	if ((ex = cli_open(&a.co, false, &f, &c)) != EXIT_OK)
 		return ex;
-	rt_report r = cli_reporter(&co);
-	if ((ex = cli_guard_start(&guard, c, o.dry_run, &o.wd)) != EXIT_OK) {
-		cli_guard_free(&guard);
-		conn_close(c);
-		folder_free(&f);
-		return ex;
-	}
-	apply_result res;
-	mp_error err = {0, ""};
-	int rc = apply_run(c, &f, &o, &r, &res, &err);
-	cli_progress_done();
-	ex = cli_guard_finish(&guard, c, &f, &r, exit_for(rc, &res));
-	if (rc != MP_OK) {
-		if (rc == MP_EGATE)
-			cli_error("gate not met before %s: %s", res.stopped_at ? res.stopped_at : "?", err.msg);
-		else
-			cli_error("%s", err.msg);
-	}
-	if (co.json) {
-		json_t *j = json_pack("{s:b, s:b, s:i, s:i, s:s?, s:s?, s:s?, s:i}", "ok", rc == MP_OK, "dry_run", o.dry_run,
-		                      "applied", res.applied, "pending", res.pending_left, "stopped_at", res.stopped_at,
-		                      "gate", res.gate_failed ? mf_gate_kind_name(res.gate) : NULL, "error",
-		                      rc == MP_OK ? NULL : err.msg, "exit", ex);
-		cli_guard_json(&guard, j);
-		char *text = json_dumps(j, JSON_INDENT(2));
-		puts(text);
-		free(text);
-		json_decref(j);
-	}
-	apply_result_free(&res);
-	cli_guard_free(&guard);
+	ex = apply_one(&a, &f, c);
+	cli_guard_free(&a.guard);
 	conn_close(c);
 	folder_free(&f);
 	return ex;

@@ -1,39 +1,18 @@
+/* What every migrun command shares: flag errors, exit codes, progress lines, opening folder and database. */
 #include "cli/migrun/cli.h"
 #include "util/buf.h"
-#include "util/duration.h"
+#include "util/clock.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 void cli_common_init(cli_common *c)
 {
 	memset(c, 0, sizeof *c);
 	c->dir = DEFAULT_MIGRATIONS_DIR;
-}
-
-bool cli_common_opt(int opt, const char *arg, cli_common *c)
-{
-	switch (opt) {
-	case 'd':
-		c->dir = arg;
-		return true;
-	case OPT_MANIFEST:
-		c->manifest = arg;
-		return true;
-	case OPT_URL:
-		c->url = arg;
-		return true;
-	case OPT_JSON:
-		c->json = true;
-		return true;
-	default:
-		return false;
-	}
 }
 
 void cli_error(const char *fmt, ...)
@@ -79,20 +58,52 @@ int cli_exit_code(int rc)
 	}
 }
 
-bool cli_parse_long(const char *s, long *out)
+/* What getopt_long printed for a flag it could not read, then the hint. */
+static int flag_error(const cli_help *h, const char *cmd, int rc, const mp_opt_result *r)
 {
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 0)
-		return false;
-	*out = v;
-	return true;
+	if (rc == MP_OPT_EVALUE)
+		return cli_usage(h->name, "--%s needs %s, not '%s'", r->spec->name, r->spec->needs, r->arg);
+	if (rc == MP_OPT_EUNKNOWN && r->letter)
+		fprintf(stderr, "%s: invalid option -- '%c'\n", cmd, r->letter);
+	else if (rc == MP_OPT_EUNKNOWN)
+		fprintf(stderr, "%s: unrecognized option '%s'\n", cmd, r->arg);
+	else if (rc == MP_OPT_EMISSING && r->letter)
+		fprintf(stderr, "%s: option requires an argument -- '%c'\n", cmd, r->letter);
+	else if (rc == MP_OPT_EMISSING)
+		fprintf(stderr, "%s: option '--%s' requires an argument\n", cmd, r->spec->name);
+	else if (rc == MP_OPT_ENOVALUE)
+		fprintf(stderr, "%s: option '--%s' doesn't allow an argument\n", cmd, r->spec->name);
+	else {
+		mp_buf b = MP_BUF_INIT;
+		mp_opt_prefixes(h->opts, r->arg + 2, &b);
+		fprintf(stderr, "%s: option '%s' is ambiguous; possibilities:%s\n", cmd, r->arg, buf_cstr(&b));
+		buf_free(&b);
+	}
+	return cli_usage(h->name, "bad option");
 }
 
-bool cli_parse_duration(const char *s, long long *ms)
+int cli_parse(const cli_help *h, int argc, char **argv, void *args, mp_opt_result *r)
 {
-	return duration_parse(s, ms);
+	int rc = mp_opt_parse(h->opts, h->style, argc - 1, argv + 1, args, r);
+	int ex = -1;
+	if (rc == MP_OPT_STOPPED) {
+		cli_help_print(h, stdout);
+		ex = EXIT_OK;
+	} else if (rc < 0) {
+		ex = flag_error(h, argv[0], rc, r);
+	} else if (r->operands.n) {
+		ex = cli_usage(h->name, "unexpected argument '%s'", r->operands.items[0]);
+	}
+	mp_opt_result_free(r);
+	return ex;
+}
+
+void cli_put_json(json_t *j)
+{
+	char *text = json_dumps(j, JSON_INDENT(2));
+	puts(text);
+	free(text);
+	json_decref(j);
 }
 
 /* ---- reporting ---- */
@@ -116,13 +127,6 @@ static void emit_line(void *ctx, const char *text)
 	fflush(out);
 }
 
-static double mono_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void format_eta(double s, char out[32])
 {
 	long long t = (long long)(s + 0.5);
@@ -139,7 +143,7 @@ static void emit_progress(void *ctx, const char *step, long long done, long long
 	(void)ctx;
 	static double last;
 	static long long last_done = -1;
-	double now = mono_s();
+	double now = (double)mp_clock_ms() / 1000;
 	bool tty = isatty(STDERR_FILENO);
 	bool final = done >= total;
 	if (done == last_done || (!final && now - last < (tty ? 0.1 : 5.0)))

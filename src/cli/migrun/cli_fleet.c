@@ -1,5 +1,4 @@
-/* --fleet for status and verify, and what apply shares with them: flags and
- * loading the fleet file. */
+/* migrun's --fleet: status and verify over a fleet, and the flags and fleet file apply shares with them. */
 #include "cli/migrun/cli_fleet.h"
 #include "util/duration.h"
 #include "fleet/fleet_status.h"
@@ -19,36 +18,23 @@ void cli_fleet_init(cli_fleet_opts *fo)
 	fo->watchdog_retries = WATCHDOG_DEFAULT_RETRIES;
 }
 
-int cli_fleet_opt(int opt, const char *arg, const char *cmd, cli_fleet_opts *fo)
+void cli_fleet_given(cli_fleet_opts *fo, const mp_opt_spec *opts, const mp_opt_result *r)
 {
-	long v;
-	switch (opt) {
-	case OPT_FLEET:
-		fo->file = arg;
-		return EXIT_OK;
-	case 'j':
-		if (!cli_parse_long(arg, &v) || v < 1 || v > 1024)
-			return cli_usage(cmd, "--parallel needs an integer 1..1024, not '%s'", arg);
-		fo->parallel = v;
-		return EXIT_OK;
-	case OPT_FLEET_CONTINUE:
-		fo->continue_on_error = true;
-		fo->apply_only_flag = true;
-		return EXIT_OK;
-	case OPT_FLEET_WAIT_GATES:
-		if (!cli_parse_duration(arg, &fo->wait_gates_ms))
-			return cli_usage(cmd, "--wait-gates needs a duration such as 30s or 5m, not '%s'", arg);
-		fo->apply_only_flag = true;
-		return EXIT_OK;
-	case OPT_FLEET_CANARY:
-		if (!cli_parse_long(arg, &v) || v > 1000000)
-			return cli_usage(cmd, "--canary needs a non-negative integer, not '%s'", arg);
-		fo->canary = v;
-		fo->apply_only_flag = true;
-		return EXIT_OK;
-	default:
-		return -1;
-	}
+	fo->apply_only_flag = fo->continue_on_error || mp_opt_given(opts, r, "canary") ||
+	                      mp_opt_given(opts, r, "wait-gates");
+}
+
+int cli_fleet_parse(const cli_help *h, int argc, char **argv, void *args, cli_common *co, cli_fleet_opts *fo)
+{
+	cli_common_init(co);
+	cli_fleet_init(fo);
+	mp_opt_result r;
+	int ex = cli_parse(h, argc, argv, args, &r);
+	if (ex >= 0)
+		return ex;
+	cli_fleet_given(fo, h->opts, &r);
+	ex = cli_fleet_check(h->name, co, fo);
+	return ex == EXIT_OK ? -1 : ex;
 }
 
 int cli_fleet_check(const char *cmd, const cli_common *co, const cli_fleet_opts *fo)
@@ -182,14 +168,6 @@ static json_t *row_json(const fleet_target *t, const fleet_status_row *r)
 	return o;
 }
 
-static void put_json(json_t *root)
-{
-	char *text = json_dumps(root, JSON_INDENT(2));
-	puts(text);
-	free(text);
-	json_decref(root);
-}
-
 static int status_exit(const status_totals *t)
 {
 	if (t->failed || t->diverged)
@@ -199,98 +177,115 @@ static int status_exit(const status_totals *t)
 	return t->pending ? EXIT_PENDING : EXIT_OK;
 }
 
-int cli_fleet_status(const cli_common *co, const cli_fleet_opts *fo)
-{
+/* The folder, the fleet file and every target's ledger read against the folder. */
+typedef struct {
 	mig_folder mf;
-	int ex = cli_load_folder(co, false, &mf);
+	fleet_spec f;
+	fleet_status_row *rows;
+	status_totals t;
+} fleet_read;
+
+static int fleet_read_all(const cli_common *co, const cli_fleet_opts *fo, bool require_manifest, fleet_read *fr)
+{
+	int ex = cli_load_folder(co, require_manifest, &fr->mf);
 	if (ex != EXIT_OK)
 		return ex;
-	fleet_spec f;
-	if ((ex = cli_fleet_load(fo, &f)) != EXIT_OK) {
-		folder_free(&mf);
+	if ((ex = cli_fleet_load(fo, &fr->f)) != EXIT_OK) {
+		folder_free(&fr->mf);
 		return ex;
 	}
-	fleet_status_row *rows = xcalloc(f.n, sizeof *rows);
-	fleet_status_read(&f, &mf, f.parallel, rows);
-	status_totals t = count_rows(&f, rows);
-	ex = status_exit(&t);
+	fr->rows = xcalloc(fr->f.n, sizeof *fr->rows);
+	fleet_status_read(&fr->f, &fr->mf, fr->f.parallel, fr->rows);
+	fr->t = count_rows(&fr->f, fr->rows);
+	return EXIT_OK;
+}
+
+static void fleet_read_free(fleet_read *fr)
+{
+	for (size_t i = 0; i < fr->f.n; i++)
+		fleet_status_row_free(&fr->rows[i]);
+	free(fr->rows);
+	fleet_free(&fr->f);
+	folder_free(&fr->mf);
+}
+
+int cli_fleet_status(const cli_common *co, const cli_fleet_opts *fo)
+{
+	fleet_read fr;
+	int ex = fleet_read_all(co, fo, false, &fr);
+	if (ex != EXIT_OK)
+		return ex;
+	const fleet_spec *f = &fr.f;
+	const status_totals *t = &fr.t;
+	ex = status_exit(t);
 	if (co->json) {
 		json_t *arr = json_array();
-		for (size_t i = 0; i < f.n; i++)
-			json_array_append_new(arr, row_json(&f.targets[i], &rows[i]));
-		put_json(json_pack("{s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:i}", "targets", arr, "totals", "targets",
-		                   (json_int_t)f.n, "up_to_date", (json_int_t)t.up_to_date, "pending",
-		                   (json_int_t)t.pending, "failed", (json_int_t)t.failed, "diverged",
-		                   (json_int_t)t.diverged, "unreachable", (json_int_t)t.unreachable, "exit", ex));
+		for (size_t i = 0; i < f->n; i++)
+			json_array_append_new(arr, row_json(&f->targets[i], &fr.rows[i]));
+		cli_put_json(json_pack("{s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:i}", "targets", arr, "totals", "targets",
+		                       (json_int_t)f->n, "up_to_date", (json_int_t)t->up_to_date, "pending",
+		                       (json_int_t)t->pending, "failed", (json_int_t)t->failed, "diverged",
+		                       (json_int_t)t->diverged, "unreachable", (json_int_t)t->unreachable, "exit", ex));
 	} else {
-		print_status_human(&f, rows, &t);
+		print_status_human(f, fr.rows, t);
 	}
-	for (size_t i = 0; i < f.n; i++)
-		fleet_status_row_free(&rows[i]);
-	free(rows);
-	fleet_free(&f);
-	folder_free(&mf);
+	fleet_read_free(&fr);
 	return ex;
 }
 
 /* ---- verify --fleet: the folder offline, then every target's ledger
  * against it (no failed, no diverged migration) ---- */
 
+static void print_verify_json(const fleet_read *fr, const verify_report *vr, int ex)
+{
+	const fleet_spec *f = &fr->f;
+	const status_totals *t = &fr->t;
+	json_t *arr = json_array();
+	for (size_t i = 0; i < f->n; i++) {
+		const fleet_status_row *r = &fr->rows[i];
+		json_t *o = row_json(&f->targets[i], r);
+		json_object_set_new(o, "ok", json_boolean(r->rc == MP_OK && !r->failed && !r->diverged));
+		json_array_append_new(arr, o);
+	}
+	cli_put_json(json_pack("{s:b, s:I, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I}, s:i}", "ok", ex == EXIT_OK, "steps",
+	                       (json_int_t)fr->mf.manifest->nsteps, "problems", cli_verify_problems_json(vr), "targets",
+	                       arr, "totals", "targets", (json_int_t)f->n, "consistent",
+	                       (json_int_t)(t->up_to_date + t->pending), "failed", (json_int_t)t->failed, "diverged",
+	                       (json_int_t)t->diverged, "unreachable", (json_int_t)t->unreachable, "exit", ex));
+}
+
+static void print_verify_human(const fleet_read *fr, const verify_report *vr)
+{
+	const fleet_spec *f = &fr->f;
+	const status_totals *t = &fr->t;
+	cli_verify_print(&fr->mf, vr);
+	for (size_t i = 0; i < f->n; i++) {
+		const fleet_status_row *r = &fr->rows[i];
+		if (r->rc != MP_OK)
+			printf("%s: unreachable: %s\n", f->targets[i].name, r->error);
+		else if (r->problem)
+			printf("%s: %s\n", f->targets[i].name, r->problem);
+	}
+	printf("%zu targets: %zu consistent with the folder, %zu failed, %zu diverged, %zu unreachable\n", f->n,
+	       t->up_to_date + t->pending, t->failed, t->diverged, t->unreachable);
+}
+
 int cli_fleet_verify(const cli_common *co, const cli_fleet_opts *fo)
 {
-	mig_folder mf;
-	int ex = cli_load_folder(co, true, &mf);
+	fleet_read fr;
+	int ex = fleet_read_all(co, fo, true, &fr);
 	if (ex != EXIT_OK)
 		return ex;
 	verify_report vr;
 	mp_error err = {0, ""};
-	int rc = verify_folder(&mf, &vr, &err);
-	fleet_spec f;
-	if ((ex = cli_fleet_load(fo, &f)) != EXIT_OK) {
-		verify_report_free(&vr);
-		folder_free(&mf);
-		return ex;
-	}
-	fleet_status_row *rows = xcalloc(f.n, sizeof *rows);
-	fleet_status_read(&f, &mf, f.parallel, rows);
-	status_totals t = count_rows(&f, rows);
-	ex = rc != MP_OK ? EXIT_VERIFY : t.failed || t.diverged ? EXIT_DIVERGED : t.unreachable ? EXIT_CONNECT : EXIT_OK;
-	size_t consistent = t.up_to_date + t.pending;
-	if (co->json) {
-		json_t *probs = json_array(), *arr = json_array();
-		for (size_t i = 0; i < vr.n; i++)
-			json_array_append_new(probs, json_string(vr.problems[i]));
-		for (size_t i = 0; i < f.n; i++) {
-			json_t *o = row_json(&f.targets[i], &rows[i]);
-			json_object_set_new(o, "ok", json_boolean(rows[i].rc == MP_OK && !rows[i].failed && !rows[i].diverged));
-			json_array_append_new(arr, o);
-		}
-		put_json(json_pack("{s:b, s:I, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I}, s:i}", "ok", ex == EXIT_OK, "steps",
-		                   (json_int_t)mf.manifest->nsteps, "problems", probs, "targets", arr, "totals", "targets",
-		                   (json_int_t)f.n, "consistent", (json_int_t)consistent, "failed", (json_int_t)t.failed,
-		                   "diverged", (json_int_t)t.diverged, "unreachable", (json_int_t)t.unreachable, "exit",
-		                   ex));
-	} else {
-		if (rc == MP_OK)
-			printf("verified: %zu generated steps, hashes and chain match (%s)\n", mf.manifest->nsteps,
-			       mf.manifest_path);
-		for (size_t i = 0; i < vr.n; i++)
-			fprintf(stderr, "migrun: verify: %s\n", vr.problems[i]);
-		for (size_t i = 0; i < f.n; i++) {
-			const fleet_status_row *r = &rows[i];
-			if (r->rc != MP_OK)
-				printf("%s: unreachable: %s\n", f.targets[i].name, r->error);
-			else if (r->problem)
-				printf("%s: %s\n", f.targets[i].name, r->problem);
-		}
-		printf("%zu targets: %zu consistent with the folder, %zu failed, %zu diverged, %zu unreachable\n", f.n,
-		       consistent, t.failed, t.diverged, t.unreachable);
-	}
-	for (size_t i = 0; i < f.n; i++)
-		fleet_status_row_free(&rows[i]);
-	free(rows);
-	fleet_free(&f);
+	int rc = verify_folder(&fr.mf, &vr, &err);
+	const status_totals *t = &fr.t;
+	ex = rc != MP_OK ? EXIT_VERIFY : t->failed || t->diverged ? EXIT_DIVERGED : t->unreachable ? EXIT_CONNECT : EXIT_OK;
+	if (co->json)
+		print_verify_json(&fr, &vr, ex);
+	else
+		print_verify_human(&fr, &vr);
 	verify_report_free(&vr);
-	folder_free(&mf);
+	fleet_read_free(&fr);
 	return ex;
 }

@@ -3,7 +3,6 @@
 #ifndef MIGPLAN_CLI_FLEET_H
 #define MIGPLAN_CLI_FLEET_H
 
-#include <getopt.h>
 #include <stdbool.h>
 #include "runtime/apply.h"
 #include "cli/migrun/cli.h"
@@ -19,28 +18,26 @@ typedef struct {
 	int watchdog_retries;    /* apply's --watchdog-retries; -1: --no-watchdog */
 } cli_fleet_opts;
 
-/* Far above every command's local option ids. */
-enum { OPT_FLEET = 1100, OPT_FLEET_CONTINUE, OPT_FLEET_WAIT_GATES, OPT_FLEET_CANARY };
-
-#define CLI_FLEET_LONGOPTS                                                                                    \
-	{"fleet", required_argument, NULL, OPT_FLEET}, {"parallel", required_argument, NULL, 'j'}
-#define CLI_FLEET_APPLY_LONGOPTS                                                                              \
-	{"continue-on-error", no_argument, NULL, OPT_FLEET_CONTINUE},                                             \
-	{"wait-gates", required_argument, NULL, OPT_FLEET_WAIT_GATES},                                          \
-	{"canary", required_argument, NULL, OPT_FLEET_CANARY}
-
-#define CLI_FLEET_HELP                                                                                        \
-	"      --fleet FILE        every target of a fleet file (docs/fleet.md) instead of one database\n"         \
-	"  -j, --parallel N        with --fleet: targets in flight at once (default: the file's, else 4)\n"
-#define CLI_FLEET_APPLY_HELP                                                                                  \
-	"      --canary N          with --fleet: targets in the first wave (default: the file's, else 1)\n"          \
-	"      --continue-on-error with --fleet: record a failed target and go on with the rollout\n"             \
-	"      --wait-gates DUR    with --fleet: wait for a min_age gate that passes within DUR\n"
+#define CLI_FLEET_OPTS(T, m)                                                                                  \
+	MP_OPT_STRING(T, m.file, "fleet", 0, "FILE", "a file",                                                   \
+	              "every target of a fleet file (docs/fleet.md) instead of one database"),                   \
+	MP_OPT_LONG(T, m.parallel, "parallel", 'j', "N", 1, 1024, "an integer 1..1024",                         \
+	            "with --fleet: targets in flight at once (default: the file's, else 4)")
+#define CLI_FLEET_APPLY_OPTS(T, m)                                                                            \
+	MP_OPT_LONG(T, m.canary, "canary", 0, "N", 0, 1000000, "a non-negative integer",                        \
+	            "with --fleet: targets in the first wave (default: the file's, else 1)"),                    \
+	MP_OPT_SWITCH(T, m.continue_on_error, "continue-on-error", 0,                                           \
+	              "with --fleet: record a failed target and go on with the rollout"),                        \
+	MP_OPT_DURATION(T, m.wait_gates_ms, "wait-gates", "DUR", "a duration such as 30s or 5m",                \
+	                "with --fleet: wait for a min_age gate that passes within DUR", 0)
 
 void cli_fleet_init(cli_fleet_opts *fo);
-/* A fleet flag: EXIT_OK when handled, EXIT_USAGE on a bad value, -1 when
- * opt is not one. */
-int cli_fleet_opt(int opt, const char *arg, const char *cmd, cli_fleet_opts *fo);
+/* Notes whether one of the apply-only fleet flags of table opts was given. */
+void cli_fleet_given(cli_fleet_opts *fo, const mp_opt_spec *opts, const mp_opt_result *r);
+/* cli_parse for a command whose table has the common and the fleet flags:
+ * co and fo (members of args) get their defaults first, the fleet flags are
+ * checked after (cli_fleet_check). -1 to go on, else the exit code. */
+int cli_fleet_parse(const cli_help *h, int argc, char **argv, void *args, cli_common *co, cli_fleet_opts *fo);
 /* Flags that need --fleet, or that --fleet excludes: EXIT_USAGE, else OK. */
 int cli_fleet_check(const char *cmd, const cli_common *co, const cli_fleet_opts *fo);
 

@@ -1,13 +1,12 @@
-/* `migrun apply --fleet`: the live view (a redrawn block on a terminal,
- * plain lines otherwise), the final summary and the exit code. */
+/* migrun apply --fleet: the live view (redrawn on a terminal, plain lines otherwise), the summary, the exit code. */
 #include "cli/migrun/cli_fleet.h"
 #include "fleet/fleet_apply.h"
+#include "util/clock.h"
 
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 typedef struct {
@@ -22,11 +21,10 @@ typedef struct {
 	double last_draw;
 } view;
 
+/* Seconds on the one monotonic clock, for the view's timings. */
 static double mono_s(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return (double)mp_clock_ms() / 1000;
 }
 
 typedef struct {
@@ -279,11 +277,7 @@ int cli_fleet_apply(const cli_common *co, const apply_opts *o, const cli_fleet_o
 	end_wave(&v);
 	ex = fleet_exit(rc, &f, res);
 	if (co->json) {
-		json_t *j = summary_json(&f, res, &sum, ex);
-		char *text = json_dumps(j, JSON_INDENT(2));
-		puts(text);
-		free(text);
-		json_decref(j);
+		cli_put_json(summary_json(&f, res, &sum, ex));
 	} else {
 		print_summary(&f, res, &sum, mono_s() - t0);
 	}

@@ -1,15 +1,40 @@
+/* migrun rehearse: UP, DOWN, UP of pending steps on a scratch database; the watchdog and post-checks of apply. */
 #include "cli/migrun/cli.h"
 #include "util/buf.h"
 #include "runtime/ledger.h"
 #include "runtime/rehearse.h"
 
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char help[] =
+typedef struct {
+	cli_common co;
+	rehearse_opts o;
+	cli_guard guard;
+} rehearse_args;
+
+static const mp_opt_spec opts[] = {
+	MP_OPT_STRING(rehearse_args, o.scratch_url, "scratch-url", 0, "URL", "a URL",
+	              "rehearse in this (empty) database; it is not dropped"),
+	MP_OPT_SWITCH(rehearse_args, o.keep, "keep", 0, "keep the created scratch database"),
+	MP_OPT_LONG(rehearse_args, o.with_data, "with-data", 0, "N", 1, 100000000, "a number of rows 1..100000000",
+	            "first fill the tables the pending steps touch with N\n"
+	            "synthetic rows (NOT NULL, unique and foreign keys respected)"),
+	CLI_GUARD_OPTS(rehearse_args, guard),
+	MP_OPT_TEXT("\n"
+	            "exit: 0 every DOWN restored the schema and every UP was reproducible; 9 a\n"
+	            "difference (printed as a diff); 1 a step failed; 5 the target's ledger is\n"
+	            "failed or diverged; 7 cannot connect; 8 manifest missing or verify failed;\n"
+	            "10 the lock watchdog gave up.\n"
+	            "\n"),
+	CLI_COMMON_OPTS(rehearse_args, co),
+	MP_OPT_END,
+};
+
+static const cli_help help = {
+	"rehearse",
 	"usage: migrun rehearse [-d DIR] [--scratch-url URL] [--keep] [--with-data N] [options]\n"
 	"\n"
 	"Rollback rehearsal. Creates a scratch database on the target's server (CREATE\n"
@@ -18,68 +43,27 @@ static const char help[] =
 	"pending step UP, DOWN, UP, comparing catalog snapshots: after DOWN the schema\n"
 	"must equal the one before UP, after the second UP the first UP's. min_age\n"
 	"gates are skipped; data gates are checked. The target itself is only read.\n"
-	"\n"
-	"      --scratch-url URL       rehearse in this (empty) database; it is not dropped\n"
-	"      --keep                  keep the created scratch database\n"
-	"      --with-data N           first fill the tables the pending steps touch with N\n"
-	"                              synthetic rows (NOT NULL, unique and foreign keys respected)\n"
-	CLI_GUARD_HELP
-	"\n"
-	"exit: 0 every DOWN restored the schema and every UP was reproducible; 9 a\n"
-	"difference (printed as a diff); 1 a step failed; 5 the target's ledger is\n"
-	"failed or diverged; 7 cannot connect; 8 manifest missing or verify failed;\n"
-	"10 the lock watchdog gave up.\n"
-	"\n" CLI_COMMON_HELP;
+	"\n",
+	opts,
+	NULL,
+	MP_OPT_GNU,
+};
 
-enum { OPT_SCRATCH = OPT_FIRST_LOCAL, OPT_KEEP, OPT_WITH_DATA };
-
-static int parse_flags(int argc, char **argv, cli_common *co, rehearse_opts *o)
+/* Reads the flags; -1 to go on, else the exit code. */
+static int parse_flags(int argc, char **argv, rehearse_args *a)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{"scratch-url", required_argument, NULL, OPT_SCRATCH},
-		{"keep", no_argument, NULL, OPT_KEEP},
-		{"with-data", required_argument, NULL, OPT_WITH_DATA},
-		CLI_GUARD_LONGOPTS,
-		{NULL, 0, NULL, 0},
-	};
-	int opt;
-	long v;
-	cli_guard g;
-	cli_guard_init(&g);
-	while ((opt = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'h':
-			fputs(help, stdout);
-			return -1;
-		case OPT_SCRATCH:
-			o->scratch_url = optarg;
-			break;
-		case OPT_KEEP:
-			o->keep = true;
-			break;
-		case OPT_WITH_DATA:
-			if (!cli_parse_long(optarg, &v) || v == 0 || v > 100000000)
-				return cli_usage("rehearse", "--with-data needs a number of rows 1..100000000, not '%s'", optarg);
-			o->with_data = v;
-			break;
-		default:
-			if ((v = cli_guard_opt(opt, optarg, "rehearse", &g)) >= 0) {
-				if (v != EXIT_OK)
-					return (int)v;
-				o->watchdog_retries = g.retries;
-				o->watchdog = !g.off;
-				break;
-			}
-			if (!cli_common_opt(opt, optarg, co))
-				return cli_usage("rehearse", "bad option");
-		}
-	}
-	if (optind < argc)
-		return cli_usage("rehearse", "unexpected argument '%s'", argv[optind]);
-	if (o->keep && o->scratch_url)
+	cli_common_init(&a->co);
+	rehearse_opts_init(&a->o);
+	cli_guard_init(&a->guard);
+	mp_opt_result r;
+	int ex = cli_parse(&help, argc, argv, a, &r);
+	if (ex >= 0)
+		return ex;
+	a->o.watchdog_retries = a->guard.retries;
+	a->o.watchdog = !a->guard.off;
+	if (a->o.keep && a->o.scratch_url)
 		return cli_usage("rehearse", "--keep is for the database rehearse creates; --scratch-url is never dropped");
-	return EXIT_OK;
+	return -1;
 }
 
 static void print_diffs(const rehearse_result *res, FILE *out)
@@ -113,49 +97,48 @@ static json_t *result_json(const rehearse_result *res)
 	                 postcheck_report_json(&res->checks), "watchdog", watchdog_events_json(res->wd));
 }
 
-int cli_rehearse(int argc, char **argv)
+static void report_result(const rehearse_result *res, const rt_report *r)
 {
-	cli_common co;
-	cli_common_init(&co);
-	rehearse_opts o;
-	rehearse_opts_init(&o);
-	int ex = parse_flags(argc, argv, &co, &o);
-	if (ex != EXIT_OK)
-		return ex < 0 ? EXIT_OK : ex;
-	mig_folder f;
-	rt_conn *c = NULL;
-	if ((ex = cli_open(&co, true, &f, &c)) != EXIT_OK)
-		return ex;
-	rt_report r = cli_reporter(&co);
-	rehearse_result res;
-	mp_error err = {0, ""};
-	int rc = rehearse_run(c, &f, &o, &r, &res, &err);
-	cli_progress_done();
-	postcheck_report_lines(&res.checks, &r);
-	for (size_t i = 0; i < watchdog_event_count(res.wd); i++) {
-		const watchdog_event *e = watchdog_event_at(res.wd, i);
-		report_line(&r, "watchdog %s: %s: session %d waited %lld ms (threshold %lld ms)", e->kind, e->step,
+	postcheck_report_lines(&res->checks, r);
+	for (size_t i = 0; i < watchdog_event_count(res->wd); i++) {
+		const watchdog_event *e = watchdog_event_at(res->wd, i);
+		report_line(r, "watchdog %s: %s: session %d waited %lld ms (threshold %lld ms)", e->kind, e->step,
 		            e->app_pid, e->waited_ms, e->threshold_ms);
 	}
+}
+
+int cli_rehearse(int argc, char **argv)
+{
+	rehearse_args a;
+	int ex = parse_flags(argc, argv, &a);
+	if (ex >= 0)
+		return ex;
+	mig_folder f;
+	rt_conn *c = NULL;
+	if ((ex = cli_open(&a.co, true, &f, &c)) != EXIT_OK)
+		return ex;
+	rt_report r = cli_reporter(&a.co);
+	rehearse_result res;
+	mp_error err = {0, ""};
+	int rc = rehearse_run(c, &f, &a.o, &r, &res, &err);
+	cli_progress_done();
+	report_result(&res, &r);
 	if (rc != MP_OK)
 		ex = watchdog_gave_up(res.wd) ? EXIT_WATCHDOG : cli_exit_code(rc);
 	else
 		ex = res.differences ? EXIT_REHEARSE_DIFF : EXIT_OK;
-	print_diffs(&res, co.json ? stderr : stdout);
+	print_diffs(&res, a.co.json ? stderr : stdout);
 	if (rc != MP_OK)
 		cli_error("%s", err.msg);
 	else
 		report_line(&r, "rehearsal: %zu replayed, %zu pending rehearsed, %zu difference%s", res.replayed, res.n,
 		            res.differences, res.differences == 1 ? "" : "s");
-	if (co.json) {
+	if (a.co.json) {
 		json_t *j = result_json(&res);
 		json_object_set_new(j, "ok", json_boolean(ex == EXIT_OK));
 		json_object_set_new(j, "error", rc == MP_OK ? json_null() : json_string(err.msg));
 		json_object_set_new(j, "exit", json_integer(ex));
-		char *text = json_dumps(j, JSON_INDENT(2));
-		puts(text);
-		free(text);
-		json_decref(j);
+		cli_put_json(j);
 	}
 	rehearse_result_free(&res);
 	conn_close(c);
@@ -169,22 +152,6 @@ void cli_guard_init(cli_guard *g)
 {
 	memset(g, 0, sizeof *g);
 	g->retries = WATCHDOG_DEFAULT_RETRIES;
-}
-
-int cli_guard_opt(int opt, const char *arg, const char *cmd, cli_guard *g)
-{
-	long v;
-	if (opt == OPT_NO_WD) {
-		g->off = true;
-		return EXIT_OK;
-	}
-	if (opt != OPT_WD_RETRIES)
-		return -1;
-	/* The pause doubles per retry (0.5 s << attempt): 10 is already minutes. */
-	if (!cli_parse_long(arg, &v) || v > 10)
-		return cli_usage(cmd, "--watchdog-retries needs an integer 0..10, not '%s'", arg);
-	g->retries = (int)v;
-	return EXIT_OK;
 }
 
 int cli_guard_start(cli_guard *g, rt_conn *c, bool dry_run, struct watchdog **wd)

@@ -1,15 +1,41 @@
+/* migrun rollback: the DOWN scripts of the last applied generated steps, newest first, after a confirmation. */
 #include "cli/migrun/cli.h"
 #include "runtime/ledger.h"
 #include "runtime/lock.h"
 #include "runtime/rollback.h"
 
-#include <getopt.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-static const char help[] =
+typedef struct {
+	cli_common co;
+	long steps;
+	const char *to;
+	bool yes;
+	long long lock_wait;
+} rollback_args;
+
+static const mp_opt_spec opts[] = {
+	MP_OPT_LONG(rollback_args, steps, "steps", 0, "N", 1, LONG_MAX, "a positive integer",
+	            "roll back the last N applied migrations (default 1)"),
+	MP_OPT_STRING(rollback_args, to, "to", 0, "ID", "an id", "roll back everything applied after ID (ID stays)"),
+	MP_OPT_SWITCH(rollback_args, yes, "yes", 'y', "do not ask"),
+	MP_OPT_DURATION(rollback_args, lock_wait, "lock-wait", "DUR", "a duration such as 30s",
+	                "give up waiting for the migration lock after DUR", 0),
+	MP_OPT_TEXT("\n"
+	            "exit: 0 done; 1 a DOWN failed; 2 usage or not confirmed; 5 ledger failed,\n"
+	            "diverged or a plain migration in the way; 7 cannot connect; 8 manifest missing\n"
+	            "or a DOWN's hash differs.\n"
+	            "\n"),
+	CLI_COMMON_OPTS(rollback_args, co),
+	MP_OPT_END,
+};
+
+static const cli_help help = {
+	"rollback",
 	"usage: migrun rollback [-d DIR] [--steps N | --to ID] [--yes] [options]\n"
 	"\n"
 	"Runs the DOWN scripts (down.sql) of the last applied generated steps, newest\n"
@@ -19,18 +45,11 @@ static const char help[] =
 	"Refuses when a DOWN differs from its manifest hash. Prints each DOWN's\n"
 	"`-- WARNING:` lines first and asks for confirmation (--yes when stdin is not\n"
 	"a terminal).\n"
-	"\n"
-	"      --steps N           roll back the last N applied migrations (default 1)\n"
-	"      --to ID             roll back everything applied after ID (ID stays)\n"
-	"  -y, --yes               do not ask\n"
-	"      --lock-wait DUR     give up waiting for the migration lock after DUR\n"
-	"\n"
-	"exit: 0 done; 1 a DOWN failed; 2 usage or not confirmed; 5 ledger failed,\n"
-	"diverged or a plain migration in the way; 7 cannot connect; 8 manifest missing\n"
-	"or a DOWN's hash differs.\n"
-	"\n" CLI_COMMON_HELP;
-
-enum { OPT_STEPS = OPT_FIRST_LOCAL, OPT_TO, OPT_LOCK_WAIT };
+	"\n",
+	opts,
+	NULL,
+	MP_OPT_GNU,
+};
 
 static bool confirm(const rollback_plan *p, bool yes)
 {
@@ -71,72 +90,43 @@ static int run(rt_conn *c, const mig_folder *f, long steps, const char *to, bool
 	return rc;
 }
 
-int cli_rollback(int argc, char **argv)
+/* Under the migration lock: plan, confirm, run; prints and returns the exit code. */
+static int rollback_locked(const rollback_args *a, rt_conn *c, const mig_folder *f)
 {
-	cli_common co;
-	cli_common_init(&co);
-	long steps = 1;
-	const char *to = NULL;
-	bool yes = false, steps_given = false;
-	long long lock_wait = 0;
-	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{"steps", required_argument, NULL, OPT_STEPS},
-		{"to", required_argument, NULL, OPT_TO},
-		{"yes", no_argument, NULL, 'y'},
-		{"lock-wait", required_argument, NULL, OPT_LOCK_WAIT},
-		{NULL, 0, NULL, 0},
-	};
-	int opt;
-	while ((opt = getopt_long(argc, argv, "d:hy", longopts, NULL)) != -1) {
-		if (opt == 'h') {
-			fputs(help, stdout);
-			return EXIT_OK;
-		} else if (opt == 'y') {
-			yes = true;
-		} else if (opt == OPT_STEPS) {
-			if (!cli_parse_long(optarg, &steps) || steps == 0)
-				return cli_usage("rollback", "--steps needs a positive integer, not '%s'", optarg);
-			steps_given = true;
-		} else if (opt == OPT_TO) {
-			to = optarg;
-		} else if (opt == OPT_LOCK_WAIT) {
-			if (!cli_parse_duration(optarg, &lock_wait))
-				return cli_usage("rollback", "--lock-wait needs a duration such as 30s, not '%s'", optarg);
-		} else if (!cli_common_opt(opt, optarg, &co)) {
-			return cli_usage("rollback", "bad option");
-		}
-	}
-	if (optind < argc)
-		return cli_usage("rollback", "unexpected argument '%s'", argv[optind]);
-	if (to && steps_given)
-		return cli_usage("rollback", "--steps and --to exclude each other");
-	mig_folder f;
-	rt_conn *c = NULL;
-	int ex = cli_open(&co, true, &f, &c);
-	if (ex != EXIT_OK)
-		return ex;
-	rt_report r = cli_reporter(&co);
+	rt_report r = cli_reporter(&a->co);
 	mp_error err = {0, ""};
 	int done = 0;
 	bool declined = false;
-	int rc = lock_acquire(c, lock_wait, &r, &err);
+	int rc = lock_acquire(c, a->lock_wait, &r, &err);
 	if (rc == MP_OK) {
-		rc = run(c, &f, steps, to, yes, &r, &done, &err, &declined);
+		rc = run(c, f, a->steps, a->to, a->yes, &r, &done, &err, &declined);
 		mp_error ignore;
 		lock_release(c, &ignore);
 	}
-	ex = declined ? EXIT_USAGE : cli_exit_code(rc);
+	int ex = declined ? EXIT_USAGE : cli_exit_code(rc);
 	if (rc != MP_OK)
 		cli_error("%s", err.msg);
-	if (co.json) {
-		json_t *j = json_pack("{s:b, s:i, s:s?, s:i}", "ok", rc == MP_OK && !declined, "rolled_back", done, "error",
-		                      rc == MP_OK ? NULL : err.msg, "exit", ex);
-		char *text = json_dumps(j, JSON_INDENT(2));
-		puts(text);
-		free(text);
-		json_decref(j);
-	}
+	if (a->co.json)
+		cli_put_json(json_pack("{s:b, s:i, s:s?, s:i}", "ok", rc == MP_OK && !declined, "rolled_back", done, "error",
+		                       rc == MP_OK ? NULL : err.msg, "exit", ex));
+	return ex;
+}
+
+int cli_rollback(int argc, char **argv)
+{
+	rollback_args a = {.steps = 1};
+	cli_common_init(&a.co);
+	mp_opt_result r;
+	int ex = cli_parse(&help, argc, argv, &a, &r);
+	if (ex >= 0)
+		return ex;
+	if (a.to && mp_opt_given(opts, &r, "steps"))
+		return cli_usage("rollback", "--steps and --to exclude each other");
+	mig_folder f;
+	rt_conn *c = NULL;
+	if ((ex = cli_open(&a.co, true, &f, &c)) != EXIT_OK)
+		return ex;
+	ex = rollback_locked(&a, c, &f);
 	conn_close(c);
 	folder_free(&f);
 	return ex;

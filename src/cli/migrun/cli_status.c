@@ -1,3 +1,4 @@
+/* migrun status: every migration applied, pending, rolled back, failed or diverged; the CI gate on pending. */
 #include "util/buf.h"
 #include "cli/migrun/cli.h"
 #include "cli/migrun/cli_fleet.h"
@@ -5,12 +6,30 @@
 #include "runtime/ledger.h"
 #include "runtime/status.h"
 
-#include <getopt.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
-static const char help[] =
+typedef struct {
+	cli_common co;
+	cli_fleet_opts fo;
+	long max_pending;
+} status_args;
+
+static const mp_opt_spec opts[] = {
+	MP_OPT_LONG(status_args, max_pending, "max-pending", 0, "N", 0, LONG_MAX, "a non-negative integer",
+	            "the most pending units CI should accept"),
+	MP_OPT_TEXT("\nWith --fleet FILE: one row per target (docs/fleet.md); exit 5 when a target is\n"
+	            "failed or diverged, else 7 when one is unreachable, else 3 when one has pending\n"
+	            "migrations, else 0.\n"),
+	CLI_FLEET_OPTS(status_args, fo),
+	CLI_COMMON_OPTS(status_args, co),
+	MP_OPT_END,
+};
+
+static const cli_help help = {
+	"status",
 	"usage: migrun status [-d DIR] [--max-pending N] [--json]\n"
 	"\n"
 	"Reads _prisma_migrations (creating nothing) and reports every migration:\n"
@@ -21,13 +40,11 @@ static const char help[] =
 	"--max-pending, or apply would stop at a max_pending gate (a plain migration\n"
 	"is one unit, a lifecycle's pending steps together are one);\n"
 	"5 diverged or failed; 7 cannot connect; 8 unreadable folder or manifest.\n"
-	"\n"
-	"      --max-pending N     the most pending units CI should accept\n"
-	"\nWith --fleet FILE: one row per target (docs/fleet.md); exit 5 when a target is\n"
-	"failed or diverged, else 7 when one is unreachable, else 3 when one has pending\n"
-	"migrations, else 0.\n" CLI_FLEET_HELP CLI_COMMON_HELP;
-
-enum { OPT_MAX_PENDING = OPT_FIRST_LOCAL };
+	"\n",
+	opts,
+	NULL,
+	MP_OPT_GNU,
+};
 
 static bool *pending_flags(const mig_folder *f, const status_report *st)
 {
@@ -105,10 +122,7 @@ static void print_json(const mig_folder *f, const ledger *l, const status_report
 	                         "failed", (json_int_t)st->failed, "diverged", div, "steps", steps, "max_pending",
 	                         limit >= 0 ? json_integer(limit) : json_null(), "ledger_exists", l->exists);
 	json_object_set_new(root, "out_of_order", json_integer((json_int_t)st->out_of_order));
-	char *text = json_dumps(root, JSON_INDENT(2));
-	puts(text);
-	free(text);
-	json_decref(root);
+	cli_put_json(root);
 }
 
 static void print_human(const mig_folder *f, const ledger *l, const status_report *st, long limit)
@@ -140,45 +154,21 @@ static void print_human(const mig_folder *f, const ledger *l, const status_repor
 	putchar('\n');
 }
 
-int cli_status(int argc, char **argv)
+/* The exit code of one database's status. */
+static int status_exit(const status_report *st, bool refused)
 {
-	cli_common co;
-	cli_common_init(&co);
-	long max_pending = -1;
-	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS, CLI_FLEET_LONGOPTS, {"max-pending", required_argument, NULL, OPT_MAX_PENDING},
-		{NULL, 0, NULL, 0}};
-	int opt, fl;
-	cli_fleet_opts fo;
-	cli_fleet_init(&fo);
-	while ((opt = getopt_long(argc, argv, "d:hj:", longopts, NULL)) != -1) {
-		if ((fl = cli_fleet_opt(opt, optarg, "status", &fo)) >= 0) {
-			if (fl != EXIT_OK)
-				return fl;
-			continue;
-		}
-		if (opt == 'h') {
-			fputs(help, stdout);
-			return EXIT_OK;
-		}
-		if (opt == OPT_MAX_PENDING) {
-			if (!cli_parse_long(optarg, &max_pending))
-				return cli_usage("status", "--max-pending needs a non-negative integer, not '%s'", optarg);
-		} else if (!cli_common_opt(opt, optarg, &co)) {
-			return cli_usage("status", "bad option");
-		}
-	}
-	if (optind < argc)
-		return cli_usage("status", "unexpected argument '%s'", argv[optind]);
-	if ((fl = cli_fleet_check("status", &co, &fo)) != EXIT_OK)
-		return fl;
-	if (fo.file && max_pending >= 0)
-		return cli_usage("status", "--max-pending does not combine with --fleet");
-	if (fo.file)
-		return cli_fleet_status(&co, &fo);
+	if (st->failed || st->diverged)
+		return EXIT_DIVERGED;
+	if (st->pending && refused)
+		return EXIT_TOO_MANY;
+	return st->pending ? EXIT_PENDING : EXIT_OK;
+}
+
+static int status_run(const status_args *a)
+{
 	mig_folder f;
 	rt_conn *c = NULL;
-	int ex = cli_open(&co, false, &f, &c);
+	int ex = cli_open(&a->co, false, &f, &c);
 	if (ex != EXIT_OK)
 		return ex;
 	ledger l;
@@ -191,21 +181,29 @@ int cli_status(int argc, char **argv)
 		status_report st;
 		status_compute(&f, &l, &st);
 		bool refused = false;
-		long limit = pending_limit(&f, &st, max_pending, &refused);
-		if (co.json)
+		long limit = pending_limit(&f, &st, a->max_pending, &refused);
+		if (a->co.json)
 			print_json(&f, &l, &st, limit);
 		else
 			print_human(&f, &l, &st, limit);
-		if (st.failed || st.diverged)
-			ex = EXIT_DIVERGED;
-		else if (st.pending && refused)
-			ex = EXIT_TOO_MANY;
-		else if (st.pending)
-			ex = EXIT_PENDING;
+		ex = status_exit(&st, refused);
 		status_report_free(&st);
 		ledger_free(&l);
 	}
 	conn_close(c);
 	folder_free(&f);
 	return ex;
+}
+
+int cli_status(int argc, char **argv)
+{
+	status_args a = {.max_pending = -1};
+	int ex = cli_fleet_parse(&help, argc, argv, &a, &a.co, &a.fo);
+	if (ex >= 0)
+		return ex;
+	if (a.fo.file && a.max_pending >= 0)
+		return cli_usage("status", "--max-pending does not combine with --fleet");
+	if (a.fo.file)
+		return cli_fleet_status(&a.co, &a.fo);
+	return status_run(&a);
 }
