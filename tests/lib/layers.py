@@ -23,10 +23,11 @@ ALLOWED = {
     'compiler': MIGC_SIDE,
     'schema': MIGC_SIDE + ['schema'],
     'history': MIGC_SIDE + ['history'],
-    'cli/migc': MIGC_SIDE + ['schema', 'history', 'cli/migc'],
+    'cli': ['util', 'cli'],  # the command table both binaries share
+    'cli/migc': MIGC_SIDE + ['schema', 'history', 'cli', 'cli/migc'],
     'runtime': ['util', 'migdir', 'runtime'],
     'fleet': ['util', 'migdir', 'runtime', 'fleet'],
-    'cli/migrun': ['util', 'migdir', 'runtime', 'fleet', 'cli/migrun'],
+    'cli/migrun': ['util', 'migdir', 'runtime', 'fleet', 'cli', 'cli/migrun'],
 }
 MAX_FUNCTION_LINES = 80
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
@@ -34,7 +35,7 @@ INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 
 def layer_of(rel):
     parts = rel.split('/')
-    if parts[0] == 'cli' and len(parts) > 2:
+    if parts[0] == 'cli' and len(parts) > 2 and parts[1] in ('migc', 'migrun'):
         return 'cli/' + parts[1]
     return parts[0] if len(parts) > 1 else None
 
