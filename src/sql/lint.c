@@ -8,88 +8,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Errors break production or Prisma outright; warnings are hazards whose cost
- * depends on table size and traffic (docs/lint.md). */
-static const lint_rule rules[] = {
-	{"adding-volatile-default", DIAG_ERROR,
-	 "ADD COLUMN with a volatile default (random(), gen_random_uuid(), clock_timestamp(), serial, identity) "
-	 "rewrites the whole table under ACCESS EXCLUSIVE",
-	 "add the column without a default (or with a constant one), then backfill in batches"},
-	{"adding-required-column", DIAG_ERROR,
-	 "ADD COLUMN … NOT NULL without a default fails as soon as the table has a row",
-	 "add it nullable or with a constant default, backfill, then SET NOT NULL after a validated CHECK"},
-	{"changing-column-type", DIAG_WARNING,
-	 "ALTER COLUMN TYPE rewrites the table and its indexes under ACCESS EXCLUSIVE (unless binary-coercible)",
-	 "add a new column, dual-write and backfill it, then switch readers and drop the old one"},
-	{"setting-not-null", DIAG_WARNING,
-	 "SET NOT NULL scans the whole table under ACCESS EXCLUSIVE",
-	 "first ADD CONSTRAINT … CHECK (col IS NOT NULL) NOT VALID, then VALIDATE CONSTRAINT, then SET NOT NULL"},
-	{"create-index-non-concurrently", DIAG_WARNING,
-	 "CREATE INDEX blocks every write to the table while the index builds",
-	 "CREATE INDEX CONCURRENTLY, alone in its own migration file"},
-	{"drop-index-non-concurrently", DIAG_WARNING,
-	 "DROP INDEX takes ACCESS EXCLUSIVE on the index's table, queueing behind every running query",
-	 "DROP INDEX CONCURRENTLY, alone in its own migration file"},
-	{"reindex-non-concurrently", DIAG_WARNING,
-	 "REINDEX blocks writes to the table (and reads through the index) while it rebuilds",
-	 "REINDEX … CONCURRENTLY, alone in its own migration file"},
-	{"concurrently-in-transaction", DIAG_ERROR,
-	 "CONCURRENTLY (and VACUUM) cannot run inside a transaction block; Prisma sends a multi-statement file as "
-	 "one implicit transaction, so the migration fails",
-	 "put the statement alone in its own migration file, with no BEGIN"},
-	{"constraint-without-not-valid", DIAG_WARNING,
-	 "ADD FOREIGN KEY or CHECK checks every existing row while holding the lock",
-	 "ADD CONSTRAINT … NOT VALID, then ALTER TABLE … VALIDATE CONSTRAINT in a later migration"},
-	{"unique-without-index", DIAG_WARNING,
-	 "ADD UNIQUE / PRIMARY KEY builds its index under ACCESS EXCLUSIVE, blocking reads and writes",
-	 "CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT … USING INDEX"},
-	{"drop-column", DIAG_WARNING,
-	 "DROP COLUMN loses its data, and a running application that still selects it fails",
-	 "stop reading and writing the column in a deployed release first (expand/contract), then drop it"},
-	{"drop-table", DIAG_WARNING,
-	 "DROP TABLE loses its data and breaks a running application that still uses it",
-	 "remove every use in a deployed release first, keep a backup, then drop it"},
-	{"drop-database", DIAG_WARNING, "DROP DATABASE destroys everything in it",
-	 "never drop a database from a migration"},
-	{"truncate-table", DIAG_WARNING, "TRUNCATE removes every row under ACCESS EXCLUSIVE",
-	 "delete the rows you mean to remove in batches, or drop the table in a contract step"},
-	{"rename-column", DIAG_WARNING,
-	 "renaming a column breaks every running application instance that still uses the old name",
-	 "add the new column, dual-write and backfill, switch readers, then drop the old one"},
-	{"rename-table", DIAG_WARNING,
-	 "renaming a table breaks every running application instance that still uses the old name",
-	 "create the new table (or a view under the new name), migrate readers, then drop the old one"},
-	{"missing-lock-timeout", DIAG_WARNING,
-	 "without lock_timeout, a statement waiting for its lock queues every later query on the table behind it",
-	 "begin the file with SET lock_timeout = '5s' (and retry the migration if it times out)"},
-	{"update-with-ddl", DIAG_WARNING,
-	 "an UPDATE/DELETE in the same transaction as DDL keeps its row locks, and the DDL's table lock, "
-	 "until the whole file commits",
-	 "backfill in batches in a migration of its own (or with migrun), then run the DDL"},
-	{"vacuum-full", DIAG_WARNING, "VACUUM FULL rewrites the table under ACCESS EXCLUSIVE",
-	 "plain VACUUM, or pg_repack for an online rewrite"},
-	{"cluster", DIAG_WARNING, "CLUSTER rewrites the table under ACCESS EXCLUSIVE",
-	 "pg_repack --order-by for an online rewrite"},
-	{"nested-transaction", DIAG_WARNING,
-	 "BEGIN inside a transaction is ignored, so the first COMMIT ends the outer one too",
-	 "use one BEGIN … COMMIT, or none (Prisma already runs the file as one transaction)"},
-	{"uncommitted-transaction", DIAG_ERROR,
-	 "a BEGIN without COMMIT leaves the transaction open after the file; Prisma's bookkeeping then "
-	 "runs inside it and is lost with it",
-	 "end every BEGIN with COMMIT, or drop the BEGIN"},
+static const lint_rule rules[LINT_RULE_COUNT] = {
+#define LINT_RULE_ROW(id, name, severity, why, instead) [LINT_##id] = {name, severity, why, instead},
+	LINT_RULES(LINT_RULE_ROW)
+#undef LINT_RULE_ROW
 };
-
-#define NRULES (sizeof rules / sizeof rules[0])
 
 const lint_rule *lint_rules(size_t *count)
 {
-	*count = NRULES;
+	*count = LINT_RULE_COUNT;
 	return rules;
+}
+
+const lint_rule *lint_rule_get(lint_rule_id id)
+{
+	return &rules[id];
 }
 
 const lint_rule *lint_rule_find(const char *name)
 {
-	for (size_t i = 0; i < NRULES; i++)
+	for (size_t i = 0; i < LINT_RULE_COUNT; i++)
 		if (strcmp(rules[i].name, name) == 0)
 			return &rules[i];
 	return NULL;
@@ -100,7 +38,7 @@ typedef struct {
 	const mp_source *src;
 	const sql_file *f;
 	diag_list *out;
-	bool disabled[NRULES];
+	bool disabled[LINT_RULE_COUNT];
 	const sql_stmt *st;
 	lock_tx tx;
 	bool lock_timeout, timeout_reported, ddl_seen;
@@ -110,13 +48,13 @@ typedef struct {
 	mp_buf not_valid; /* "\n<table key>\x1f<constraint>\n" per ADD … NOT VALID in this file */
 } lint_run;
 
-static void report_sev(lint_run *r, const char *rule, diag_severity sev, int loc, const char *fmt, ...)
+static void report_sev(lint_run *r, lint_rule_id rule, diag_severity sev, int loc, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
-static void report_sev(lint_run *r, const char *rule, diag_severity sev, int loc, const char *fmt, ...)
+static void report_sev(lint_run *r, lint_rule_id rule, diag_severity sev, int loc, const char *fmt, ...)
 {
-	const lint_rule *lr = lint_rule_find(rule);
-	if (r->disabled[lr - rules])
+	const lint_rule *lr = &rules[rule];
+	if (r->disabled[rule])
 		return;
 	mp_buf b = MP_BUF_INIT;
 	va_list ap;
@@ -127,11 +65,11 @@ static void report_sev(lint_run *r, const char *rule, diag_severity sev, int loc
 	mp_span span = r->st->span;
 	if (loc >= span.start && loc < span.end)
 		span.start = loc;
-	diag_add_rule(r->out, sev, r->src, span, rule, "%s", buf_cstr(&b));
+	diag_add_rule(r->out, sev, r->src, span, lr->name, "%s", buf_cstr(&b));
 	buf_free(&b);
 }
 
-#define report(r, rule, loc, ...) report_sev(r, rule, lint_rule_find(rule)->severity, loc, __VA_ARGS__)
+#define report(r, rule, loc, ...) report_sev(r, rule, rules[rule].severity, loc, __VA_ARGS__)
 
 /* `-- migplan-disable a, b: reason` or the same in a C-style comment. */
 static void read_disables(lint_run *r)
@@ -187,7 +125,7 @@ static void lint_add_column(lint_run *r, const char *table, const json_t *coldef
 	const char *func;
 	const char *why = locks_add_column_rewrite(coldef, &vol, &func);
 	if (why)
-		report_sev(r, "adding-volatile-default", vol == VOL_VOLATILE ? DIAG_ERROR : DIAG_WARNING, loc,
+		report_sev(r, LINT_ADDING_VOLATILE_DEFAULT, vol == VOL_VOLATILE ? DIAG_ERROR : DIAG_WARNING, loc,
 		           "column \"%s\" of \"%s\": %s%s%s%s", col ? col : "?", table, why, func ? " (" : "",
 		           func ? func : "", func ? "())" : "");
 	bool not_null = false, has_default = why != NULL;
@@ -202,17 +140,17 @@ static void lint_add_column(lint_run *r, const char *table, const json_t *coldef
 		/* Column syntax has no NOT VALID: the check runs at once, under the
 		 * ALTER's lock (and, for REFERENCES, a lock on the other table). */
 		if (str_is(t, "CONSTR_FOREIGN") || str_is(t, "CONSTR_CHECK"))
-			report(r, "constraint-without-not-valid", sqlnode_location(con),
+			report(r, LINT_CONSTRAINT_WITHOUT_NOT_VALID, sqlnode_location(con),
 			       "%s on new column \"%s\" of \"%s\" is validated against every row at once (column syntax "
 			       "has no NOT VALID)%s", str_is(t, "CONSTR_FOREIGN") ? "REFERENCES" : "CHECK", col ? col : "?",
 			       table, str_is(t, "CONSTR_FOREIGN") ? ", and it locks the referenced table against writes" : "");
 		if (str_is(t, "CONSTR_PRIMARY") || str_is(t, "CONSTR_UNIQUE"))
-			report(r, "unique-without-index", sqlnode_location(con),
+			report(r, LINT_UNIQUE_WITHOUT_INDEX, sqlnode_location(con),
 			       "%s on new column \"%s\" of \"%s\" builds a unique index under ACCESS EXCLUSIVE",
 			       str_is(t, "CONSTR_PRIMARY") ? "PRIMARY KEY" : "UNIQUE", col ? col : "?", table);
 	}
 	if (not_null && !has_default)
-		report(r, "adding-required-column", loc,
+		report(r, LINT_ADDING_REQUIRED_COLUMN, loc,
 		       "column \"%s\" is added to \"%s\" as NOT NULL without a default: this fails if the table has a row",
 		       col ? col : "?", table);
 }
@@ -225,11 +163,11 @@ static void lint_add_constraint(lint_run *r, const char *key, const char *table,
 	if (sqlnode_bool(con, "skip_validation") && cname)
 		buf_printf(&r->not_valid, "\n%s\x1f%s\n", key, cname);
 	if ((str_is(t, "CONSTR_FOREIGN") || str_is(t, "CONSTR_CHECK")) && !sqlnode_bool(con, "skip_validation"))
-		report(r, "constraint-without-not-valid", loc,
+		report(r, LINT_CONSTRAINT_WITHOUT_NOT_VALID, loc,
 		       "%s on \"%s\" is validated against every row while the table is locked",
 		       str_is(t, "CONSTR_FOREIGN") ? "FOREIGN KEY" : "CHECK", table);
 	if ((str_is(t, "CONSTR_PRIMARY") || str_is(t, "CONSTR_UNIQUE")) && !sqlnode_str(con, "indexname"))
-		report(r, "unique-without-index", loc,
+		report(r, LINT_UNIQUE_WITHOUT_INDEX, loc,
 		       "%s on \"%s\" builds its index under ACCESS EXCLUSIVE (reads and writes wait)",
 		       str_is(t, "CONSTR_PRIMARY") ? "PRIMARY KEY" : "UNIQUE", table);
 }
@@ -246,7 +184,7 @@ static void lint_alter_table(lint_run *r, const json_t *n)
 		json_t *def = sqlnode_get(cmd, "def");
 		if (str_is(sub, "AT_DetachPartition") && sqlnode_bool(sqlnode_get(def, "PartitionCmd"), "concurrent") &&
 		    r->tx != TX_NONE)
-			report(r, "concurrently-in-transaction", -1,
+			report(r, LINT_CONCURRENTLY_IN_TRANSACTION, -1,
 			       "DETACH PARTITION CONCURRENTLY cannot run inside a transaction block (%s)",
 			       r->tx == TX_EXPLICIT ? "it is inside BEGIN … COMMIT" : "this file has several statements");
 		if (fresh)
@@ -262,22 +200,22 @@ static void lint_alter_table(lint_run *r, const json_t *n)
 			mp_buf k = MP_BUF_INIT;
 			buf_printf(&k, "\n%s\x1f%s\n", key, col);
 			if (strstr(r->not_valid.ptr, k.ptr))
-				report(r, "constraint-without-not-valid", -1,
+				report(r, LINT_CONSTRAINT_WITHOUT_NOT_VALID, -1,
 				       "VALIDATE CONSTRAINT \"%s\" runs in the same transaction as its ADD … NOT VALID: the "
 				       "ADD's lock on \"%s\", which blocks writes, is held while every row is checked",
 				       col, name);
 			buf_free(&k);
 		}
 		else if (str_is(sub, "AT_AlterColumnType"))
-			report(r, "changing-column-type", sqlnode_location(sqlnode_get(def, "ColumnDef")),
+			report(r, LINT_CHANGING_COLUMN_TYPE, sqlnode_location(sqlnode_get(def, "ColumnDef")),
 			       "changing the type of \"%s\".\"%s\" rewrites the table under ACCESS EXCLUSIVE unless the "
 			       "change is binary-coercible", name, col ? col : "?");
 		else if (str_is(sub, "AT_SetNotNull") && col && !locks_ctx_has_notnull_check(r->ctx, key, col))
-			report(r, "setting-not-null", -1,
+			report(r, LINT_SETTING_NOT_NULL, -1,
 			       "SET NOT NULL on \"%s\".\"%s\" scans the whole table under ACCESS EXCLUSIVE: no validated "
 			       "CHECK (\"%s\" IS NOT NULL) precedes it", name, col, col);
 		else if (str_is(sub, "AT_DropColumn"))
-			report(r, "drop-column", -1, "dropping \"%s\".\"%s\" loses its data and breaks readers that still use it",
+			report(r, LINT_DROP_COLUMN, -1, "dropping \"%s\".\"%s\" loses its data and breaks readers that still use it",
 			       name, col ? col : "?");
 	}
 	free(key);
@@ -288,7 +226,7 @@ static void lint_not_in_tx(lint_run *r, const char *what)
 {
 	if (r->tx == TX_NONE)
 		return;
-	report(r, "concurrently-in-transaction", -1, "%s cannot run inside a transaction block, and %s", what,
+	report(r, LINT_CONCURRENTLY_IN_TRANSACTION, -1, "%s cannot run inside a transaction block, and %s", what,
 	       r->tx == TX_EXPLICIT ? "this one is inside BEGIN … COMMIT"
 	                            : "this file has other statements: Prisma runs them all as one transaction");
 }
@@ -301,7 +239,7 @@ static void lint_drop(lint_run *r, const json_t *n)
 		if (sqlnode_bool(n, "concurrent"))
 			lint_not_in_tx(r, "DROP INDEX CONCURRENTLY");
 		else
-			report(r, "drop-index-non-concurrently", -1,
+			report(r, LINT_DROP_INDEX_NON_CONCURRENTLY, -1,
 			       "DROP INDEX takes ACCESS EXCLUSIVE on the table: reads and writes wait");
 		return;
 	}
@@ -315,7 +253,7 @@ static void lint_drop(lint_run *r, const json_t *n)
 		mp_buf key = MP_BUF_INIT;
 		buf_printf(&key, "%s.%s", schema ? schema : "public", rel ? rel : "");
 		if (!locks_ctx_created(r->ctx, buf_cstr(&key)))
-			report(r, "drop-table", -1, "dropping table \"%s\" loses its data and breaks readers that still use it",
+			report(r, LINT_DROP_TABLE, -1, "dropping table \"%s\" loses its data and breaks readers that still use it",
 			       rel ? rel : "?");
 		buf_free(&key);
 	}
@@ -326,7 +264,7 @@ static void lint_transaction(lint_run *r, const json_t *n)
 	const char *k = sqlnode_str(n, "kind");
 	if (str_is(k, "TRANS_STMT_BEGIN") || str_is(k, "TRANS_STMT_START")) {
 		if (r->open_begin >= 0)
-			report(r, "nested-transaction", -1, "BEGIN inside an open transaction is ignored (PostgreSQL only warns)");
+			report(r, LINT_NESTED_TRANSACTION, -1, "BEGIN inside an open transaction is ignored (PostgreSQL only warns)");
 		else
 			r->open_begin = r->st->span.start;
 	} else if (str_is(k, "TRANS_STMT_COMMIT") || str_is(k, "TRANS_STMT_ROLLBACK")) {
@@ -334,7 +272,7 @@ static void lint_transaction(lint_run *r, const json_t *n)
 		 * whole file in: the file is no longer atomic, and a ROLLBACK drops
 		 * work Prisma then records as applied. */
 		if (r->open_begin < 0)
-			report(r, "nested-transaction", -1,
+			report(r, LINT_NESTED_TRANSACTION, -1,
 			       str_is(k, "TRANS_STMT_COMMIT")
 			           ? "COMMIT with no BEGIN in this file ends the transaction Prisma runs the file in: the "
 			             "statements after it are no longer atomic with those before"
@@ -355,12 +293,12 @@ static void lint_lock_timeout(lint_run *r, const lock_list *locks)
 			continue;
 		r->timeout_reported = true; /* once per file: the fix is one line at its top */
 		if (it->mode < LOCK_SHARE)
-			report(r, "missing-lock-timeout", it->location,
+			report(r, LINT_MISSING_LOCK_TIMEOUT, it->location,
 			       "this LOCK TABLE waits for %s on \"%s\" with no lock_timeout set earlier in the file: it "
 			       "waits as long as any conflicting lock is held, then keeps its own until the file commits",
 			       lock_mode_name(it->mode), it->relation);
 		else
-			report(r, "missing-lock-timeout", it->location,
+			report(r, LINT_MISSING_LOCK_TIMEOUT, it->location,
 			       "this statement waits for %s on \"%s\" with no lock_timeout set earlier in the file: while "
 			       "it waits, every later query on the table queues behind it",
 			       lock_mode_name(it->mode), it->relation);
@@ -410,7 +348,7 @@ static void lint_stmt(lint_run *r)
 		if (sqlnode_bool(n, "concurrent"))
 			lint_not_in_tx(r, "CREATE INDEX CONCURRENTLY");
 		else if (!fresh)
-			report(r, "create-index-non-concurrently", sqlnode_location(rv),
+			report(r, LINT_CREATE_INDEX_NON_CONCURRENTLY, sqlnode_location(rv),
 			       "CREATE INDEX on existing table \"%s\" holds SHARE: every write waits until the index is built",
 			       name);
 	} else if (kind_is(st, "DropStmt")) {
@@ -419,25 +357,25 @@ static void lint_stmt(lint_run *r)
 		if (sqlnode_option_on(sqlnode_get(n, "params"), "concurrently"))
 			lint_not_in_tx(r, "REINDEX CONCURRENTLY");
 		else
-			report(r, "reindex-non-concurrently", -1, "REINDEX blocks writes while the index is rebuilt");
+			report(r, LINT_REINDEX_NON_CONCURRENTLY, -1, "REINDEX blocks writes while the index is rebuilt");
 	} else if (kind_is(st, "VacuumStmt") && sqlnode_bool(n, "is_vacuumcmd")) {
 		if (sqlnode_option_on(sqlnode_get(n, "options"), "full"))
-			report(r, "vacuum-full", -1, "VACUUM FULL rewrites the table under ACCESS EXCLUSIVE");
+			report(r, LINT_VACUUM_FULL, -1, "VACUUM FULL rewrites the table under ACCESS EXCLUSIVE");
 		lint_not_in_tx(r, "VACUUM");
 	} else if (kind_is(st, "ClusterStmt")) {
-		report(r, "cluster", -1, "CLUSTER rewrites the table under ACCESS EXCLUSIVE");
+		report(r, LINT_CLUSTER, -1, "CLUSTER rewrites the table under ACCESS EXCLUSIVE");
 	} else if (kind_is(st, "TruncateStmt")) {
-		report(r, "truncate-table", -1, "TRUNCATE removes every row and takes ACCESS EXCLUSIVE");
+		report(r, LINT_TRUNCATE_TABLE, -1, "TRUNCATE removes every row and takes ACCESS EXCLUSIVE");
 	} else if (kind_is(st, "DropdbStmt")) {
-		report(r, "drop-database", -1, "DROP DATABASE \"%s\" destroys all its data",
+		report(r, LINT_DROP_DATABASE, -1, "DROP DATABASE \"%s\" destroys all its data",
 		       sqlnode_str(n, "dbname") ? sqlnode_str(n, "dbname") : "?");
 	} else if (kind_is(st, "RenameStmt") && !fresh) {
 		const char *t = sqlnode_str(n, "renameType");
 		if (str_is(t, "OBJECT_COLUMN"))
-			report(r, "rename-column", -1, "renaming \"%s\".\"%s\" to \"%s\" breaks running code that uses the old name",
+			report(r, LINT_RENAME_COLUMN, -1, "renaming \"%s\".\"%s\" to \"%s\" breaks running code that uses the old name",
 			       name, sqlnode_str(n, "subname"), sqlnode_str(n, "newname"));
 		else if (str_is(t, "OBJECT_TABLE"))
-			report(r, "rename-table", -1, "renaming \"%s\" to \"%s\" breaks running code that uses the old name", name,
+			report(r, LINT_RENAME_TABLE, -1, "renaming \"%s\" to \"%s\" breaks running code that uses the old name", name,
 			       sqlnode_str(n, "newname"));
 	} else if (kind_is(st, "TransactionStmt")) {
 		lint_transaction(r, n);
@@ -465,7 +403,7 @@ void lint_file(locks_ctx *ctx, const mp_source *src, const sql_file *f, diag_lis
 		for (size_t i = 0; i < r.ndml; i++) {
 			r.st = &f->stmts[r.dml[i]];
 			bool all = !sqlnode_get(r.st->node, "whereClause");
-			report(&r, "update-with-ddl", -1,
+			report(&r, LINT_UPDATE_WITH_DDL, -1,
 			       "%s%s runs in the same transaction as DDL in this file: its row locks and the DDL's table "
 			       "lock are held until the file commits",
 			       all ? "full-table " : "", kind_is(r.st, "UpdateStmt") ? "UPDATE" : "DELETE");
@@ -475,7 +413,7 @@ void lint_file(locks_ctx *ctx, const mp_source *src, const sql_file *f, diag_lis
 		for (size_t i = 0; i < f->nstmts; i++)
 			if (f->stmts[i].span.start == r.open_begin)
 				r.st = &f->stmts[i];
-		report(&r, "uncommitted-transaction", -1, "this BEGIN has no matching COMMIT or ROLLBACK in the file");
+		report(&r, LINT_UNCOMMITTED_TRANSACTION, -1, "this BEGIN has no matching COMMIT or ROLLBACK in the file");
 	}
 	free(r.dml);
 	buf_free(&r.not_valid);
