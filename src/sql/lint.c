@@ -1,6 +1,9 @@
+/* The lint rules over parsed migration SQL: per statement kind, per file,
+ * and the migplan-disable comments. */
 #include "sql/lint.h"
 #include "util/buf.h"
 #include "util/fsutil.h"
+#include "util/vec.h"
 
 #include <dirent.h>
 
@@ -9,9 +12,9 @@
 #include <string.h>
 
 static const lint_rule rules[LINT_RULE_COUNT] = {
-#define LINT_RULE_ROW(id, name, severity, why, instead) [LINT_##id] = {name, severity, why, instead},
-	LINT_RULES(LINT_RULE_ROW)
-#undef LINT_RULE_ROW
+#define LINT_RULE(id, name, severity, why, instead) [LINT_##id] = {name, severity, why, instead},
+#include "sql/lint_rulelist.h"
+#undef LINT_RULE
 };
 
 const lint_rule *lint_rules(size_t *count)
@@ -53,19 +56,19 @@ static void report_sev(lint_run *r, lint_rule_id rule, diag_severity sev, int lo
 
 static void report_sev(lint_run *r, lint_rule_id rule, diag_severity sev, int loc, const char *fmt, ...)
 {
-	const lint_rule *lr = &rules[rule];
 	if (r->disabled[rule])
 		return;
+	/* At the node the finding is about when it lies in the statement. */
+	mp_span span = r->st->span;
+	if (loc >= span.start && loc < span.end)
+		span.start = loc;
 	mp_buf b = MP_BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
 	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	buf_printf(&b, "; instead: %s", lr->instead);
-	mp_span span = r->st->span;
-	if (loc >= span.start && loc < span.end)
-		span.start = loc;
-	diag_add_rule(r->out, sev, r->src, span, lr->name, "%s", buf_cstr(&b));
+	buf_printf(&b, "; instead: %s", rules[rule].instead);
+	diag_add_rule(r->out, sev, r->src, span, rules[rule].name, "%s", buf_cstr(&b));
 	buf_free(&b);
 }
 
@@ -107,14 +110,29 @@ static void read_disables(lint_run *r)
 	}
 }
 
-static bool kind_is(const sql_stmt *st, const char *k)
-{
-	return strcmp(st->kind, k) == 0;
-}
-
 static bool str_is(const char *s, const char *v)
 {
 	return s && strcmp(s, v) == 0;
+}
+
+/* The relation a statement names, and whether this file created it (then
+ * it is empty and unused: statements on it are not reported). */
+typedef struct {
+	char *key, *name;
+	bool fresh;
+} lint_rel;
+
+static lint_rel rel_open(const lint_run *r, const json_t *rv)
+{
+	lint_rel rel = {locks_relation_key(rv), locks_relation_name(rv), false};
+	rel.fresh = locks_ctx_created(r->ctx, rel.key);
+	return rel;
+}
+
+static void rel_close(lint_rel *rel)
+{
+	free(rel->key);
+	free(rel->name);
 }
 
 static void lint_add_column(lint_run *r, const char *table, const json_t *coldef)
@@ -129,10 +147,9 @@ static void lint_add_column(lint_run *r, const char *table, const json_t *coldef
 		           "column \"%s\" of \"%s\": %s%s%s%s", col ? col : "?", table, why, func ? " (" : "",
 		           func ? func : "", func ? "())" : "");
 	bool not_null = false, has_default = why != NULL;
-	json_t *cons = sqlnode_get(coldef, "constraints");
-	for (size_t i = 0; i < json_array_size(cons); i++) {
-		json_t *con = sqlnode_get(json_array_get(cons, i), "Constraint");
-		const char *t = sqlnode_str(con, "contype");
+	json_t *con;
+	const char *t;
+	for (size_t it = 0; (con = sqlnode_next_constraint(coldef, &it, &t));) {
 		if (str_is(t, "CONSTR_NOTNULL") || str_is(t, "CONSTR_PRIMARY"))
 			not_null = true;
 		if (str_is(t, "CONSTR_DEFAULT") || str_is(t, "CONSTR_IDENTITY") || str_is(t, "CONSTR_GENERATED"))
@@ -174,9 +191,8 @@ static void lint_add_constraint(lint_run *r, const char *key, const char *table,
 
 static void lint_alter_table(lint_run *r, const json_t *n)
 {
-	json_t *rv = sqlnode_get(n, "relation");
-	char *key = locks_relation_key(rv), *name = locks_relation_name(rv);
-	bool fresh = locks_ctx_created(r->ctx, key);
+	lint_rel rel = rel_open(r, sqlnode_get(n, "relation"));
+	const char *key = rel.key, *name = rel.name;
 	json_t *cmds = sqlnode_get(n, "cmds");
 	for (size_t i = 0; i < json_array_size(cmds) && key; i++) {
 		json_t *cmd = sqlnode_get(json_array_get(cmds, i), "AlterTableCmd");
@@ -187,7 +203,7 @@ static void lint_alter_table(lint_run *r, const json_t *n)
 			report(r, LINT_CONCURRENTLY_IN_TRANSACTION, -1,
 			       "DETACH PARTITION CONCURRENTLY cannot run inside a transaction block (%s)",
 			       r->tx == TX_EXPLICIT ? "it is inside BEGIN … COMMIT" : "this file has several statements");
-		if (fresh)
+		if (rel.fresh)
 			continue; /* a table created in this file: empty, and nobody uses it yet */
 		if (str_is(sub, "AT_AddColumn"))
 			lint_add_column(r, name, sqlnode_get(def, "ColumnDef"));
@@ -218,8 +234,7 @@ static void lint_alter_table(lint_run *r, const json_t *n)
 			report(r, LINT_DROP_COLUMN, -1, "dropping \"%s\".\"%s\" loses its data and breaks readers that still use it",
 			       name, col ? col : "?");
 	}
-	free(key);
-	free(name);
+	rel_close(&rel);
 }
 
 static void lint_not_in_tx(lint_run *r, const char *what)
@@ -288,7 +303,7 @@ static void lint_lock_timeout(lint_run *r, const lock_list *locks)
 		const lock_item *it = &locks->items[i];
 		/* An explicit LOCK TABLE counts in any mode: it waits forever for
 		 * any conflicting holder and keeps the lock until the file commits. */
-		bool explicit_lock = kind_is(r->st, "LockStmt");
+		bool explicit_lock = r->st->kind_id == SQL_KIND_LOCK;
 		if ((it->mode < LOCK_SHARE && !explicit_lock) || it->new_relation)
 			continue;
 		r->timeout_reported = true; /* once per file: the fix is one line at its top */
@@ -318,72 +333,106 @@ static void lint_set(lint_run *r, const json_t *n)
 	r->lock_timeout = str_is(kind, "VAR_SET_VALUE") && !zero;
 }
 
+static void lint_index(lint_run *r, const json_t *n)
+{
+	if (sqlnode_bool(n, "concurrent")) {
+		lint_not_in_tx(r, "CREATE INDEX CONCURRENTLY");
+		return;
+	}
+	json_t *rv = sqlnode_get(n, "relation");
+	lint_rel rel = rel_open(r, rv);
+	if (!rel.fresh)
+		report(r, LINT_CREATE_INDEX_NON_CONCURRENTLY, sqlnode_location(rv),
+		       "CREATE INDEX on existing table \"%s\" holds SHARE: every write waits until the index is built",
+		       rel.name);
+	rel_close(&rel);
+}
+
+static void lint_reindex(lint_run *r, const json_t *n)
+{
+	if (sqlnode_option_on(sqlnode_get(n, "params"), "concurrently"))
+		lint_not_in_tx(r, "REINDEX CONCURRENTLY");
+	else
+		report(r, LINT_REINDEX_NON_CONCURRENTLY, -1, "REINDEX blocks writes while the index is rebuilt");
+}
+
+static void lint_vacuum(lint_run *r, const json_t *n)
+{
+	if (!sqlnode_bool(n, "is_vacuumcmd"))
+		return; /* ANALYZE */
+	if (sqlnode_option_on(sqlnode_get(n, "options"), "full"))
+		report(r, LINT_VACUUM_FULL, -1, "VACUUM FULL rewrites the table under ACCESS EXCLUSIVE");
+	lint_not_in_tx(r, "VACUUM");
+}
+
+static void lint_cluster(lint_run *r, const json_t *n)
+{
+	(void)n;
+	report(r, LINT_CLUSTER, -1, "CLUSTER rewrites the table under ACCESS EXCLUSIVE");
+}
+
+static void lint_truncate(lint_run *r, const json_t *n)
+{
+	(void)n;
+	report(r, LINT_TRUNCATE_TABLE, -1, "TRUNCATE removes every row and takes ACCESS EXCLUSIVE");
+}
+
+static void lint_drop_database(lint_run *r, const json_t *n)
+{
+	report(r, LINT_DROP_DATABASE, -1, "DROP DATABASE \"%s\" destroys all its data",
+	       sqlnode_str(n, "dbname") ? sqlnode_str(n, "dbname") : "?");
+}
+
+static void lint_rename(lint_run *r, const json_t *n)
+{
+	lint_rel rel = rel_open(r, sqlnode_get(n, "relation"));
+	const char *t = sqlnode_str(n, "renameType");
+	/* A table created in this file: nobody uses the old name yet. */
+	if (rel.fresh)
+		t = NULL;
+	if (str_is(t, "OBJECT_COLUMN"))
+		report(r, LINT_RENAME_COLUMN, -1, "renaming \"%s\".\"%s\" to \"%s\" breaks running code that uses the old name",
+		       rel.name, sqlnode_str(n, "subname"), sqlnode_str(n, "newname"));
+	else if (str_is(t, "OBJECT_TABLE"))
+		report(r, LINT_RENAME_TABLE, -1, "renaming \"%s\" to \"%s\" breaks running code that uses the old name",
+		       rel.name, sqlnode_str(n, "newname"));
+	rel_close(&rel);
+}
+
+/* One handler per statement kind, from stmtkind.h's lint column. */
+typedef void lint_handler(lint_run *r, const json_t *n);
+static lint_handler *const handlers[SQL_KIND_COUNT] = {
+#define SQL_KIND_LINT(id, node, locks_fn, lint_fn) [SQL_KIND_##id] = lint_fn,
+	SQL_KINDS(SQL_KIND_LINT)
+#undef SQL_KIND_LINT
+};
+
+/* What the statement's locks tell the file-level rules: DDL seen, and the
+ * UPDATE/DELETE statements on existing tables (update-with-ddl). */
+static void note_locks(lint_run *r, const lock_list *locks)
+{
+	sql_kind k = r->st->kind_id;
+	bool dml = k == SQL_KIND_UPDATE || k == SQL_KIND_DELETE || k == SQL_KIND_INSERT || k == SQL_KIND_SELECT;
+	for (size_t i = 0; i < locks->count && !dml; i++)
+		if (locks->items[i].mode >= LOCK_SHARE_UPDATE_EXCLUSIVE && !locks->items[i].new_relation)
+			r->ddl_seen = true;
+	if ((k == SQL_KIND_UPDATE || k == SQL_KIND_DELETE) && locks->count && !locks->items[0].new_relation)
+		*MP_VEC_PUSH(r->dml, r->ndml) = (size_t)(r->st - r->f->stmts);
+}
+
 static void lint_stmt(lint_run *r)
 {
 	const sql_stmt *st = r->st;
-	json_t *n = st->node;
 	lock_list locks = {0};
 	locks_analyze(r->ctx, st, &locks);
-	bool dml = kind_is(st, "UpdateStmt") || kind_is(st, "DeleteStmt") || kind_is(st, "InsertStmt") ||
-	           kind_is(st, "SelectStmt");
-	for (size_t i = 0; i < locks.count && !dml; i++)
-		if (locks.items[i].mode >= LOCK_SHARE_UPDATE_EXCLUSIVE && !locks.items[i].new_relation)
-			r->ddl_seen = true;
-	if ((kind_is(st, "UpdateStmt") || kind_is(st, "DeleteStmt")) && locks.count && !locks.items[0].new_relation) {
-		r->dml = xrealloc(r->dml, (r->ndml + 1) * sizeof *r->dml);
-		r->dml[r->ndml++] = (size_t)(st - r->f->stmts);
-	}
+	note_locks(r, &locks);
 	/* VACUUM cannot run in a transaction block, so a SET before it in the
 	 * same file is impossible: the rule would have no fix. */
-	if (!(kind_is(st, "VacuumStmt") && sqlnode_bool(n, "is_vacuumcmd")))
+	if (!(st->kind_id == SQL_KIND_VACUUM && sqlnode_bool(st->node, "is_vacuumcmd")))
 		lint_lock_timeout(r, &locks);
 	lock_list_free(&locks);
-
-	json_t *rv = sqlnode_get(n, "relation");
-	char *key = locks_relation_key(rv), *name = locks_relation_name(rv);
-	bool fresh = locks_ctx_created(r->ctx, key);
-	if (kind_is(st, "AlterTableStmt")) {
-		lint_alter_table(r, n);
-	} else if (kind_is(st, "IndexStmt")) {
-		if (sqlnode_bool(n, "concurrent"))
-			lint_not_in_tx(r, "CREATE INDEX CONCURRENTLY");
-		else if (!fresh)
-			report(r, LINT_CREATE_INDEX_NON_CONCURRENTLY, sqlnode_location(rv),
-			       "CREATE INDEX on existing table \"%s\" holds SHARE: every write waits until the index is built",
-			       name);
-	} else if (kind_is(st, "DropStmt")) {
-		lint_drop(r, n);
-	} else if (kind_is(st, "ReindexStmt")) {
-		if (sqlnode_option_on(sqlnode_get(n, "params"), "concurrently"))
-			lint_not_in_tx(r, "REINDEX CONCURRENTLY");
-		else
-			report(r, LINT_REINDEX_NON_CONCURRENTLY, -1, "REINDEX blocks writes while the index is rebuilt");
-	} else if (kind_is(st, "VacuumStmt") && sqlnode_bool(n, "is_vacuumcmd")) {
-		if (sqlnode_option_on(sqlnode_get(n, "options"), "full"))
-			report(r, LINT_VACUUM_FULL, -1, "VACUUM FULL rewrites the table under ACCESS EXCLUSIVE");
-		lint_not_in_tx(r, "VACUUM");
-	} else if (kind_is(st, "ClusterStmt")) {
-		report(r, LINT_CLUSTER, -1, "CLUSTER rewrites the table under ACCESS EXCLUSIVE");
-	} else if (kind_is(st, "TruncateStmt")) {
-		report(r, LINT_TRUNCATE_TABLE, -1, "TRUNCATE removes every row and takes ACCESS EXCLUSIVE");
-	} else if (kind_is(st, "DropdbStmt")) {
-		report(r, LINT_DROP_DATABASE, -1, "DROP DATABASE \"%s\" destroys all its data",
-		       sqlnode_str(n, "dbname") ? sqlnode_str(n, "dbname") : "?");
-	} else if (kind_is(st, "RenameStmt") && !fresh) {
-		const char *t = sqlnode_str(n, "renameType");
-		if (str_is(t, "OBJECT_COLUMN"))
-			report(r, LINT_RENAME_COLUMN, -1, "renaming \"%s\".\"%s\" to \"%s\" breaks running code that uses the old name",
-			       name, sqlnode_str(n, "subname"), sqlnode_str(n, "newname"));
-		else if (str_is(t, "OBJECT_TABLE"))
-			report(r, LINT_RENAME_TABLE, -1, "renaming \"%s\" to \"%s\" breaks running code that uses the old name", name,
-			       sqlnode_str(n, "newname"));
-	} else if (kind_is(st, "TransactionStmt")) {
-		lint_transaction(r, n);
-	} else if (kind_is(st, "VariableSetStmt")) {
-		lint_set(r, n);
-	}
-	free(key);
-	free(name);
+	if (handlers[st->kind_id])
+		handlers[st->kind_id](r, st->node);
 }
 
 void lint_file(locks_ctx *ctx, const mp_source *src, const sql_file *f, diag_list *out)
@@ -406,7 +455,7 @@ void lint_file(locks_ctx *ctx, const mp_source *src, const sql_file *f, diag_lis
 			report(&r, LINT_UPDATE_WITH_DDL, -1,
 			       "%s%s runs in the same transaction as DDL in this file: its row locks and the DDL's table "
 			       "lock are held until the file commits",
-			       all ? "full-table " : "", kind_is(r.st, "UpdateStmt") ? "UPDATE" : "DELETE");
+			       all ? "full-table " : "", r.st->kind_id == SQL_KIND_UPDATE ? "UPDATE" : "DELETE");
 		}
 	}
 	if (r.open_begin >= 0) {

@@ -9,14 +9,13 @@
 #include "util/diag.h"
 #include "sql/locks.h"
 #include "sql/sqlparse.h"
-#include "sql/lint_rulelist.h"
 
 /* LINT_ADDING_VOLATILE_DEFAULT, …: one per row of lint_rulelist.h, in its
  * order, so a misspelt rule is a compile error, not a NULL at run time. */
 typedef enum {
-#define LINT_RULE_ID(id, name, severity, why, instead) LINT_##id,
-	LINT_RULES(LINT_RULE_ID)
-#undef LINT_RULE_ID
+#define LINT_RULE(id, name, severity, why, instead) LINT_##id,
+#include "sql/lint_rulelist.h"
+#undef LINT_RULE
 	LINT_RULE_COUNT
 } lint_rule_id;
 
