@@ -1,3 +1,4 @@
+/* The scanner's keyword table, built from kwlist.h, and its lookup. */
 #include "grammar/keywords.h"
 #include "grammar/parse_ctx.h"
 #include "grammar/parser.h"
@@ -10,17 +11,11 @@ typedef struct {
 	int token;
 } keyword;
 
+/* In kwlist.h's order, which test_keywords.c checks is sorted. */
 static const keyword keywords[] = {
-	{"action", ACTION}, {"add", ADD}, {"after", AFTER}, {"as", AS}, {"at", AT},
-	{"backfill", BACKFILL}, {"batch", BATCH}, {"cascade", CASCADE}, {"check", CHECK},
-	{"constraint", CONSTRAINT}, {"default", DEFAULT}, {"delete", DELETE}, {"down", DOWN},
-	{"else", ELSE}, {"enforce", ENFORCE}, {"explain", EXPLAIN}, {"false", FALSE}, {"foreign", FOREIGN}, {"from", FROM},
-	{"index", INDEX}, {"key", KEY}, {"lifecycle", LIFECYCLE}, {"map", MAP}, {"no", NO},
-	{"not", NOT}, {"null", NULL_P}, {"on", ON}, {"references", REFERENCES}, {"rename", RENAME},
-	{"restrict", RESTRICT}, {"retire", RETIRE}, {"retype", RETYPE}, {"reverse", REVERSE},
-	{"set", SET}, {"sql", SQL}, {"to", TO}, {"transaction", TRANSACTION}, {"true", TRUE},
-	{"unique", UNIQUE}, {"up", UP}, {"update", UPDATE}, {"using", USING}, {"where", WHERE},
-	{"with", WITH}, {"without", WITHOUT}, {"zone", ZONE},
+#define MIG_KEYWORD(word, token, category) {word, token},
+#include "grammar/kwlist.h"
+#undef MIG_KEYWORD
 };
 
 static int cmp_kw(const void *key, const void *elem)

@@ -26,6 +26,8 @@ int mig_yylex(MIG_YYSTYPE *lvalp, MIG_YYLTYPE *llocp, yyscan_t scanner);
 #include <string.h>
 #include <strings.h>
 
+#include "grammar/keywords.h"
+
 #define YYLLOC_DEFAULT(Cur, Rhs, N)                              \
 	do {                                                         \
 		if (N) {                                                 \
@@ -499,4 +501,12 @@ static int yyreport_syntax_error(const yypcontext_t *yctx, yyscan_t scanner, mig
 	diag_add(ctx->diags, DIAG_ERROR, ctx->src, *loc, "%s", buf_cstr(&msg));
 	buf_free(&msg);
 	return 0;
+}
+
+const char *mig_parser_token_name(int tok)
+{
+	if (tok < 0 || tok > YYMAXUTOK)
+		return NULL;
+	yysymbol_kind_t sym = YYTRANSLATE(tok);
+	return sym == YYSYMBOL_YYUNDEF && tok != MIG_YYUNDEF ? NULL : yysymbol_name(sym);
 }

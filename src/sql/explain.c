@@ -1,3 +1,4 @@
+/* `migc explain`: the document of explained files and its three renderers. */
 #include "sql/explain.h"
 #include "util/duration.h"
 #include "sql/locks.h"

@@ -1,7 +1,10 @@
+/* The lint rules over parsed migration SQL: per statement kind, per file,
+ * and the migplan-disable comments. */
 #include "sql/lint.h"
 #include "util/buf.h"
 #include "migdir/order.h"
 #include "util/fsutil.h"
+#include "util/vec.h"
 
 #include <dirent.h>
 
@@ -9,88 +12,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Errors break production or Prisma outright; warnings are hazards whose cost
- * depends on table size and traffic (docs/lint.md). */
-static const lint_rule rules[] = {
-	{"adding-volatile-default", DIAG_ERROR,
-	 "ADD COLUMN with a volatile default (random(), gen_random_uuid(), clock_timestamp(), serial, identity) "
-	 "rewrites the whole table under ACCESS EXCLUSIVE",
-	 "add the column without a default (or with a constant one), then backfill in batches"},
-	{"adding-required-column", DIAG_ERROR,
-	 "ADD COLUMN … NOT NULL without a default fails as soon as the table has a row",
-	 "add it nullable or with a constant default, backfill, then SET NOT NULL after a validated CHECK"},
-	{"changing-column-type", DIAG_WARNING,
-	 "ALTER COLUMN TYPE rewrites the table and its indexes under ACCESS EXCLUSIVE (unless binary-coercible)",
-	 "add a new column, dual-write and backfill it, then switch readers and drop the old one"},
-	{"setting-not-null", DIAG_WARNING,
-	 "SET NOT NULL scans the whole table under ACCESS EXCLUSIVE",
-	 "first ADD CONSTRAINT … CHECK (col IS NOT NULL) NOT VALID, then VALIDATE CONSTRAINT, then SET NOT NULL"},
-	{"create-index-non-concurrently", DIAG_WARNING,
-	 "CREATE INDEX blocks every write to the table while the index builds",
-	 "CREATE INDEX CONCURRENTLY, alone in its own migration file"},
-	{"drop-index-non-concurrently", DIAG_WARNING,
-	 "DROP INDEX takes ACCESS EXCLUSIVE on the index's table, queueing behind every running query",
-	 "DROP INDEX CONCURRENTLY, alone in its own migration file"},
-	{"reindex-non-concurrently", DIAG_WARNING,
-	 "REINDEX blocks writes to the table (and reads through the index) while it rebuilds",
-	 "REINDEX … CONCURRENTLY, alone in its own migration file"},
-	{"concurrently-in-transaction", DIAG_ERROR,
-	 "CONCURRENTLY (and VACUUM) cannot run inside a transaction block; Prisma sends a multi-statement file as "
-	 "one implicit transaction, so the migration fails",
-	 "put the statement alone in its own migration file, with no BEGIN"},
-	{"constraint-without-not-valid", DIAG_WARNING,
-	 "ADD FOREIGN KEY or CHECK checks every existing row while holding the lock",
-	 "ADD CONSTRAINT … NOT VALID, then ALTER TABLE … VALIDATE CONSTRAINT in a later migration"},
-	{"unique-without-index", DIAG_WARNING,
-	 "ADD UNIQUE / PRIMARY KEY builds its index under ACCESS EXCLUSIVE, blocking reads and writes",
-	 "CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT … USING INDEX"},
-	{"drop-column", DIAG_WARNING,
-	 "DROP COLUMN loses its data, and a running application that still selects it fails",
-	 "stop reading and writing the column in a deployed release first (expand/contract), then drop it"},
-	{"drop-table", DIAG_WARNING,
-	 "DROP TABLE loses its data and breaks a running application that still uses it",
-	 "remove every use in a deployed release first, keep a backup, then drop it"},
-	{"drop-database", DIAG_WARNING, "DROP DATABASE destroys everything in it",
-	 "never drop a database from a migration"},
-	{"truncate-table", DIAG_WARNING, "TRUNCATE removes every row under ACCESS EXCLUSIVE",
-	 "delete the rows you mean to remove in batches, or drop the table in a contract step"},
-	{"rename-column", DIAG_WARNING,
-	 "renaming a column breaks every running application instance that still uses the old name",
-	 "add the new column, dual-write and backfill, switch readers, then drop the old one"},
-	{"rename-table", DIAG_WARNING,
-	 "renaming a table breaks every running application instance that still uses the old name",
-	 "create the new table (or a view under the new name), migrate readers, then drop the old one"},
-	{"missing-lock-timeout", DIAG_WARNING,
-	 "without lock_timeout, a statement waiting for its lock queues every later query on the table behind it",
-	 "begin the file with SET lock_timeout = '5s' (and retry the migration if it times out)"},
-	{"update-with-ddl", DIAG_WARNING,
-	 "an UPDATE/DELETE in the same transaction as DDL keeps its row locks, and the DDL's table lock, "
-	 "until the whole file commits",
-	 "backfill in batches in a migration of its own (or with migrun), then run the DDL"},
-	{"vacuum-full", DIAG_WARNING, "VACUUM FULL rewrites the table under ACCESS EXCLUSIVE",
-	 "plain VACUUM, or pg_repack for an online rewrite"},
-	{"cluster", DIAG_WARNING, "CLUSTER rewrites the table under ACCESS EXCLUSIVE",
-	 "pg_repack --order-by for an online rewrite"},
-	{"nested-transaction", DIAG_WARNING,
-	 "BEGIN inside a transaction is ignored, so the first COMMIT ends the outer one too",
-	 "use one BEGIN … COMMIT, or none (Prisma already runs the file as one transaction)"},
-	{"uncommitted-transaction", DIAG_ERROR,
-	 "a BEGIN without COMMIT leaves the transaction open after the file; Prisma's bookkeeping then "
-	 "runs inside it and is lost with it",
-	 "end every BEGIN with COMMIT, or drop the BEGIN"},
+static const lint_rule rules[LINT_RULE_COUNT] = {
+#define LINT_RULE(id, name, severity, why, instead) [LINT_##id] = {name, severity, why, instead},
+#include "sql/lint_rulelist.h"
+#undef LINT_RULE
 };
-
-#define NRULES (sizeof rules / sizeof rules[0])
 
 const lint_rule *lint_rules(size_t *count)
 {
-	*count = NRULES;
+	*count = LINT_RULE_COUNT;
 	return rules;
+}
+
+const lint_rule *lint_rule_get(lint_rule_id id)
+{
+	return &rules[id];
 }
 
 const lint_rule *lint_rule_find(const char *name)
 {
-	for (size_t i = 0; i < NRULES; i++)
+	for (size_t i = 0; i < LINT_RULE_COUNT; i++)
 		if (strcmp(rules[i].name, name) == 0)
 			return &rules[i];
 	return NULL;
@@ -101,7 +42,7 @@ typedef struct {
 	const mp_source *src;
 	const sql_file *f;
 	diag_list *out;
-	bool disabled[NRULES];
+	bool disabled[LINT_RULE_COUNT];
 	const sql_stmt *st;
 	lock_tx tx;
 	bool lock_timeout, timeout_reported, ddl_seen;
@@ -111,28 +52,28 @@ typedef struct {
 	mp_buf not_valid; /* "\n<table key>\x1f<constraint>\n" per ADD … NOT VALID in this file */
 } lint_run;
 
-static void report_sev(lint_run *r, const char *rule, diag_severity sev, int loc, const char *fmt, ...)
+static void report_sev(lint_run *r, lint_rule_id rule, diag_severity sev, int loc, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
-static void report_sev(lint_run *r, const char *rule, diag_severity sev, int loc, const char *fmt, ...)
+static void report_sev(lint_run *r, lint_rule_id rule, diag_severity sev, int loc, const char *fmt, ...)
 {
-	const lint_rule *lr = lint_rule_find(rule);
-	if (r->disabled[lr - rules])
+	if (r->disabled[rule])
 		return;
+	/* At the node the finding is about when it lies in the statement. */
+	mp_span span = r->st->span;
+	if (loc >= span.start && loc < span.end)
+		span.start = loc;
 	mp_buf b = MP_BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
 	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	buf_printf(&b, "; instead: %s", lr->instead);
-	mp_span span = r->st->span;
-	if (loc >= span.start && loc < span.end)
-		span.start = loc;
-	diag_add_rule(r->out, sev, r->src, span, rule, "%s", buf_cstr(&b));
+	buf_printf(&b, "; instead: %s", rules[rule].instead);
+	diag_add_rule(r->out, sev, r->src, span, rules[rule].name, "%s", buf_cstr(&b));
 	buf_free(&b);
 }
 
-#define report(r, rule, loc, ...) report_sev(r, rule, lint_rule_find(rule)->severity, loc, __VA_ARGS__)
+#define report(r, rule, loc, ...) report_sev(r, rule, rules[rule].severity, loc, __VA_ARGS__)
 
 /* `-- migplan-disable a, b: reason` or the same in a C-style comment. */
 static void read_disables(lint_run *r)
@@ -170,14 +111,29 @@ static void read_disables(lint_run *r)
 	}
 }
 
-static bool kind_is(const sql_stmt *st, const char *k)
-{
-	return strcmp(st->kind, k) == 0;
-}
-
 static bool str_is(const char *s, const char *v)
 {
 	return s && strcmp(s, v) == 0;
+}
+
+/* The relation a statement names, and whether this file created it (then
+ * it is empty and unused: statements on it are not reported). */
+typedef struct {
+	char *key, *name;
+	bool fresh;
+} lint_rel;
+
+static lint_rel rel_open(const lint_run *r, const json_t *rv)
+{
+	lint_rel rel = {locks_relation_key(rv), locks_relation_name(rv), false};
+	rel.fresh = locks_ctx_created(r->ctx, rel.key);
+	return rel;
+}
+
+static void rel_close(lint_rel *rel)
+{
+	free(rel->key);
+	free(rel->name);
 }
 
 static void lint_add_column(lint_run *r, const char *table, const json_t *coldef)
@@ -188,14 +144,13 @@ static void lint_add_column(lint_run *r, const char *table, const json_t *coldef
 	const char *func;
 	const char *why = locks_add_column_rewrite(coldef, &vol, &func);
 	if (why)
-		report_sev(r, "adding-volatile-default", vol == VOL_VOLATILE ? DIAG_ERROR : DIAG_WARNING, loc,
+		report_sev(r, LINT_ADDING_VOLATILE_DEFAULT, vol == VOL_VOLATILE ? DIAG_ERROR : DIAG_WARNING, loc,
 		           "column \"%s\" of \"%s\": %s%s%s%s", col ? col : "?", table, why, func ? " (" : "",
 		           func ? func : "", func ? "())" : "");
 	bool not_null = false, has_default = why != NULL;
-	json_t *cons = sqlnode_get(coldef, "constraints");
-	for (size_t i = 0; i < json_array_size(cons); i++) {
-		json_t *con = sqlnode_get(json_array_get(cons, i), "Constraint");
-		const char *t = sqlnode_str(con, "contype");
+	json_t *con;
+	const char *t;
+	for (size_t it = 0; (con = sqlnode_next_constraint(coldef, &it, &t));) {
 		if (str_is(t, "CONSTR_NOTNULL") || str_is(t, "CONSTR_PRIMARY"))
 			not_null = true;
 		if (str_is(t, "CONSTR_DEFAULT") || str_is(t, "CONSTR_IDENTITY") || str_is(t, "CONSTR_GENERATED"))
@@ -203,17 +158,17 @@ static void lint_add_column(lint_run *r, const char *table, const json_t *coldef
 		/* Column syntax has no NOT VALID: the check runs at once, under the
 		 * ALTER's lock (and, for REFERENCES, a lock on the other table). */
 		if (str_is(t, "CONSTR_FOREIGN") || str_is(t, "CONSTR_CHECK"))
-			report(r, "constraint-without-not-valid", sqlnode_location(con),
+			report(r, LINT_CONSTRAINT_WITHOUT_NOT_VALID, sqlnode_location(con),
 			       "%s on new column \"%s\" of \"%s\" is validated against every row at once (column syntax "
 			       "has no NOT VALID)%s", str_is(t, "CONSTR_FOREIGN") ? "REFERENCES" : "CHECK", col ? col : "?",
 			       table, str_is(t, "CONSTR_FOREIGN") ? ", and it locks the referenced table against writes" : "");
 		if (str_is(t, "CONSTR_PRIMARY") || str_is(t, "CONSTR_UNIQUE"))
-			report(r, "unique-without-index", sqlnode_location(con),
+			report(r, LINT_UNIQUE_WITHOUT_INDEX, sqlnode_location(con),
 			       "%s on new column \"%s\" of \"%s\" builds a unique index under ACCESS EXCLUSIVE",
 			       str_is(t, "CONSTR_PRIMARY") ? "PRIMARY KEY" : "UNIQUE", col ? col : "?", table);
 	}
 	if (not_null && !has_default)
-		report(r, "adding-required-column", loc,
+		report(r, LINT_ADDING_REQUIRED_COLUMN, loc,
 		       "column \"%s\" is added to \"%s\" as NOT NULL without a default: this fails if the table has a row",
 		       col ? col : "?", table);
 }
@@ -226,20 +181,19 @@ static void lint_add_constraint(lint_run *r, const char *key, const char *table,
 	if (sqlnode_bool(con, "skip_validation") && cname)
 		buf_printf(&r->not_valid, "\n%s\x1f%s\n", key, cname);
 	if ((str_is(t, "CONSTR_FOREIGN") || str_is(t, "CONSTR_CHECK")) && !sqlnode_bool(con, "skip_validation"))
-		report(r, "constraint-without-not-valid", loc,
+		report(r, LINT_CONSTRAINT_WITHOUT_NOT_VALID, loc,
 		       "%s on \"%s\" is validated against every row while the table is locked",
 		       str_is(t, "CONSTR_FOREIGN") ? "FOREIGN KEY" : "CHECK", table);
 	if ((str_is(t, "CONSTR_PRIMARY") || str_is(t, "CONSTR_UNIQUE")) && !sqlnode_str(con, "indexname"))
-		report(r, "unique-without-index", loc,
+		report(r, LINT_UNIQUE_WITHOUT_INDEX, loc,
 		       "%s on \"%s\" builds its index under ACCESS EXCLUSIVE (reads and writes wait)",
 		       str_is(t, "CONSTR_PRIMARY") ? "PRIMARY KEY" : "UNIQUE", table);
 }
 
 static void lint_alter_table(lint_run *r, const json_t *n)
 {
-	json_t *rv = sqlnode_get(n, "relation");
-	char *key = locks_relation_key(rv), *name = locks_relation_name(rv);
-	bool fresh = locks_ctx_created(r->ctx, key);
+	lint_rel rel = rel_open(r, sqlnode_get(n, "relation"));
+	const char *key = rel.key, *name = rel.name;
 	json_t *cmds = sqlnode_get(n, "cmds");
 	for (size_t i = 0; i < json_array_size(cmds) && key; i++) {
 		json_t *cmd = sqlnode_get(json_array_get(cmds, i), "AlterTableCmd");
@@ -247,10 +201,10 @@ static void lint_alter_table(lint_run *r, const json_t *n)
 		json_t *def = sqlnode_get(cmd, "def");
 		if (str_is(sub, "AT_DetachPartition") && sqlnode_bool(sqlnode_get(def, "PartitionCmd"), "concurrent") &&
 		    r->tx != TX_NONE)
-			report(r, "concurrently-in-transaction", -1,
+			report(r, LINT_CONCURRENTLY_IN_TRANSACTION, -1,
 			       "DETACH PARTITION CONCURRENTLY cannot run inside a transaction block (%s)",
 			       r->tx == TX_EXPLICIT ? "it is inside BEGIN … COMMIT" : "this file has several statements");
-		if (fresh)
+		if (rel.fresh)
 			continue; /* a table created in this file: empty, and nobody uses it yet */
 		if (str_is(sub, "AT_AddColumn"))
 			lint_add_column(r, name, sqlnode_get(def, "ColumnDef"));
@@ -263,33 +217,32 @@ static void lint_alter_table(lint_run *r, const json_t *n)
 			mp_buf k = MP_BUF_INIT;
 			buf_printf(&k, "\n%s\x1f%s\n", key, col);
 			if (strstr(r->not_valid.ptr, k.ptr))
-				report(r, "constraint-without-not-valid", -1,
+				report(r, LINT_CONSTRAINT_WITHOUT_NOT_VALID, -1,
 				       "VALIDATE CONSTRAINT \"%s\" runs in the same transaction as its ADD … NOT VALID: the "
 				       "ADD's lock on \"%s\", which blocks writes, is held while every row is checked",
 				       col, name);
 			buf_free(&k);
 		}
 		else if (str_is(sub, "AT_AlterColumnType"))
-			report(r, "changing-column-type", sqlnode_location(sqlnode_get(def, "ColumnDef")),
+			report(r, LINT_CHANGING_COLUMN_TYPE, sqlnode_location(sqlnode_get(def, "ColumnDef")),
 			       "changing the type of \"%s\".\"%s\" rewrites the table under ACCESS EXCLUSIVE unless the "
 			       "change is binary-coercible", name, col ? col : "?");
 		else if (str_is(sub, "AT_SetNotNull") && col && !locks_ctx_has_notnull_check(r->ctx, key, col))
-			report(r, "setting-not-null", -1,
+			report(r, LINT_SETTING_NOT_NULL, -1,
 			       "SET NOT NULL on \"%s\".\"%s\" scans the whole table under ACCESS EXCLUSIVE: no validated "
 			       "CHECK (\"%s\" IS NOT NULL) precedes it", name, col, col);
 		else if (str_is(sub, "AT_DropColumn"))
-			report(r, "drop-column", -1, "dropping \"%s\".\"%s\" loses its data and breaks readers that still use it",
+			report(r, LINT_DROP_COLUMN, -1, "dropping \"%s\".\"%s\" loses its data and breaks readers that still use it",
 			       name, col ? col : "?");
 	}
-	free(key);
-	free(name);
+	rel_close(&rel);
 }
 
 static void lint_not_in_tx(lint_run *r, const char *what)
 {
 	if (r->tx == TX_NONE)
 		return;
-	report(r, "concurrently-in-transaction", -1, "%s cannot run inside a transaction block, and %s", what,
+	report(r, LINT_CONCURRENTLY_IN_TRANSACTION, -1, "%s cannot run inside a transaction block, and %s", what,
 	       r->tx == TX_EXPLICIT ? "this one is inside BEGIN … COMMIT"
 	                            : "this file has other statements: Prisma runs them all as one transaction");
 }
@@ -302,7 +255,7 @@ static void lint_drop(lint_run *r, const json_t *n)
 		if (sqlnode_bool(n, "concurrent"))
 			lint_not_in_tx(r, "DROP INDEX CONCURRENTLY");
 		else
-			report(r, "drop-index-non-concurrently", -1,
+			report(r, LINT_DROP_INDEX_NON_CONCURRENTLY, -1,
 			       "DROP INDEX takes ACCESS EXCLUSIVE on the table: reads and writes wait");
 		return;
 	}
@@ -316,7 +269,7 @@ static void lint_drop(lint_run *r, const json_t *n)
 		mp_buf key = MP_BUF_INIT;
 		buf_printf(&key, "%s.%s", schema ? schema : "public", rel ? rel : "");
 		if (!locks_ctx_created(r->ctx, buf_cstr(&key)))
-			report(r, "drop-table", -1, "dropping table \"%s\" loses its data and breaks readers that still use it",
+			report(r, LINT_DROP_TABLE, -1, "dropping table \"%s\" loses its data and breaks readers that still use it",
 			       rel ? rel : "?");
 		buf_free(&key);
 	}
@@ -327,7 +280,7 @@ static void lint_transaction(lint_run *r, const json_t *n)
 	const char *k = sqlnode_str(n, "kind");
 	if (str_is(k, "TRANS_STMT_BEGIN") || str_is(k, "TRANS_STMT_START")) {
 		if (r->open_begin >= 0)
-			report(r, "nested-transaction", -1, "BEGIN inside an open transaction is ignored (PostgreSQL only warns)");
+			report(r, LINT_NESTED_TRANSACTION, -1, "BEGIN inside an open transaction is ignored (PostgreSQL only warns)");
 		else
 			r->open_begin = r->st->span.start;
 	} else if (str_is(k, "TRANS_STMT_COMMIT") || str_is(k, "TRANS_STMT_ROLLBACK")) {
@@ -335,7 +288,7 @@ static void lint_transaction(lint_run *r, const json_t *n)
 		 * whole file in: the file is no longer atomic, and a ROLLBACK drops
 		 * work Prisma then records as applied. */
 		if (r->open_begin < 0)
-			report(r, "nested-transaction", -1,
+			report(r, LINT_NESTED_TRANSACTION, -1,
 			       str_is(k, "TRANS_STMT_COMMIT")
 			           ? "COMMIT with no BEGIN in this file ends the transaction Prisma runs the file in: the "
 			             "statements after it are no longer atomic with those before"
@@ -351,17 +304,17 @@ static void lint_lock_timeout(lint_run *r, const lock_list *locks)
 		const lock_item *it = &locks->items[i];
 		/* An explicit LOCK TABLE counts in any mode: it waits forever for
 		 * any conflicting holder and keeps the lock until the file commits. */
-		bool explicit_lock = kind_is(r->st, "LockStmt");
+		bool explicit_lock = r->st->kind_id == SQL_KIND_LOCK;
 		if ((it->mode < LOCK_SHARE && !explicit_lock) || it->new_relation)
 			continue;
 		r->timeout_reported = true; /* once per file: the fix is one line at its top */
 		if (it->mode < LOCK_SHARE)
-			report(r, "missing-lock-timeout", it->location,
+			report(r, LINT_MISSING_LOCK_TIMEOUT, it->location,
 			       "this LOCK TABLE waits for %s on \"%s\" with no lock_timeout set earlier in the file: it "
 			       "waits as long as any conflicting lock is held, then keeps its own until the file commits",
 			       lock_mode_name(it->mode), it->relation);
 		else
-			report(r, "missing-lock-timeout", it->location,
+			report(r, LINT_MISSING_LOCK_TIMEOUT, it->location,
 			       "this statement waits for %s on \"%s\" with no lock_timeout set earlier in the file: while "
 			       "it waits, every later query on the table queues behind it",
 			       lock_mode_name(it->mode), it->relation);
@@ -381,72 +334,106 @@ static void lint_set(lint_run *r, const json_t *n)
 	r->lock_timeout = str_is(kind, "VAR_SET_VALUE") && !zero;
 }
 
+static void lint_index(lint_run *r, const json_t *n)
+{
+	if (sqlnode_bool(n, "concurrent")) {
+		lint_not_in_tx(r, "CREATE INDEX CONCURRENTLY");
+		return;
+	}
+	json_t *rv = sqlnode_get(n, "relation");
+	lint_rel rel = rel_open(r, rv);
+	if (!rel.fresh)
+		report(r, LINT_CREATE_INDEX_NON_CONCURRENTLY, sqlnode_location(rv),
+		       "CREATE INDEX on existing table \"%s\" holds SHARE: every write waits until the index is built",
+		       rel.name);
+	rel_close(&rel);
+}
+
+static void lint_reindex(lint_run *r, const json_t *n)
+{
+	if (sqlnode_option_on(sqlnode_get(n, "params"), "concurrently"))
+		lint_not_in_tx(r, "REINDEX CONCURRENTLY");
+	else
+		report(r, LINT_REINDEX_NON_CONCURRENTLY, -1, "REINDEX blocks writes while the index is rebuilt");
+}
+
+static void lint_vacuum(lint_run *r, const json_t *n)
+{
+	if (!sqlnode_bool(n, "is_vacuumcmd"))
+		return; /* ANALYZE */
+	if (sqlnode_option_on(sqlnode_get(n, "options"), "full"))
+		report(r, LINT_VACUUM_FULL, -1, "VACUUM FULL rewrites the table under ACCESS EXCLUSIVE");
+	lint_not_in_tx(r, "VACUUM");
+}
+
+static void lint_cluster(lint_run *r, const json_t *n)
+{
+	(void)n;
+	report(r, LINT_CLUSTER, -1, "CLUSTER rewrites the table under ACCESS EXCLUSIVE");
+}
+
+static void lint_truncate(lint_run *r, const json_t *n)
+{
+	(void)n;
+	report(r, LINT_TRUNCATE_TABLE, -1, "TRUNCATE removes every row and takes ACCESS EXCLUSIVE");
+}
+
+static void lint_drop_database(lint_run *r, const json_t *n)
+{
+	report(r, LINT_DROP_DATABASE, -1, "DROP DATABASE \"%s\" destroys all its data",
+	       sqlnode_str(n, "dbname") ? sqlnode_str(n, "dbname") : "?");
+}
+
+static void lint_rename(lint_run *r, const json_t *n)
+{
+	lint_rel rel = rel_open(r, sqlnode_get(n, "relation"));
+	const char *t = sqlnode_str(n, "renameType");
+	/* A table created in this file: nobody uses the old name yet. */
+	if (rel.fresh)
+		t = NULL;
+	if (str_is(t, "OBJECT_COLUMN"))
+		report(r, LINT_RENAME_COLUMN, -1, "renaming \"%s\".\"%s\" to \"%s\" breaks running code that uses the old name",
+		       rel.name, sqlnode_str(n, "subname"), sqlnode_str(n, "newname"));
+	else if (str_is(t, "OBJECT_TABLE"))
+		report(r, LINT_RENAME_TABLE, -1, "renaming \"%s\" to \"%s\" breaks running code that uses the old name",
+		       rel.name, sqlnode_str(n, "newname"));
+	rel_close(&rel);
+}
+
+/* One handler per statement kind, from stmtkind.h's lint column. */
+typedef void lint_handler(lint_run *r, const json_t *n);
+static lint_handler *const handlers[SQL_KIND_COUNT] = {
+#define SQL_KIND_LINT(id, node, locks_fn, lint_fn) [SQL_KIND_##id] = lint_fn,
+	SQL_KINDS(SQL_KIND_LINT)
+#undef SQL_KIND_LINT
+};
+
+/* What the statement's locks tell the file-level rules: DDL seen, and the
+ * UPDATE/DELETE statements on existing tables (update-with-ddl). */
+static void note_locks(lint_run *r, const lock_list *locks)
+{
+	sql_kind k = r->st->kind_id;
+	bool dml = k == SQL_KIND_UPDATE || k == SQL_KIND_DELETE || k == SQL_KIND_INSERT || k == SQL_KIND_SELECT;
+	for (size_t i = 0; i < locks->count && !dml; i++)
+		if (locks->items[i].mode >= LOCK_SHARE_UPDATE_EXCLUSIVE && !locks->items[i].new_relation)
+			r->ddl_seen = true;
+	if ((k == SQL_KIND_UPDATE || k == SQL_KIND_DELETE) && locks->count && !locks->items[0].new_relation)
+		*MP_VEC_PUSH(r->dml, r->ndml) = (size_t)(r->st - r->f->stmts);
+}
+
 static void lint_stmt(lint_run *r)
 {
 	const sql_stmt *st = r->st;
-	json_t *n = st->node;
 	lock_list locks = {0};
 	locks_analyze(r->ctx, st, &locks);
-	bool dml = kind_is(st, "UpdateStmt") || kind_is(st, "DeleteStmt") || kind_is(st, "InsertStmt") ||
-	           kind_is(st, "SelectStmt");
-	for (size_t i = 0; i < locks.count && !dml; i++)
-		if (locks.items[i].mode >= LOCK_SHARE_UPDATE_EXCLUSIVE && !locks.items[i].new_relation)
-			r->ddl_seen = true;
-	if ((kind_is(st, "UpdateStmt") || kind_is(st, "DeleteStmt")) && locks.count && !locks.items[0].new_relation) {
-		r->dml = xrealloc(r->dml, (r->ndml + 1) * sizeof *r->dml);
-		r->dml[r->ndml++] = (size_t)(st - r->f->stmts);
-	}
+	note_locks(r, &locks);
 	/* VACUUM cannot run in a transaction block, so a SET before it in the
 	 * same file is impossible: the rule would have no fix. */
-	if (!(kind_is(st, "VacuumStmt") && sqlnode_bool(n, "is_vacuumcmd")))
+	if (!(st->kind_id == SQL_KIND_VACUUM && sqlnode_bool(st->node, "is_vacuumcmd")))
 		lint_lock_timeout(r, &locks);
 	lock_list_free(&locks);
-
-	json_t *rv = sqlnode_get(n, "relation");
-	char *key = locks_relation_key(rv), *name = locks_relation_name(rv);
-	bool fresh = locks_ctx_created(r->ctx, key);
-	if (kind_is(st, "AlterTableStmt")) {
-		lint_alter_table(r, n);
-	} else if (kind_is(st, "IndexStmt")) {
-		if (sqlnode_bool(n, "concurrent"))
-			lint_not_in_tx(r, "CREATE INDEX CONCURRENTLY");
-		else if (!fresh)
-			report(r, "create-index-non-concurrently", sqlnode_location(rv),
-			       "CREATE INDEX on existing table \"%s\" holds SHARE: every write waits until the index is built",
-			       name);
-	} else if (kind_is(st, "DropStmt")) {
-		lint_drop(r, n);
-	} else if (kind_is(st, "ReindexStmt")) {
-		if (sqlnode_option_on(sqlnode_get(n, "params"), "concurrently"))
-			lint_not_in_tx(r, "REINDEX CONCURRENTLY");
-		else
-			report(r, "reindex-non-concurrently", -1, "REINDEX blocks writes while the index is rebuilt");
-	} else if (kind_is(st, "VacuumStmt") && sqlnode_bool(n, "is_vacuumcmd")) {
-		if (sqlnode_option_on(sqlnode_get(n, "options"), "full"))
-			report(r, "vacuum-full", -1, "VACUUM FULL rewrites the table under ACCESS EXCLUSIVE");
-		lint_not_in_tx(r, "VACUUM");
-	} else if (kind_is(st, "ClusterStmt")) {
-		report(r, "cluster", -1, "CLUSTER rewrites the table under ACCESS EXCLUSIVE");
-	} else if (kind_is(st, "TruncateStmt")) {
-		report(r, "truncate-table", -1, "TRUNCATE removes every row and takes ACCESS EXCLUSIVE");
-	} else if (kind_is(st, "DropdbStmt")) {
-		report(r, "drop-database", -1, "DROP DATABASE \"%s\" destroys all its data",
-		       sqlnode_str(n, "dbname") ? sqlnode_str(n, "dbname") : "?");
-	} else if (kind_is(st, "RenameStmt") && !fresh) {
-		const char *t = sqlnode_str(n, "renameType");
-		if (str_is(t, "OBJECT_COLUMN"))
-			report(r, "rename-column", -1, "renaming \"%s\".\"%s\" to \"%s\" breaks running code that uses the old name",
-			       name, sqlnode_str(n, "subname"), sqlnode_str(n, "newname"));
-		else if (str_is(t, "OBJECT_TABLE"))
-			report(r, "rename-table", -1, "renaming \"%s\" to \"%s\" breaks running code that uses the old name", name,
-			       sqlnode_str(n, "newname"));
-	} else if (kind_is(st, "TransactionStmt")) {
-		lint_transaction(r, n);
-	} else if (kind_is(st, "VariableSetStmt")) {
-		lint_set(r, n);
-	}
-	free(key);
-	free(name);
+	if (handlers[st->kind_id])
+		handlers[st->kind_id](r, st->node);
 }
 
 void lint_file(locks_ctx *ctx, const mp_source *src, const sql_file *f, diag_list *out)
@@ -466,17 +453,17 @@ void lint_file(locks_ctx *ctx, const mp_source *src, const sql_file *f, diag_lis
 		for (size_t i = 0; i < r.ndml; i++) {
 			r.st = &f->stmts[r.dml[i]];
 			bool all = !sqlnode_get(r.st->node, "whereClause");
-			report(&r, "update-with-ddl", -1,
+			report(&r, LINT_UPDATE_WITH_DDL, -1,
 			       "%s%s runs in the same transaction as DDL in this file: its row locks and the DDL's table "
 			       "lock are held until the file commits",
-			       all ? "full-table " : "", kind_is(r.st, "UpdateStmt") ? "UPDATE" : "DELETE");
+			       all ? "full-table " : "", r.st->kind_id == SQL_KIND_UPDATE ? "UPDATE" : "DELETE");
 		}
 	}
 	if (r.open_begin >= 0) {
 		for (size_t i = 0; i < f->nstmts; i++)
 			if (f->stmts[i].span.start == r.open_begin)
 				r.st = &f->stmts[i];
-		report(&r, "uncommitted-transaction", -1, "this BEGIN has no matching COMMIT or ROLLBACK in the file");
+		report(&r, LINT_UNCOMMITTED_TRANSACTION, -1, "this BEGIN has no matching COMMIT or ROLLBACK in the file");
 	}
 	free(r.dml);
 	buf_free(&r.not_valid);

@@ -10,6 +10,15 @@
 #include "sql/locks.h"
 #include "sql/sqlparse.h"
 
+/* LINT_ADDING_VOLATILE_DEFAULT, …: one per row of lint_rulelist.h, in its
+ * order, so a misspelt rule is a compile error, not a NULL at run time. */
+typedef enum {
+#define LINT_RULE(id, name, severity, why, instead) LINT_##id,
+#include "sql/lint_rulelist.h"
+#undef LINT_RULE
+	LINT_RULE_COUNT
+} lint_rule_id;
+
 typedef struct {
 	const char *name;
 	diag_severity severity;
@@ -17,7 +26,10 @@ typedef struct {
 	const char *instead; /* one line: the safe alternative */
 } lint_rule;
 
+/* Every rule, indexed by lint_rule_id (*count = LINT_RULE_COUNT). */
 const lint_rule *lint_rules(size_t *count);
+const lint_rule *lint_rule_get(lint_rule_id id);
+/* The rule a migplan-disable comment names, or NULL. */
 const lint_rule *lint_rule_find(const char *name);
 
 /* Lints one parsed file, in the context of the files before it (ctx: call

@@ -1,8 +1,8 @@
-/* The locks of ALTER TABLE, subcommand by subcommand (split from locks.c,
- * which covers every other statement). */
-#include "sql/locks.h"
+/* The locks of ALTER TABLE, subcommand by subcommand (locks.c covers every
+ * other statement). */
+#include "sql/locks_alter.h"
+#include "sql/locks_volatility.h"
 #include "util/buf.h"
-#include "sql/locks_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +28,7 @@ static alter_effect add_constraint_effect(const locks_ctx *c, const json_t *con,
 	if (!t)
 		return (alter_effect){LOCK_ACCESS_EXCLUSIVE, DUR_METADATA, NULL};
 	if (strcmp(t, "CONSTR_FOREIGN") == 0) {
-		locks_add_lock(c, out, LOCK_SHARE_ROW_EXCLUSIVE, sqlnode_get(con, "pktable"), NULL, not_valid ? DUR_METADATA : DUR_SCAN,
+		lock_list_add(c, out, LOCK_SHARE_ROW_EXCLUSIVE, sqlnode_get(con, "pktable"), NULL, not_valid ? DUR_METADATA : DUR_SCAN,
 		         "referenced table of the new foreign key");
 		return (alter_effect){LOCK_SHARE_ROW_EXCLUSIVE, not_valid ? DUR_METADATA : DUR_SCAN,
 		                      fresh       ? "FOREIGN KEY on a table created in this file: no rows to check"
@@ -57,17 +57,14 @@ static alter_effect add_column_effect(const locks_ctx *c, const json_t *coldef, 
 	const char *func;
 	const char *why = locks_add_column_rewrite(coldef, &vol, &func);
 	alter_effect e = {LOCK_ACCESS_EXCLUSIVE, why && vol == VOL_VOLATILE ? DUR_REWRITE : DUR_METADATA, why};
-	json_t *cons = sqlnode_get(coldef, "constraints");
-	for (size_t i = 0; i < json_array_size(cons); i++) {
-		json_t *con = sqlnode_get(json_array_get(cons, i), "Constraint");
-		const char *t = sqlnode_str(con, "contype");
-		if (!t)
-			continue;
+	json_t *con;
+	const char *t;
+	for (size_t it = 0; (con = sqlnode_next_constraint(coldef, &it, &t));) {
 		if ((strcmp(t, "CONSTR_PRIMARY") == 0 || strcmp(t, "CONSTR_UNIQUE") == 0) && e.dur < DUR_SCAN) {
 			e.dur = DUR_SCAN;
 			e.note = "builds a unique index while holding the lock";
 		} else if (strcmp(t, "CONSTR_FOREIGN") == 0) {
-			locks_add_lock(c, out, LOCK_SHARE_ROW_EXCLUSIVE, sqlnode_get(con, "pktable"), NULL, DUR_METADATA,
+			lock_list_add(c, out, LOCK_SHARE_ROW_EXCLUSIVE, sqlnode_get(con, "pktable"), NULL, DUR_METADATA,
 			         "referenced by the new column's foreign key");
 		} else if (strcmp(t, "CONSTR_CHECK") == 0 && e.dur < DUR_SCAN) {
 			e.dur = DUR_SCAN;
@@ -122,13 +119,14 @@ static alter_effect alter_cmd_effect(const locks_ctx *c, const json_t *cmd, cons
 	return (alter_effect){LOCK_ACCESS_EXCLUSIVE, DUR_METADATA, NULL};
 }
 
-void locks_alter_table(const locks_ctx *c, const json_t *n, lock_list *out)
+void locks_alter_table(const locks_ctx *c, const sql_stmt *st, lock_list *out)
 {
+	const json_t *n = st->node;
 	json_t *table = sqlnode_get(n, "relation");
 	char *tkey = locks_relation_key(table);
 	json_t *cmds = sqlnode_get(n, "cmds");
 	size_t self = out->count;
-	locks_add_lock(c, out, LOCK_NONE, table, NULL, DUR_METADATA, NULL);
+	lock_list_add(c, out, LOCK_NONE, table, NULL, DUR_METADATA, NULL);
 	alter_effect acc = {LOCK_NONE, DUR_METADATA, NULL};
 	for (size_t i = 0; i < json_array_size(cmds); i++) {
 		alter_effect e = alter_cmd_effect(c, sqlnode_get(json_array_get(cmds, i), "AlterTableCmd"), tkey ? tkey : "", out);

@@ -1,5 +1,8 @@
+/* SQL files through libpg_query: statements with spans and trees, comments,
+ * and small readers over parse-tree nodes. */
 #include "sql/sqlparse.h"
 #include "util/buf.h"
+#include "util/vec.h"
 
 #include <pg_query.h>
 #include <stdint.h>
@@ -79,7 +82,8 @@ static int scan_tokens(const char *text, scan_token **out, size_t *n)
 		return -1;
 	}
 	const uint8_t *p = (const uint8_t *)r.pbuf.data, *end = p + r.pbuf.len;
-	size_t cap = 0;
+	scan_token *toks = NULL;
+	size_t ntoks = 0;
 	int rc = 0;
 	while (p < end && rc == 0) {
 		uint64_t key, len;
@@ -89,14 +93,12 @@ static int scan_tokens(const char *text, scan_token **out, size_t *n)
 			continue;
 		}
 		if (read_varint(&p, end, &len) || (uint64_t)(end - p) < len) { rc = -1; break; }
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			*out = xrealloc(*out, cap * sizeof **out);
-		}
-		rc = decode_token(p, p + len, &(*out)[(*n)++]);
+		rc = decode_token(p, p + len, MP_VEC_PUSH(toks, ntoks));
 		p += len;
 	}
 	pg_query_free_scan_result(r);
+	*out = toks; /* also on failure: the caller frees what was read */
+	*n = ntoks;
 	return rc;
 }
 
@@ -193,6 +195,7 @@ int sqlparse_file(const char *text, size_t len, sql_file **out, sql_parse_error 
 		st->kind = sqlnode_kind(json_object_get(raw, "stmt"), &st->node);
 		if (!st->kind)
 			st->kind = "";
+		st->kind_id = sql_kind_of(st->kind);
 	}
 	for (size_t i = 0; i < ntoks; i++)
 		if (is_comment(&toks[i]))
@@ -204,6 +207,19 @@ int sqlparse_file(const char *text, size_t len, sql_file **out, sql_parse_error 
 	free(toks);
 	*out = f;
 	return 0;
+}
+
+sql_kind sql_kind_of(const char *node)
+{
+	static const char *const names[SQL_KIND_COUNT] = {
+#define SQL_KIND_NAME(id, name, locks_fn, lint_fn) [SQL_KIND_##id] = name,
+		SQL_KINDS(SQL_KIND_NAME)
+#undef SQL_KIND_NAME
+	};
+	for (int k = SQL_KIND_OTHER + 1; node && k < SQL_KIND_COUNT; k++)
+		if (strcmp(names[k], node) == 0)
+			return (sql_kind)k;
+	return SQL_KIND_OTHER;
 }
 
 void sqlparse_free(sql_file *f)
@@ -286,6 +302,18 @@ const char *sqlnode_string(const json_t *wrapped)
 {
 	json_t *s = json_object_get(wrapped, "String");
 	return s ? json_string_value(json_object_get(s, "sval")) : NULL;
+}
+
+json_t *sqlnode_next_constraint(const json_t *coldef, size_t *it, const char **type)
+{
+	json_t *cons = sqlnode_get(coldef, "constraints");
+	while (*it < json_array_size(cons)) {
+		json_t *con = sqlnode_get(json_array_get(cons, (*it)++), "Constraint");
+		*type = sqlnode_str(con, "contype");
+		if (*type)
+			return con;
+	}
+	return NULL;
 }
 
 bool sqlnode_option_on(const json_t *list, const char *name)

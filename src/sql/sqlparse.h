@@ -13,10 +13,12 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/source.h"
+#include "sql/stmtkind.h"
 
 typedef struct {
 	mp_span span;     /* first token to last token, without the ';' */
 	const char *kind; /* node name: "AlterTableStmt", "IndexStmt", … */
+	sql_kind kind_id; /* kind as stmtkind.h classifies it: SQL_KIND_ALTER_TABLE, … */
 	json_t *node;     /* borrowed from the file's tree: the node's fields */
 } sql_stmt;
 
@@ -58,6 +60,11 @@ int sqlnode_location(const json_t *node); /* -1 when unknown */
 const char *sqlnode_kind(const json_t *wrapped, json_t **inner);
 /* The "sval" of a String node, e.g. list items of names. */
 const char *sqlnode_string(const json_t *wrapped);
+/* The Constraint nodes of a ColumnDef one by one, for
+ *   size_t it = 0; while ((con = sqlnode_next_constraint(coldef, &it, &type))) …
+ * skipping any without a contype; *type is its contype ("CONSTR_CHECK").
+ * NULL after the last. */
+json_t *sqlnode_next_constraint(const json_t *coldef, size_t *it, const char **type);
 /* Whether a boolean option of a DefElem list (VACUUM (FULL), REINDEX
  * (CONCURRENTLY)) is on: present with no value, or with a value PostgreSQL's
  * defGetBoolean reads as true; "(CONCURRENTLY false)" or "(FULL 0)" is off. */

@@ -107,6 +107,22 @@ static void test_every_rule_has_a_bad_fixture_firing_only_it_and_a_clean_good_on
 	}
 }
 
+static void test_rule_ids_index_the_table_and_names_are_unique(void **state)
+{
+	(void)state;
+	size_t n;
+	const lint_rule *rules = lint_rules(&n);
+	assert_int_equal(n, LINT_RULE_COUNT);
+	assert_string_equal(lint_rule_get(LINT_ADDING_VOLATILE_DEFAULT)->name, "adding-volatile-default");
+	assert_string_equal(lint_rule_get(LINT_UNCOMMITTED_TRANSACTION)->name, "uncommitted-transaction");
+	for (size_t i = 0; i < n; i++) {
+		assert_ptr_equal(lint_rule_get((lint_rule_id)i), &rules[i]);
+		assert_ptr_equal(lint_rule_find(rules[i].name), &rules[i]);
+		assert_true(rules[i].why[0] && rules[i].instead[0]);
+	}
+	assert_null(lint_rule_find("no-such-rule"));
+}
+
 static void test_stable_defaults_do_not_rewrite_but_volatile_ones_do(void **state)
 {
 	(void)state;
@@ -331,6 +347,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_rule_has_a_bad_fixture_firing_only_it_and_a_clean_good_one),
+		cmocka_unit_test(test_rule_ids_index_the_table_and_names_are_unique),
 		cmocka_unit_test(test_stable_defaults_do_not_rewrite_but_volatile_ones_do),
 		cmocka_unit_test(test_serial_identity_and_unknown_functions),
 		cmocka_unit_test(test_statements_on_a_table_created_in_the_same_file_are_fine),

@@ -1,0 +1,31 @@
+/* What earlier statements (this file and the files before it) established,
+ * as the lock analyzer and lint read it: tables created in this file (new,
+ * so nobody uses them yet) and columns a validated CHECK (col IS NOT NULL)
+ * proves not null. Keyed by schema-qualified relation names. Part of
+ * locks.h's API; below locks.c, locks_alter.c and lock_list.c. */
+#ifndef MIGPLAN_LOCKS_CTX_H
+#define MIGPLAN_LOCKS_CTX_H
+
+#include <stdbool.h>
+#include "sql/sqlparse.h"
+
+typedef struct locks_ctx locks_ctx;
+
+locks_ctx *locks_ctx_new(void);
+void locks_ctx_free(locks_ctx *c);
+/* Starts a new file: tables created by earlier files are no longer new;
+ * validated checks stay known. */
+void locks_ctx_begin_file(locks_ctx *c);
+/* Records the effects of st (tables created, validated NOT NULL checks). */
+void locks_ctx_update(locks_ctx *c, const sql_stmt *st);
+bool locks_ctx_created(const locks_ctx *c, const char *key);
+/* True when a validated CHECK (column IS NOT NULL) exists on table. */
+bool locks_ctx_has_notnull_check(const locks_ctx *c, const char *table_key, const char *column);
+
+/* A RangeVar's relation, schema-qualified (public when unqualified): the
+ * context's key. NULL if not a RangeVar. */
+char *locks_relation_key(const json_t *rangevar);
+/* The same as written: User, public.User. */
+char *locks_relation_name(const json_t *rangevar);
+
+#endif
