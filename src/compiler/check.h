@@ -6,7 +6,7 @@
 
 #include "grammar/ast.h"
 #include "util/diag.h"
-#include "compiler/model.h"
+#include "ops/model.h"
 
 /* Checks all specs together (lifecycle names and ids are global). *out is
  * set only when there was no error; returns 0 or MP_EINVAL. */

@@ -4,7 +4,7 @@
 
 #include "grammar/ast.h"
 #include "util/diag.h"
-#include "compiler/model.h"
+#include "ops/model.h"
 #include "compiler/plan.h"
 
 typedef struct {

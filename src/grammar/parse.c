@@ -1,3 +1,4 @@
+/* The .mig front end's entry: one spec text through the reentrant scanner and pure parser into an AST. */
 #include "grammar/parse.h"
 #include "grammar/parser.h"
 /* flex's bison bridge names the plain types */

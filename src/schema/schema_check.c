@@ -1,6 +1,6 @@
 /* migc check: a spec against schema.prisma before and after the change. */
 #include "schema/schema_check.h"
-#include "compiler/names.h"
+#include "ops/names.h"
 #include "util/quote.h"
 
 #include <errno.h>

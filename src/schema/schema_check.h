@@ -6,7 +6,7 @@
 #define MIGPLAN_SCHEMA_CHECK_H
 
 #include "util/diag.h"
-#include "compiler/model.h"
+#include "ops/model.h"
 #include "schema/prisma_schema.h"
 
 /* MP_OK when they agree, MP_EINVAL with the mismatches in diags. */

@@ -2,6 +2,7 @@
  * and the migplan-disable comments. */
 #include "sql/lint.h"
 #include "util/buf.h"
+#include "migdir/mark.h"
 #include "migdir/order.h"
 #include "util/fsutil.h"
 #include "util/vec.h"
@@ -78,18 +79,13 @@ static void report_sev(lint_run *r, lint_rule_id rule, diag_severity sev, int lo
 /* `-- migplan-disable a, b: reason` or the same in a C-style comment. */
 static void read_disables(lint_run *r)
 {
-	static const char marker[] = "migplan-disable";
 	for (size_t i = 0; i < r->f->ncomments; i++) {
 		mp_span c = r->f->comments[i];
 		const char *p = r->src->text + c.start + 2, *end = r->src->text + c.end;
 		if (r->src->text[c.start] == '/' && end - p >= 2)
 			end -= 2;
-		while (p < end && isspace((unsigned char)*p))
-			p++;
-		if ((size_t)(end - p) < sizeof marker - 1 || strncmp(p, marker, sizeof marker - 1) != 0)
-			continue;
-		p += sizeof marker - 1;
-		if (p < end && !isspace((unsigned char)*p))
+		p = migdir_disable_rules(p, end);
+		if (!p)
 			continue;
 		for (;;) {
 			while (p < end && (isspace((unsigned char)*p) || *p == ','))

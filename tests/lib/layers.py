@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The shape of src/, checked: which layer may include which, no include
-cycles, no function over 80 lines (outside generated code).
+cycles, no function over 80 lines (outside generated code), every .c opening
+with one line that says what it is.
 
   layers.py [SRC_DIR]        exit 0 when the tree keeps the rules, 1 with one
                              line per breach (file:line: what) otherwise
@@ -128,9 +129,27 @@ def check_function_length(src, problems):
                 start = None
 
 
+def check_first_line(src, problems):
+    """Each .c (and scanner, grammar) opens with a comment saying what it is."""
+    for rel, path in sources(src):
+        if rel.endswith('.h'):
+            continue
+        with open(path, encoding='utf-8', errors='replace') as f:
+            first = f.readline()
+        if not first.startswith('/*'):
+            problems.append(f'{rel}:1: does not open with a comment saying what it is')
+    readme = os.path.join(src, 'README.md')
+    if os.path.exists(readme):
+        with open(readme, encoding='utf-8') as f:
+            listed = f.read()
+        for rel, _ in sources(src):
+            if not rel.endswith('.h') and f'`{os.path.basename(rel)}`' not in listed:
+                problems.append(f'{rel}: not listed in src/README.md')
+
+
 def main(argv):
     src = argv[1] if len(argv) > 1 else os.path.join(os.path.dirname(__file__), '..', '..', 'src')
-    checks = argv[2].split(',') if len(argv) > 2 else ['layers', 'cycles', 'length']
+    checks = argv[2].split(',') if len(argv) > 2 else ['layers', 'cycles', 'length', 'first']
     problems = []
     graph = check_includes(src, problems)
     if 'layers' not in checks:
@@ -139,6 +158,8 @@ def main(argv):
         check_cycles(graph, problems)
     if 'length' in checks:
         check_function_length(src, problems)
+    if 'first' in checks:
+        check_first_line(src, problems)
     for p in problems:
         print(p)
     print(f'layers: {len(problems)} problem(s) in {os.path.normpath(src)}')

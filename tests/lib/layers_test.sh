@@ -44,9 +44,11 @@ expect_breach "an include that names no layer" 'is not path-qualified' \
   "$(tree pq 'util/a.c=#include "ok.h"\n')"
 expect_breach "two headers including each other" 'include cycle: util/a.h -> util/b.h -> util/a.h' \
   "$(tree cy 'util/a.h=#include "util/b.h"\n' 'util/b.h=#include "util/a.h"\n')"
-long="int f(void)\n{\n$(for _ in $(seq 1 85); do printf '\\tx();\\n'; done)}\n"
+expect_breach "a .c that does not say what it is" 'util/a.c:1: does not open with a comment' \
+  "$(tree fl1 'util/a.c=int x;\n')"
+long="/* f */\nint f(void)\n{\n$(for _ in $(seq 1 85); do printf '\\tx();\\n'; done)}\n"
 expect_breach "a function over 80 lines" 'function f is 87 lines' "$(tree ln "util/a.c=$long")"
-short="int f(void)\n{\n$(for _ in $(seq 1 78); do printf '\\tx();\\n'; done)}\n"
+short="/* f */\nint f(void)\n{\n$(for _ in $(seq 1 78); do printf '\\tx();\\n'; done)}\n"
 if $check "$(tree sh "util/a.c=$short")" > /dev/null; then ok "an 80-line function passes"; else bad "an 80-line function passes"; fi
 
 echo "$passed passed, $failed failed"
