@@ -218,28 +218,7 @@ void plan_free(mp_plan *p)
 		free(s->id);
 		free(s->up_sql);
 		free(s->down_sql);
-		for (size_t j = 0; j < s->nlocks; j++) {
-			free(s->locks[j].mode);
-			free(s->locks[j].relation);
-		}
-		free(s->locks);
-		for (size_t j = 0; j < s->ngates; j++) {
-			free(s->gates[j].after);
-			free(s->gates[j].schema);
-			free(s->gates[j].table);
-			free(s->gates[j].column);
-			free(s->gates[j].expected);
-			free(s->gates[j].key);
-		}
-		free(s->gates);
-		if (s->backfill) {
-			free(s->backfill->schema);
-			free(s->backfill->table);
-			free(s->backfill->key);
-			free(s->backfill->column);
-			free(s->backfill->value);
-			free(s->backfill);
-		}
+		manifest_parts_free(s->locks, s->nlocks, s->gates, s->ngates, s->backfill);
 	}
 	free(p->steps);
 	free(p);

@@ -344,6 +344,26 @@ static void gate_free(mf_gate *g)
 	free(g->key);
 }
 
+void manifest_parts_free(mf_lock *locks, size_t nlocks, mf_gate *gates, size_t ngates, mf_backfill *backfill)
+{
+	for (size_t j = 0; j < nlocks; j++) {
+		free(locks[j].mode);
+		free(locks[j].relation);
+	}
+	free(locks);
+	for (size_t j = 0; j < ngates; j++)
+		gate_free(&gates[j]);
+	free(gates);
+	if (backfill) {
+		free(backfill->schema);
+		free(backfill->table);
+		free(backfill->key);
+		free(backfill->column);
+		free(backfill->value);
+		free(backfill);
+	}
+}
+
 void manifest_free(mf_manifest *m)
 {
 	if (!m)
@@ -357,22 +377,7 @@ void manifest_free(mf_manifest *m)
 		free(s->sample_query);
 		free(s->up.path);
 		free(s->down.path);
-		for (size_t j = 0; j < s->nlocks; j++) {
-			free(s->locks[j].mode);
-			free(s->locks[j].relation);
-		}
-		free(s->locks);
-		for (size_t j = 0; j < s->ngates; j++)
-			gate_free(&s->gates[j]);
-		free(s->gates);
-		if (s->backfill) {
-			free(s->backfill->schema);
-			free(s->backfill->table);
-			free(s->backfill->key);
-			free(s->backfill->column);
-			free(s->backfill->value);
-			free(s->backfill);
-		}
+		manifest_parts_free(s->locks, s->nlocks, s->gates, s->ngates, s->backfill);
 	}
 	free(m->steps);
 	free(m->generator);

@@ -76,6 +76,9 @@ int manifest_save(mf_manifest *m, const char *path, mp_error *err);
 /* Reads and shape-checks a manifest; hashes are not checked here. */
 int manifest_load(const char *path, mf_manifest **out, mp_error *err);
 void manifest_free(mf_manifest *m);
+/* Frees a step's locks, gates and backfill (arrays and strings), for owners of
+ * step parts outside a manifest (the planner's steps). */
+void manifest_parts_free(mf_lock *locks, size_t nlocks, mf_gate *gates, size_t ngates, mf_backfill *backfill);
 /* chain(i) = sha256_hex(chain(i-1) + "\n" + canonical JSON of step i without
  * its chain); chain(-1) is 64 zeros. */
 void manifest_chain_step(const char prev[SHA256_HEX_LEN + 1], const mf_step *s, char out[SHA256_HEX_LEN + 1]);

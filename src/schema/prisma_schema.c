@@ -137,12 +137,10 @@ static const char *dotted(parser *p, const char *first)
 }
 
 /* '(' [name ':'] value, ... ')' into items; the '(' is the current token. */
-static bool parse_args(parser *p, psl_value **items, size_t *nitems)
+/* One level deeper into a value; false (with one diagnostic per file) past
+ * 64 levels, so that a hostile file cannot exhaust the stack. */
+static bool nest(parser *p)
 {
-	psl_value *v = NULL;
-	size_t n = 0, cap = 0;
-	*items = NULL;
-	*nitems = 0;
 	if (p->depth >= 64) {
 		if (!p->failed)
 			diag_add(p->lx.diags, DIAG_ERROR, p->s->src, p->span, "values nested more than 64 deep");
@@ -150,6 +148,17 @@ static bool parse_args(parser *p, psl_value **items, size_t *nitems)
 		return false;
 	}
 	p->depth++;
+	return true;
+}
+
+static bool parse_args(parser *p, psl_value **items, size_t *nitems)
+{
+	psl_value *v = NULL;
+	size_t n = 0, cap = 0;
+	*items = NULL;
+	*nitems = 0;
+	if (!nest(p))
+		return false;
 	next(p);
 	bool ok = true;
 	while (ok && p->tok != ')' && p->tok != PSL_TOK_EOF) {
@@ -190,13 +199,8 @@ static bool parse_value_nested(parser *p, psl_value *v);
 /* Values nest through calls and arrays; a hostile file must not exhaust the stack. */
 static bool parse_value(parser *p, psl_value *v)
 {
-	if (p->depth >= 64) {
-		if (!p->failed)
-			diag_add(p->lx.diags, DIAG_ERROR, p->s->src, p->span, "values nested more than 64 deep");
-		p->failed = true;
+	if (!nest(p))
 		return false;
-	}
-	p->depth++;
 	bool ok = parse_value_nested(p, v);
 	p->depth--;
 	return ok;
@@ -345,6 +349,74 @@ static const char *schema_name(const psl_attr *attrs, size_t n)
 	return a && a->nargs && a->args[0].kind == PSL_V_STRING ? a->args[0].text : NULL;
 }
 
+/* The members parsed so far of a model (fields) or an enum (values). */
+typedef struct {
+	psl_field *v;
+	size_t n, cap;
+} field_list;
+typedef struct {
+	psl_enum_value *v;
+	size_t n, cap;
+} value_list;
+
+static bool model_member(parser *p, void *ctx)
+{
+	field_list *l = ctx;
+	return parse_field(p, PUSH(l->v, l->n, l->cap));
+}
+
+static bool enum_member(parser *p, void *ctx)
+{
+	value_list *l = ctx;
+	psl_enum_value *v = PUSH(l->v, l->n, l->cap);
+	v->name = tok_text(p);
+	v->span = p->span;
+	next(p);
+	psl_attr *va;
+	size_t nva;
+	bool ok = parse_field_attrs(p, &va, &nva);
+	v->db_name = map_name(va, nva, v->name);
+	return ok;
+}
+
+/* A model's or enum's name; after a syntax error the block is skipped. */
+static bool parse_block_name(parser *p, const char *what, const char **name, mp_span *span)
+{
+	if (p->tok != PSL_TOK_IDENT) {
+		syntax_error(p, what);
+		skip_block(p, 0);
+		return false;
+	}
+	*name = tok_text(p);
+	*span = p->span;
+	next(p);
+	return true;
+}
+
+/* A model's or enum's body: '{' ('@@' attr | member)* '}', where member
+ * parses one member that starts with a name; false after a syntax error. */
+static bool parse_body(parser *p, bool (*member)(parser *, void *), void *ctx, const char *expected,
+                       psl_attr **attrs, size_t *na)
+{
+	size_t capa = 0;
+	bool ok = expect(p, '{', "'{'");
+	while (ok && p->tok != '}' && p->tok != PSL_TOK_EOF) {
+		if (p->tok == PSL_TOK_ATAT) {
+			int at = p->span.start;
+			next(p);
+			ok = parse_attr(p, PUSH(*attrs, *na, capa), at);
+		} else if (p->tok == PSL_TOK_IDENT) {
+			ok = member(p, ctx);
+		} else {
+			syntax_error(p, expected);
+			ok = false;
+		}
+	}
+	if (ok)
+		ok = expect(p, '}', "'}'");
+	return ok;
+}
+
 /* model or view: NAME '{' (field | '@@' attr)* '}' */
 static void parse_model(parser *p, psl_model_kind kind, int start)
 {
@@ -353,32 +425,14 @@ static void parse_model(parser *p, psl_model_kind kind, int start)
 	m->kind = kind;
 	m->name = m->table = "";
 	m->span.start = start;
-	if (p->tok != PSL_TOK_IDENT) {
-		syntax_error(p, kind == PSL_VIEW ? "a view name" : "a model name");
-		skip_block(p, 0);
+	if (!parse_block_name(p, kind == PSL_VIEW ? "a view name" : "a model name", &m->name, &m->name_span))
 		return;
-	}
-	m->name = tok_text(p);
-	m->name_span = p->span;
-	next(p);
-	psl_field *fields = NULL;
+	field_list fl = {NULL, 0, 0};
 	psl_attr *attrs = NULL;
-	size_t nf = 0, capf = 0, na = 0, capa = 0;
-	bool ok = expect(p, '{', "'{'");
-	while (ok && p->tok != '}' && p->tok != PSL_TOK_EOF) {
-		if (p->tok == PSL_TOK_ATAT) {
-			int at = p->span.start;
-			next(p);
-			ok = parse_attr(p, PUSH(attrs, na, capa), at);
-		} else if (p->tok == PSL_TOK_IDENT) {
-			ok = parse_field(p, PUSH(fields, nf, capf));
-		} else {
-			syntax_error(p, "a field or a block attribute ('@@')");
-			ok = false;
-		}
-	}
-	if (ok)
-		ok = expect(p, '}', "'}'");
+	size_t na = 0;
+	bool ok = parse_body(p, model_member, &fl, "a field or a block attribute ('@@')", &attrs, &na);
+	psl_field *fields = fl.v;
+	size_t nf = fl.n;
 	m = &s->models[s->nmodels - 1]; /* parse_* may not grow models, but stay safe */
 	m->fields = to_arena(p, fields, nf, sizeof *fields);
 	m->nfields = nf;
@@ -400,39 +454,14 @@ static void parse_enum(parser *p, int start)
 	psl_enum *e = PUSH(s->enums, s->nenums, p->cap_enums);
 	e->span.start = start;
 	e->name = e->db_name = "";
-	if (p->tok != PSL_TOK_IDENT) {
-		syntax_error(p, "an enum name");
-		skip_block(p, 0);
+	if (!parse_block_name(p, "an enum name", &e->name, &e->name_span))
 		return;
-	}
-	e->name = tok_text(p);
-	e->name_span = p->span;
-	next(p);
-	psl_enum_value *vals = NULL;
+	value_list vl = {NULL, 0, 0};
 	psl_attr *attrs = NULL;
-	size_t nv = 0, capv = 0, na = 0, capa = 0;
-	bool ok = expect(p, '{', "'{'");
-	while (ok && p->tok != '}' && p->tok != PSL_TOK_EOF) {
-		if (p->tok == PSL_TOK_ATAT) {
-			int at = p->span.start;
-			next(p);
-			ok = parse_attr(p, PUSH(attrs, na, capa), at);
-		} else if (p->tok == PSL_TOK_IDENT) {
-			psl_enum_value *v = PUSH(vals, nv, capv);
-			v->name = tok_text(p);
-			v->span = p->span;
-			next(p);
-			psl_attr *va;
-			size_t nva;
-			ok = parse_field_attrs(p, &va, &nva);
-			v->db_name = map_name(va, nva, v->name);
-		} else {
-			syntax_error(p, "an enum value");
-			ok = false;
-		}
-	}
-	if (ok)
-		ok = expect(p, '}', "'}'");
+	size_t na = 0;
+	bool ok = parse_body(p, enum_member, &vl, "an enum value", &attrs, &na);
+	psl_enum_value *vals = vl.v;
+	size_t nv = vl.n;
 	e->values = to_arena(p, vals, nv, sizeof *vals);
 	e->nvalues = nv;
 	psl_attr *a = to_arena(p, attrs, na, sizeof *attrs);

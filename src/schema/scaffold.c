@@ -132,6 +132,19 @@ static const psl_value *arg_list(const psl_attr *a, const char *name, size_t *n)
 
 /* Indexes, unique constraints and foreign keys Prisma Migrate would create
  * for m, under Prisma's default names unless map: gives one. */
+/* The next constraint of out, named by the attribute's map: argument when it
+ * has one (else the name is empty, for the caller's default). */
+static constraint *new_constraint(constraint *out, size_t *n, const char *kind, const psl_attr *a)
+{
+	constraint *c = &out[(*n)++];
+	memset(c, 0, sizeof *c);
+	c->kind = kind;
+	const char *mapped = arg(a, "map", false);
+	if (mapped)
+		snprintf(c->name, sizeof c->name, "%s", mapped);
+	return c;
+}
+
 static size_t constraints_of(const psl_schema *s, const psl_model *m, constraint *out, size_t max)
 {
 	size_t n = 0;
@@ -139,13 +152,8 @@ static size_t constraints_of(const psl_schema *s, const psl_model *m, constraint
 		const psl_field *f = &m->fields[i];
 		const psl_attr *u = psl_attr_find(f->attrs, f->nattrs, "unique");
 		if (u) {
-			constraint *c = &out[n++];
-			memset(c, 0, sizeof *c);
-			c->kind = "unique";
-			const char *mapped = arg(u, "map", false);
-			if (mapped)
-				snprintf(c->name, sizeof c->name, "%s", mapped);
-			else
+			constraint *c = new_constraint(out, &n, "unique", u);
+			if (!c->name[0])
 				snprintf(c->name, sizeof c->name, "%s_%s_key", m->table, f->column);
 			c->field = f;
 		}
@@ -154,13 +162,8 @@ static size_t constraints_of(const psl_schema *s, const psl_model *m, constraint
 		const psl_value *fv = r ? arg_list(r, "fields", &nf) : NULL;
 		const psl_value *rv = r ? arg_list(r, "references", &nr) : NULL;
 		if (fv && rv && nf && n < max) {
-			constraint *c = &out[n++];
-			memset(c, 0, sizeof *c);
-			c->kind = "foreign key";
-			const char *mapped = arg(r, "map", false);
-			if (mapped)
-				snprintf(c->name, sizeof c->name, "%s", mapped);
-			else
+			constraint *c = new_constraint(out, &n, "foreign key", r);
+			if (!c->name[0])
 				cols_suffix(c->name, sizeof c->name, m, fv, nf, "fkey");
 			c->fields = fv;
 			c->nfields = nf;
