@@ -159,7 +159,7 @@ int check_specs(ast_spec *const *specs, size_t nspecs, diag_list *diags, mdl_mod
 				check_error(&c, refs[i].al->id_span, "lifecycle id %s is already used by lifecycle '%s'", refs[i].al->id,
 				    refs[j].al->name.text);
 		}
-		check_lifecycle(&c, refs[i].al, refs[i].spec->src->path, &m->lifecycles[i]);
+		check_lifecycle(&c, refs[i].al, source_name(refs[i].spec->src), &m->lifecycles[i]);
 	}
 	if (n == 0 && nspecs > 0 && diags->errors == 0) { /* not after syntax errors: noise */
 		c.src = specs[0]->src;

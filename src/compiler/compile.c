@@ -1,10 +1,15 @@
 /* The compiler pipeline in one call: parse, check, plan. */
+#define _DEFAULT_SOURCE /* realpath */
 #include "compiler/compile.h"
 #include "compiler/check.h"
 #include "grammar/parse.h"
 #include "util/buf.h"
 
+#include <limits.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "util/fsutil.h"
 
 static int run(compile_result *r, diag_list *diags)
 {
@@ -21,7 +26,59 @@ static int run(compile_result *r, diag_list *diags)
 	return MP_OK;
 }
 
+/* dir's parent, lexically ("migrations" -> ".", "a/b/" -> "a"). */
+static char *lexical_parent(const char *dir)
+{
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	while (n > 0 && dir[n - 1] != '/')
+		n--;
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return n == 0 ? xstrdup(".") : xstrndup(dir, n);
+}
+
+char *compile_project_dir(const char *migrations_dir)
+{
+	char *parent = lexical_parent(migrations_dir);
+	char *real = realpath(parent, NULL);
+	free(parent);
+	if (!real)
+		return NULL;
+	char *slash = strrchr(real, '/');
+	if (slash == real)
+		slash[1] = '\0'; /* the project is / itself */
+	else if (slash)
+		*slash = '\0';
+	return real;
+}
+
+char *compile_spec_name(const char *spec_path, const char *migrations_dir)
+{
+	const char *base = strrchr(spec_path, '/');
+	base = base ? base + 1 : spec_path;
+	char *project = compile_project_dir(migrations_dir), *spec = realpath(spec_path, NULL);
+	char *name = NULL;
+	if (project && spec) {
+		size_t n = strlen(project);
+		if (n == 1) /* "/" */
+			name = xstrdup(spec + 1);
+		else if (strncmp(spec, project, n) == 0 && spec[n] == '/')
+			name = xstrdup(spec + n + 1);
+	}
+	free(project);
+	free(spec);
+	return name ? name : xstrdup(base);
+}
+
 int compile_specs(const char *const *paths, size_t n, diag_list *diags, compile_result **out, mp_error *err)
+{
+	return compile_specs_for(paths, n, NULL, diags, out, err);
+}
+
+int compile_specs_for(const char *const *paths, size_t n, const char *migrations_dir, diag_list *diags,
+                      compile_result **out, mp_error *err)
 {
 	compile_result *r = xcalloc(1, sizeof *r);
 	*out = r;
@@ -36,6 +93,8 @@ int compile_specs(const char *const *paths, size_t n, diag_list *diags, compile_
 			r->count = i;
 			return rc;
 		}
+		if (migrations_dir)
+			r->sources[i]->name = compile_spec_name(paths[i], migrations_dir);
 	}
 	return run(r, diags);
 }

@@ -240,6 +240,7 @@ static int compile_texts(const compile_result *old, char **texts, diag_list *dia
 	int rc = MP_OK;
 	for (size_t i = 0; i < r->count; i++) {
 		r->sources[i] = source_from_string(old->sources[i]->path, texts[i], strlen(texts[i]));
+		r->sources[i]->name = xstrdup(source_name(old->sources[i]));
 		if (parse_spec(r->sources[i], &r->specs[i], diags) != MP_OK)
 			rc = MP_EINVAL;
 	}
@@ -393,13 +394,33 @@ static int write_all(const rebase_opts *o, const hist_report *h, const compile_r
 
 /* Unless rc is already an error: parses every spec and lists its lifecycles in id order, with their step
  * counts; on an invalid id, runs the checker so the diagnostics say why. */
-static int load_lifecycles(int rc, const strset *specs, compile_result *cr, diag_list *diags, rb_lc **out,
-                           size_t *nout, mp_error *err)
+/* A spec named by a generated folder: its name is relative to the project of
+ * dir (compile_spec_name), which need not be the working directory. */
+static char *spec_location(const char *name, const char *dir)
+{
+	char *project = name[0] != '/' && !fs_exists(name) ? compile_project_dir(dir) : NULL;
+	char *path = project ? fs_join(project, name) : NULL;
+	free(project);
+	if (path && fs_exists(path))
+		return path;
+	free(path);
+	return xstrdup(name);
+}
+
+static int load_lifecycles(int rc, const strset *specs, const rebase_opts *o, compile_result *cr, diag_list *diags,
+                           rb_lc **out, size_t *nout, mp_error *err)
 {
 	cr->sources = xcalloc(specs->n ? specs->n : 1, sizeof *cr->sources);
 	cr->specs = xcalloc(specs->n ? specs->n : 1, sizeof *cr->specs);
 	for (size_t i = 0; rc == MP_OK && i < specs->n; i++) {
-		rc = source_load(specs->v[i], &cr->sources[i], err);
+		char *path = spec_location(specs->v[i], o->dir);
+		rc = source_load(path, &cr->sources[i], err);
+		free(path);
+		/* Recompiled under the name its folders record (compile_spec_name
+		 * for a spec named on the command line), so pinned steps keep
+		 * their bytes. */
+		if (rc == MP_OK)
+			cr->sources[i]->name = o->nspecs ? compile_spec_name(specs->v[i], o->dir) : xstrdup(specs->v[i]);
 		if (rc == MP_OK) {
 			cr->count++;
 			if (parse_spec(cr->sources[i], &cr->specs[i], diags) != MP_OK)
@@ -440,7 +461,7 @@ int history_rebase(const rebase_opts *o, diag_list *diags, rebase_result *out, m
 	compile_result *cr = xcalloc(1, sizeof *cr), *nr = NULL;
 	size_t n = 0;
 	rb_lc *lcs = NULL;
-	rc = load_lifecycles(rc, &specs, cr, diags, &lcs, &n, err);
+	rc = load_lifecycles(rc, &specs, o, cr, diags, &lcs, &n, err);
 	mp_buf name = MP_BUF_INIT;
 	for (size_t i = 0; rc == MP_OK && i < n; i++)
 		for (size_t k = 0; k < lcs[i].nsteps && !lcs[i].pinned; k++) {

@@ -54,9 +54,15 @@ void source_free(mp_source *s)
 	if (!s)
 		return;
 	free(s->path);
+	free(s->name);
 	free(s->text);
 	free(s->line_starts);
 	free(s);
+}
+
+const char *source_name(const mp_source *s)
+{
+	return s->name ? s->name : s->path;
 }
 
 static size_t line_index(const mp_source *s, size_t off)

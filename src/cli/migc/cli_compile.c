@@ -82,7 +82,7 @@ static int compile_run(void *args, const mp_opt_list *specs)
 	compile_result *r = NULL;
 	psl_schema *schema = NULL;
 	emit_report rep = {0};
-	int rc = compile_specs(specs->items, specs->n, &diags, &r, &err);
+	int rc = compile_specs_for(specs->items, specs->n, a->outdir, &diags, &r, &err);
 	/* A schema.prisma beside the migrations folder must agree with the specs
 	 * before anything is written; its notes point across files, so unsorted. */
 	if (rc == MP_OK)
