@@ -20,8 +20,9 @@ static void problem(verify_report *r, verify_kind kind, const char *step, const 
 	va_start(ap, fmt);
 	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
+	/* problems and where grow in step: the count moves once, with where. */
 	size_t n = r->n;
-	*(char **)MP_VEC_PUSH(r->problems, n) = buf_detach(&b);
+	*MP_VEC_PUSH(r->problems, n) = buf_detach(&b);
 	verify_where *w = MP_VEC_PUSH(r->where, r->n);
 	*w = (verify_where){kind, xstrdup(step), path ? xstrdup(path) : NULL};
 }
