@@ -73,7 +73,14 @@ static void check_lifecycle(checker *c, const ast_lifecycle *al, const char *spe
 	}
 	if (!al->items)
 		check_error(c, al->name.span, "lifecycle '%s' is empty", lc->name);
-	/* A retire-only window applies to the contract: take the longest. */
+	/* A retire's `after` is the contract's window: the longest of them, and
+	 * of `set window` when it is given (else its default would overrule a
+	 * shorter `after`). */
+	bool window_set = false;
+	for (const ast_item *it = al->items; it; it = it->next)
+		window_set = window_set || (it->kind == ITEM_SET && strcmp(it->name.text, "window") == 0);
+	if (!window_set && lc->nretires)
+		lc->window_ms = 0;
 	for (size_t i = 0; i < lc->nretires; i++)
 		if (lc->retires[i].window_ms > lc->window_ms)
 			lc->window_ms = lc->retires[i].window_ms;

@@ -9,6 +9,7 @@
 #include "util/vec.h"
 #include "sql/sqlparse.h"
 #include "migdir/stepid.h"
+#include "migdir/guard.h"
 #include "migdir/mark.h"
 
 #include <stdlib.h>
@@ -66,6 +67,8 @@ static void finish_step(step_builder *sb, plan_step *s)
 		prelude(&f, sb->lc);
 	else
 		buf_putc(&f, '\n');
+	if (s->transactional)
+		migdir_guard_write(&f, s->id, sb->gates, sb->ngates);
 	buf_put(&f, sb->up.ptr, sb->up.len);
 	while (f.len >= 2 && f.ptr[f.len - 1] == '\n' && f.ptr[f.len - 2] == '\n')
 		f.ptr[--f.len] = '\0';

@@ -89,6 +89,8 @@ static json_t *step_to_json(const mf_step *s, bool with_chain)
 		                              b->schema ? json_string(b->schema) : json_null(), "table", b->table,
 		                              "key", b->key, "column", b->column, "value", b->value, "batch",
 		                              (json_int_t)b->batch));
+		if (b->only_null)
+			json_object_set_new(json_object_get(o, "backfill"), "only_null", json_true());
 	}
 	if (with_chain)
 		json_object_set_new(o, "chain", json_string(s->chain));
@@ -286,6 +288,10 @@ static void load_step(load_ctx *c, json_t *o, mf_step *s, size_t i)
 		b->batch = (long)json_integer_value(json_object_get(bf, "batch"));
 		if (b->batch <= 0)
 			bad(c, "backfill batch must be a positive integer", i);
+		json_t *on = json_object_get(bf, "only_null");
+		if (on && !json_is_boolean(on))
+			bad(c, "backfill only_null must be true or false", i);
+		b->only_null = json_is_true(on);
 	}
 	char *chain = dup_field(c, o, "chain", i, true);
 	if (chain && strlen(chain) == SHA256_HEX_LEN)

@@ -33,6 +33,9 @@ typedef struct {
 	char *table, *key, *column;
 	char *value;  /* SQL expression over the row that the column must hold */
 	long batch;
+	bool only_null; /* fill only rows where the column is NULL (a value there was written by
+	                 * an application version or the sync trigger); else every row whose
+	                 * column is distinct from the value (manifests before "only_null") */
 } mf_backfill;
 
 typedef struct {

@@ -1,6 +1,7 @@
 /* The checker's context: diagnostics, the helpers every item check uses, and
  * what is remembered across lifecycles (retired columns, object names). */
 #include "ops/check_ctx.h"
+#include "sql/expr.h"
 #include "ops/names.h"
 #include "sql/sqlparse.h"
 #include "ops/types.h"
@@ -44,6 +45,33 @@ void check_sql_expr(checker *c, const char *expr, mp_span at, const char *what)
 		check_error(c, at, "%s does not parse as an SQL expression: %s", what, buf_cstr(&msg));
 	buf_free(&sql);
 	buf_free(&msg);
+}
+
+/* The columns a (parsed) user expression reads and whether it is volatile,
+ * for the sync trigger; names live in the model's arena. */
+void check_expr_reads(checker *c, const char *expr, const char ***reads, size_t *n, bool *is_volatile)
+{
+	sqlexpr_info info;
+	mp_error err;
+	*reads = NULL;
+	*n = 0;
+	*is_volatile = false;
+	if (sqlexpr_inspect(expr, &info, &err) != MP_OK)
+		return; /* check_sql_expr has reported it */
+	const char **v = arena_alloc(c->A, (info.ncolumns ? info.ncolumns : 1) * sizeof *v);
+	for (size_t i = 0; i < info.ncolumns; i++)
+		v[i] = arena_strdup(c->A, info.columns[i]);
+	*reads = v;
+	*n = info.ncolumns;
+	*is_volatile = info.volatility == VOL_VOLATILE;
+	sqlexpr_info_free(&info);
+}
+
+const char **check_one_name(checker *c, const char *name)
+{
+	const char **v = arena_alloc(c->A, sizeof *v);
+	v[0] = name;
+	return v;
 }
 
 void check_ident(checker *c, const ast_name *n)

@@ -57,6 +57,8 @@ void check_error(checker *c, mp_span at, const char *fmt, ...) __attribute__((fo
 void check_note(checker *c, mp_span at, const char *fmt, const char *arg);
 char *check_dup_buf(checker *c, mp_buf *b);
 void check_sql_expr(checker *c, const char *expr, mp_span at, const char *what);
+void check_expr_reads(checker *c, const char *expr, const char ***reads, size_t *n, bool *is_volatile);
+const char **check_one_name(checker *c, const char *name);
 void check_ident(checker *c, const ast_name *n);
 char *check_retired_key(const char *schema, const char *table, const char *column);
 bool check_same_table(const char *s1, const char *t1, const char *s2, const char *t2);

@@ -28,9 +28,23 @@ typedef struct {
 	                            * which the trigger evaluates over (SELECT NEW.*) */
 	const char *source;      /* old column the value is mapped from, or NULL */
 	bool value_is_expr;      /* value is user SQL: the trigger evaluates it over NEW */
-	bool synced;             /* needs the sync trigger (value comes from other columns) */
-	const char *reverse_sql; /* old column's value from the new one, or NULL */
+	bool value_volatile;     /* value differs at every evaluation (gen_random_uuid()) */
+	const char **reads;      /* the columns the value reads: a change to one of them by a
+	                          * writer that left this column alone recomputes it */
+	size_t nreads;
+	bool synced;             /* needs the sync trigger (value comes from other columns,
+	                          * or is volatile) */
+	const char *reverse_sql; /* reverse_target's value from the new column(s), or NULL */
 	const char *reverse_new_sql; /* the same over NEW, or NULL as above */
+	const char *reverse_target; /* the old column a write to this one is carried back to */
+	const char **reverse_reads; /* the new columns the reverse reads: a statement naming one
+	                             * carries the write back */
+	size_t nreverse_reads;
+	const char *temp_default_sql; /* a constant backfill's value as the column default during
+	                               * the window only (no default given): old versions' inserts
+	                               * and existing rows read it at no cost */
+	bool default_separate;   /* the expand sets the default after adding the column, so that
+	                          * existing rows stay NULL for a backfill of another value */
 	long batch;
 	mp_span span;
 } mdl_add;
@@ -41,6 +55,7 @@ typedef struct {
 	const char *default_sql;
 	bool not_null;
 	const char *refill_sql; /* value to put back on rollback, over the row, or NULL */
+	const char *refill_new_sql; /* the same over NEW (the sync trigger's reverse), or NULL */
 	const char *refill_note; /* why some values cannot come back, or NULL */
 	long long window_ms;
 } mdl_retire;

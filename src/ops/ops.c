@@ -40,7 +40,8 @@ static const op_def *const planned[] = {&op_add, &op_enforce, &op_retire, &op_in
 
 /* Expand: columns first, then the trigger that fills them, then the checks
  * on them, then constraints. */
-static const op_def *const expand_order[] = {&op_add, &op_sync, &op_enforce, &op_foreign_key, &op_check, NULL};
+static const op_def *const expand_order[] = {&op_add,         &op_sync,  &op_enforce, &op_foreign_key,
+                                             &op_check,       &op_retire, NULL};
 /* Contract: every VALIDATE (a scan that lets writes go on) before the brief
  * exclusive changes; the trigger goes before the columns it reads. */
 static const op_def *const scan_order[] = {&op_enforce, &op_foreign_key, &op_check, NULL};

@@ -1,7 +1,7 @@
 /* The operations: one file per .mig item kind (add.c, enforce.c, retire.c,
  * rename.c for rename and retype, index.c for index and unique,
  * foreign_key.c, check_constraint.c, sql.c) plus the sync
- * trigger (sync.c) that several of them share, each behind one op_def. The
+ * trigger (sync.c) that the column operations share, each behind one op_def. The
  * planner walks a lifecycle's steps in phase order and, in each, asks every
  * operation in this file's tables for its part; an operation reads its own
  * items from the checked model and writes UP, DOWN, locks and gates into the
@@ -69,10 +69,6 @@ typedef struct op_def {
 	bool (*holds_window)(const mdl_lifecycle *lc);
 	/* Contract gates for one added column, in column order. */
 	void (*column_gates)(step_builder *sb, const mdl_lifecycle *lc, const mdl_add *a);
-	/* The column's part of the sync trigger body, and the columns whose
-	 * UPDATE fires it; true: any UPDATE may change it (sync.c assembles the
-	 * trigger). */
-	bool (*sync)(mp_buf *body, mp_buf *events, const mdl_lifecycle *lc, const mdl_add *a);
 } op_def;
 
 extern const op_def op_add, op_enforce, op_retire, op_rename, op_index, op_foreign_key, op_check, op_sql, op_sync;

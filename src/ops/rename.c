@@ -6,31 +6,6 @@
 #include "util/quote.h"
 #include "ops/ops.h"
 #include "ops/sqlfrag.h"
-#include "ops/sync.h"
-
-/* Their part of the trigger: on INSERT whichever side the writer left NULL
- * comes from the other; on UPDATE the side that changed wins. */
-static bool rename_sync(mp_buf *body, mp_buf *events, const mdl_lifecycle *lc, const mdl_add *a)
-{
-	mp_buf o = MP_BUF_INIT, n = MP_BUF_INIT;
-	sqlfrag_col(&o, a->source);
-	sqlfrag_col(&n, a->column);
-	buf_printf(body, "  IF TG_OP = 'INSERT' THEN\n    IF NEW.%s IS NULL THEN\n      NEW.%s := ", n.ptr, n.ptr);
-	sync_over_new(body, lc, a->value_new_sql, a->value_sql);
-	buf_printf(body, ";\n    ELSE\n      NEW.%s := ", o.ptr);
-	sync_over_new(body, lc, a->reverse_new_sql, a->reverse_sql);
-	buf_printf(body, ";\n    END IF;\n  ELSIF NEW.%s IS DISTINCT FROM OLD.%s THEN\n    NEW.%s := ", o.ptr, o.ptr,
-	           n.ptr);
-	sync_over_new(body, lc, a->value_new_sql, a->value_sql);
-	buf_printf(body, ";\n  ELSIF NEW.%s IS DISTINCT FROM OLD.%s THEN\n    NEW.%s := ", n.ptr, n.ptr, o.ptr);
-	sync_over_new(body, lc, a->reverse_new_sql, a->reverse_sql);
-	buf_puts(body, ";\n  END IF;\n");
-	sync_event_add(events, a->source);
-	sync_event_add(events, a->column);
-	buf_free(&o);
-	buf_free(&n);
-	return false;
-}
 
 /* rename/retype: a new column kept in sync both ways with the old one, which
  * is retired at contract. */
@@ -57,6 +32,11 @@ static void rename_check(lc_state *st, const ast_item *it)
 	mdl_retire *r = check_new_retire(st, &it->name);
 	mdl_add *a = check_new_add(st, it, &it->target, false);
 	a->source = it->name.text;
+	a->reads = check_one_name(c, a->source);
+	a->nreads = 1;
+	a->reverse_target = a->source;
+	a->reverse_reads = check_one_name(c, a->column);
+	a->nreverse_reads = 1;
 	a->synced = true;
 	mp_buf v = MP_BUF_INIT;
 	if (retype) {
@@ -106,5 +86,4 @@ static void rename_check(lc_state *st, const ast_item *it)
 const op_def op_rename = {
 	.name = "rename",
 	.check = rename_check,
-	.sync = rename_sync,
 };

@@ -8,9 +8,56 @@
 #include "ops/sqlfrag.h"
 #include "migdir/mark.h"
 
+/* A lifecycle that only retires still needs an expand step: its ledger row
+ * is when the window starts (the contract's min_age gate counts from it). */
+static bool retire_standalone(const mdl_lifecycle *lc)
+{
+	return lc->nretires > 0 && lc->nadds == 0;
+}
+
 static bool retire_needs(const mdl_lifecycle *lc, op_phase phase)
 {
+	if (phase == PHASE_EXPAND)
+		return retire_standalone(lc);
 	return phase == PHASE_CONTRACT && lc->nretires > 0;
+}
+
+/* The mark says so in the catalog too, where `\d+` shows it to whoever
+ * looks at the table during the window. */
+static void retire_expand(step_builder *sb, const mdl_lifecycle *lc)
+{
+	if (!retire_standalone(lc))
+		return;
+	mp_buf b = MP_BUF_INIT, v = MP_BUF_INIT;
+	for (size_t i = 0; i < lc->nretires; i++) {
+		const mdl_retire *r = &lc->retires[i];
+		buf_puts(&b, "COMMENT ON COLUMN ");
+		step_rel_sql(&b, &lc->table);
+		buf_putc(&b, '.');
+		sqlfrag_col(&b, r->column);
+		buf_puts(&b, " IS ");
+		buf_printf(&v, "retired by migplan lifecycle %s: no application version may read it once this step is "
+		                "applied; dropped by the contract after the window",
+		           lc->name);
+		sql_quote_literal(&b, v.ptr);
+		buf_clear(&v);
+		step_up(sb, LOCK_SHARE_UPDATE_EXCLUSIVE, &lc->table, COST_BRIEF,
+		        i ? NULL : "Starts the window: the contract drops the column no sooner than the window after this step.",
+		        b.ptr);
+		buf_clear(&b);
+		buf_puts(&b, "COMMENT ON COLUMN ");
+		step_rel_sql(&b, &lc->table);
+		buf_putc(&b, '.');
+		sqlfrag_col(&b, r->column);
+		buf_puts(&b, " IS NULL");
+		step_down(sb, LOCK_SHARE_UPDATE_EXCLUSIVE, &lc->table, COST_BRIEF, NULL, b.ptr);
+		buf_clear(&b);
+		buf_puts(&sb->warnings, "-- WARNING: clears the comment on ");
+		sqlfrag_col(&sb->warnings, r->column);
+		buf_puts(&sb->warnings, " (any comment it had before this step is not restored).\n");
+	}
+	buf_free(&b);
+	buf_free(&v);
 }
 
 static bool retire_holds_window(const mdl_lifecycle *lc)
@@ -95,11 +142,12 @@ static void retire_contract(step_builder *sb, const mdl_lifecycle *lc)
 /* The reverse of `from col map (...)` where it is unambiguous: value->key
  * for entries whose value no other entry produces; NULL keys and 'else'
  * cannot be inverted and are reported in note. */
-static const char *invert_map(lc_state *st, const char *newcol, const ast_map_entry *map, size_t n,
-                              const char **lossy)
+static const char *invert_map(lc_state *st, const char *prefix, const char *newcol, const ast_map_entry *map,
+                              size_t n, const char **lossy)
 {
 	mp_buf b = MP_BUF_INIT, loss = MP_BUF_INIT;
 	mp_buf ref = MP_BUF_INIT;
+	buf_puts(&ref, prefix);
 	sql_quote_ident(&ref, newcol);
 	bool any = false;
 	for (size_t i = 0; i < n; i++) {
@@ -161,6 +209,36 @@ static void retire_check(lc_state *st, const ast_item *it)
 	st->seen_column_item = true;
 }
 
+/* The add that took a retired column's values: the one whose reverse
+ * writes it, else one mapped from it (whose map is inverted here, and
+ * becomes its reverse for the sync trigger too). */
+static mdl_add *replacing_add(mdl_lifecycle *lc, const char *column)
+{
+	for (size_t j = 0; j < lc->nadds; j++)
+		if (lc->adds[j].reverse_target && strcmp(lc->adds[j].reverse_target, column) == 0)
+			return &lc->adds[j];
+	for (size_t j = 0; j < lc->nadds; j++)
+		if (lc->adds[j].source && strcmp(lc->adds[j].source, column) == 0)
+			return &lc->adds[j];
+	return NULL;
+}
+
+static void infer_reverse(lc_state *st, mdl_add *a, mdl_retire *r)
+{
+	const ast_item *it = NULL;
+	for (const ast_item *x = st->lc->ast->items; x; x = x->next)
+		if (x->kind == ITEM_ADD && strcmp(x->name.text, a->column) == 0)
+			it = x;
+	const char *ignore;
+	r->refill_sql = invert_map(st, "", a->column, it->opts.backfill.map, it->opts.backfill.nmap, &r->refill_note);
+	r->refill_new_sql = invert_map(st, "NEW.", a->column, it->opts.backfill.map, it->opts.backfill.nmap, &ignore);
+	a->reverse_sql = r->refill_sql;
+	a->reverse_new_sql = r->refill_new_sql;
+	a->reverse_target = r->column;
+	a->reverse_reads = check_one_name(st->c, a->column);
+	a->nreverse_reads = 1;
+}
+
 /* Rollback refills a retired column from the add that took its values. */
 static void retire_check_done(lc_state *st)
 {
@@ -168,22 +246,11 @@ static void retire_check_done(lc_state *st)
 		mdl_retire *r = &st->lc->retires[i];
 		if (r->refill_sql)
 			continue;
-		for (size_t j = 0; j < st->lc->nadds; j++) {
-			mdl_add *a = &st->lc->adds[j];
-			if (!a->source || strcmp(a->source, r->column) != 0)
-				continue;
-			if (a->reverse_sql) {
-				r->refill_sql = a->reverse_sql;
-			} else if (!a->value_is_expr) {
-				const ast_item *it = NULL;
-				for (const ast_item *x = st->lc->ast->items; x; x = x->next)
-					if (x->kind == ITEM_ADD && strcmp(x->name.text, a->column) == 0)
-						it = x;
-				r->refill_sql = invert_map(st, a->column, it->opts.backfill.map, it->opts.backfill.nmap,
-				                           &r->refill_note);
-			}
-			break;
-		}
+		mdl_add *a = replacing_add(st->lc, r->column);
+		if (a && a->reverse_sql)
+			r->refill_sql = a->reverse_sql;
+		else if (a && a->kind == ITEM_ADD && !a->value_is_expr)
+			infer_reverse(st, a, r);
 		if (!r->refill_sql && r->not_null)
 			check_error(st->c, st->retire_spans[i],
 			    "retired column '%s' is NOT NULL but nothing can refill it on rollback; give the add that replaces it "
@@ -197,6 +264,7 @@ const op_def op_retire = {
 	.check = retire_check,
 	.check_done = retire_check_done,
 	.needs = retire_needs,
+	.expand = retire_expand,
 	.contract = retire_contract,
 	.holds_window = retire_holds_window,
 };

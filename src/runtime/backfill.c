@@ -9,10 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The rows a batch writes: those still NULL, or (older manifests) every
+ * row not equal to the value. */
 static void distinct_cond(mp_buf *b, const mf_backfill *bf)
 {
 	sql_quote_ident(b, bf->column);
-	buf_printf(b, " IS DISTINCT FROM (%s)", bf->value);
+	if (bf->only_null)
+		buf_puts(b, " IS NULL");
+	else
+		buf_printf(b, " IS DISTINCT FROM (%s)", bf->value);
 }
 
 void backfill_batch_sql(mp_buf *b, const mf_backfill *bf, const char *key_type, bool first)
@@ -180,7 +185,9 @@ int backfill_run(rt_conn *c, const folder_mig *m, const backfill_opts *o, const 
 		            bf->schema ? bf->schema : c->schema, bf->table, bf->column, total, bf->batch);
 		backfill_batch_sql(&first, bf, type, true);
 		backfill_batch_sql(&next, bf, type, false);
-		buf_puts(&prelude, "BEGIN; ");
+		/* migplan.backfill tells the sync trigger that this write is the
+		 * mapped value itself, with nothing to carry back */
+		buf_puts(&prelude, "BEGIN; SET LOCAL migplan.backfill = 'on'; ");
 		conn_timeouts_sql(&prelude, true, m->step->lock_timeout_ms, m->step->statement_timeout_ms);
 	}
 	long long t0 = mp_clock_ms();

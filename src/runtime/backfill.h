@@ -2,7 +2,8 @@
  * batches in key order up to the largest key present when it starts (rows
  * added later are kept right by the expand step's sync trigger), each batch
  * its own short transaction under the step's lock_timeout. Only rows where
- * the column IS DISTINCT FROM the value are touched, so an interrupted
+ * the column is still NULL are touched (older manifests: where it IS
+ * DISTINCT FROM the value), so an interrupted
  * backfill resumes from the data itself: there is no side file. The ledger
  * row is written once, when the whole backfill is done. */
 #ifndef MIGPLAN_BACKFILL_H

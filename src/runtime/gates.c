@@ -150,9 +150,13 @@ static int check_consistency(rt_conn *c, const mf_gate *g, bool *passed, mp_erro
 		char *keys = NULL;
 		rc = conn_query_value(c, sql.ptr, 0, NULL, &keys, err);
 		if (rc == MP_OK)
-			mp_error_set(err, MP_EGATE, "consistency: %lld rows of %s.%s have %s different from (%s); first %s: %s", n,
-			             g->schema ? g->schema : c->schema, g->table, g->column, g->expected, g->key,
-			             keys ? keys : "?");
+			mp_error_set(err, MP_EGATE,
+			             "consistency: %lld rows of %s.%s have %s different from (%s); first %s: %s. The sync "
+			             "trigger keeps every write of either application version consistent, so these rows were "
+			             "written around it (by hand, with triggers disabled, or by a write its reverse cannot carry "
+			             "back): set %s (or the old column) right for them, then apply again",
+			             n, g->schema ? g->schema : c->schema, g->table, g->column, g->expected, g->key,
+			             keys ? keys : "?", g->column);
 		free(keys);
 		buf_free(&sql);
 	}

@@ -202,28 +202,58 @@ bool sqltext_created_index(const char *sql, char **name, char **schema)
 	return true;
 }
 
+/* One comment line's text after "--", trimmed; NULL when the line is not a comment. */
+static const char *comment_text(const char *p, size_t len, size_t *tl)
+{
+	const char *q = p;
+	while (q < p + len && (*q == ' ' || *q == '\t'))
+		q++;
+	if ((size_t)(p + len - q) < 2 || q[0] != '-' || q[1] != '-')
+		return NULL;
+	const char *t = q + 2;
+	while (t < p + len && *t == ' ')
+		t++;
+	size_t n = (size_t)(p + len - t);
+	while (n && (t[n - 1] == '\r' || t[n - 1] == ' '))
+		n--;
+	*tl = n;
+	return t;
+}
+
+/* A warning runs over several comment lines: the ones after "-- WARNING:"
+ * up to the next warning, a migplan-disable line or a non-comment line. */
 void sqltext_warnings(const char *sql, char ***lines, size_t *n)
 {
 	char **v = NULL;
 	size_t nv = 0;
+	mp_buf cur = MP_BUF_INIT;
+	bool in = false;
 	for (const char *p = sql; *p;) {
-		size_t len = strcspn(p, "\n");
-		const char *q = p;
-		while (q < p + len && (*q == ' ' || *q == '\t'))
-			q++;
-		if (strncasecmp(q, "-- WARNING:", 11) == 0) {
-			const char *t = q + 11;
-			while (*t == ' ')
-				t++;
-			size_t tl = (size_t)(p + len - t);
-			while (tl && (t[tl - 1] == '\r' || t[tl - 1] == ' '))
-				tl--;
-			*MP_VEC_PUSH(v, nv) = xstrndup(t, tl);
+		size_t len = strcspn(p, "\n"), tl = 0;
+		const char *t = comment_text(p, len, &tl);
+		bool warning = t && tl >= 8 && strncasecmp(t, "WARNING:", 8) == 0;
+		bool more = in && t && !warning && tl && strncasecmp(t, "migplan-disable", 15) != 0;
+		if (in && !more) {
+			*MP_VEC_PUSH(v, nv) = buf_detach(&cur);
+			in = false;
+		}
+		if (warning) {
+			const char *w = t + 8;
+			while (*w == ' ')
+				w++;
+			buf_put(&cur, w, tl - (size_t)(w - t));
+			in = true;
+		} else if (more) {
+			buf_putc(&cur, ' ');
+			buf_put(&cur, t, tl);
 		}
 		p += len;
 		if (*p == '\n')
 			p++;
 	}
+	if (in)
+		*MP_VEC_PUSH(v, nv) = buf_detach(&cur);
+	buf_free(&cur);
 	*lines = v;
 	*n = nv;
 }

@@ -14,7 +14,8 @@ static const char *const stable_funcs[] = {
 	"now", "statement_timestamp", "transaction_timestamp", "current_setting", "lower", "upper", "length",
 	"coalesce", "concat", "to_char", "to_timestamp", "to_date", "date_trunc", "jsonb_build_object",
 	"json_build_object", "jsonb_build_array", "json_build_array", "array_fill", "make_interval", "md5",
-	"abs", "round", "floor", "ceil", "trim", "btrim", "replace", "substring", "left", "right", NULL,
+	"abs", "round", "floor", "ceil", "trim", "btrim", "replace", "substring", "left", "right", "split_part",
+	"concat_ws", "initcap", "lpad", "rpad", "ltrim", "rtrim", "regexp_replace", "to_number", "nullif", NULL,
 };
 
 static bool in_list(const char *const *list, const char *s)
@@ -25,42 +26,36 @@ static bool in_list(const char *const *list, const char *s)
 	return false;
 }
 
-static void walk_volatility(const json_t *j, locks_volatility *vol, const char **func)
+typedef struct {
+	locks_volatility vol;
+	const char *func;
+} vol_walk;
+
+static bool visit_volatility(const char *key, json_t *v, void *ctx)
 {
-	if (json_is_array(j)) {
-		for (size_t i = 0; i < json_array_size(j); i++)
-			walk_volatility(json_array_get(j, i), vol, func);
-		return;
-	}
-	if (!json_is_object(j))
-		return;
-	const char *key;
-	json_t *v;
-	json_object_foreach((json_t *)j, key, v) {
-		if (strcmp(key, "FuncCall") == 0) {
-			json_t *names = sqlnode_get(v, "funcname");
-			const char *name = sqlnode_string(json_array_get(names, json_array_size(names) - 1));
-			if (name && in_list(volatile_funcs, name)) {
-				if (*vol != VOL_VOLATILE)
-					*func = name;
-				*vol = VOL_VOLATILE;
-			} else if (name && !in_list(stable_funcs, name) && *vol == VOL_STABLE) {
-				*vol = VOL_UNKNOWN;
-				*func = name;
-			}
+	vol_walk *w = ctx;
+	if (strcmp(key, "FuncCall") == 0) {
+		json_t *names = sqlnode_get(v, "funcname");
+		const char *name = sqlnode_string(json_array_get(names, json_array_size(names) - 1));
+		if (name && in_list(volatile_funcs, name)) {
+			if (w->vol != VOL_VOLATILE)
+				w->func = name;
+			w->vol = VOL_VOLATILE;
+		} else if (name && !in_list(stable_funcs, name) && w->vol == VOL_STABLE) {
+			w->vol = VOL_UNKNOWN;
+			w->func = name;
 		}
-		walk_volatility(v, vol, func);
 	}
+	return true;
 }
 
 locks_volatility locks_expr_volatility(const json_t *expr, const char **func)
 {
-	locks_volatility vol = VOL_STABLE;
-	const char *f = NULL;
-	walk_volatility(expr, &vol, &f);
+	vol_walk w = {VOL_STABLE, NULL};
+	sqlnode_walk(expr, visit_volatility, &w);
 	if (func)
-		*func = f;
-	return vol;
+		*func = w.func;
+	return w.vol;
 }
 
 const char *locks_add_column_rewrite(const json_t *coldef, locks_volatility *vol, const char **func)

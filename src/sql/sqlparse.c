@@ -286,6 +286,23 @@ int sqlnode_location(const json_t *node)
 	return json_is_integer(l) ? (int)json_integer_value(l) : -1;
 }
 
+void sqlnode_walk(const json_t *tree, sqlnode_visit visit, void *ctx)
+{
+	if (json_is_array(tree)) {
+		for (size_t i = 0; i < json_array_size(tree); i++)
+			sqlnode_walk(json_array_get(tree, i), visit, ctx);
+		return;
+	}
+	if (!json_is_object(tree))
+		return;
+	const char *key;
+	json_t *v;
+	json_object_foreach((json_t *)tree, key, v) {
+		if (visit(key, v, ctx))
+			sqlnode_walk(v, visit, ctx);
+	}
+}
+
 const char *sqlnode_kind(const json_t *wrapped, json_t **inner)
 {
 	if (inner)

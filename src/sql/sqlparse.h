@@ -65,6 +65,10 @@ const char *sqlnode_string(const json_t *wrapped);
  * skipping any without a contype; *type is its contype ("CONSTR_CHECK").
  * NULL after the last. */
 json_t *sqlnode_next_constraint(const json_t *coldef, size_t *it, const char **type);
+/* Every field of every object in a parse tree, depth first: visit gets the
+ * field name and its value and returns true to walk into the value. */
+typedef bool (*sqlnode_visit)(const char *key, json_t *value, void *ctx);
+void sqlnode_walk(const json_t *tree, sqlnode_visit visit, void *ctx);
 /* Whether a boolean option of a DefElem list (VACUUM (FULL), REINDEX
  * (CONCURRENTLY)) is on: present with no value, or with a value PostgreSQL's
  * defGetBoolean reads as true; "(CONCURRENTLY false)" or "(FULL 0)" is off. */

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The real `prisma migrate deploy` (pinned in tests/prisma) accepts every
 # generated folder as is: the baseline is applied, data goes in, then the
-# lifecycle's folders (down.sql and the manifest beside them), and
-# `prisma migrate status` then says the schema is up to date.
+# lifecycle's folders (down.sql and the manifest beside them). A contract
+# with a window refuses to run before it (its SQL guard); once the window is
+# over, `prisma migrate resolve --rolled-back` and a second deploy finish it,
+# and `prisma migrate status` then says the schema is up to date.
 source "$(dirname "$0")/../lib/testlib.sh"
 
 for name in user_status rename_column change_type post_constraints hostile_names; do
@@ -23,6 +25,32 @@ for name in user_status rename_column change_type post_constraints hostile_names
     hostile_names) tl_psql "$db" -c "INSERT INTO app.\"we\"\"ird\"(\"old name\") SELECT CASE WHEN g%2=0 THEN NULL ELSE 'x' END FROM generate_series(1,25000) g" ;;
   esac
   tl_run tl_prisma "$src" "$url" migrate deploy
+  gate=$(jq -r '[.steps[] | select(any(.gates[]?; .kind == "min_age"))][0] // empty | .id + " " + (.gates[] | select(.kind == "min_age") | .after)' "$src/migplan.manifest.json")
+  if [ -n "$gate" ]; then
+    # Issue 14 case 6: plain `prisma migrate deploy` runs expand and backfill,
+    # and the contract's own SQL refuses it before the window, changing nothing.
+    read -r contract expand <<< "$gate"
+    tl_assert_eq 1 "$TL_RC" "$name: prisma migrate deploy stops at the contract (exit 1)"
+    tl_assert_contains "$TL_OUT $TL_ERR" "migplan gate min_age: *${contract:14} may run from" "$name: the contract's SQL guard names the gate and when it may run"
+    tl_assert_contains "$TL_OUT $TL_ERR" "npx prisma migrate resolve --rolled-back" "$name: and how to recover"
+    tl_assert_contains "$TL_OUT $TL_ERR" "migration_name=\"$contract\"" "$name: Prisma names the failed migration"
+    retired=$(jq -r --arg id "$contract" '.steps[] | select(.id == $id) | .up.path' "$src/migplan.manifest.json")
+    col=$(sed -n 's/^ALTER TABLE .* DROP COLUMN "\(.*\)";$/\1/p' "$src/$retired" | head -1 | sed 's/""/"/g')
+    tl_assert_eq 1 "$(tl_psql "$db" -c "SELECT count(*) FROM information_schema.columns WHERE column_name = '$col' AND table_schema IN ('public', 'app')")" \
+      "$name: the retired column \"$col\" is still there"
+    tl_run tl_prisma "$src" "$url" migrate deploy
+    tl_assert_contains "$TL_OUT $TL_ERR" "P3009" "$name: a second deploy refuses until the failed contract is resolved (P3009)"
+    # The window passes (the ledger's clock is moved back instead of waiting
+    # days), the failed row is resolved (`migrun resolve --rolled-back` writes
+    # what `prisma migrate resolve --rolled-back` does; the pinned CLI's resolve
+    # needs the native engine, which is not available offline), and the real
+    # `prisma migrate deploy` finishes the lifecycle.
+    tl_psql "$db" -c "UPDATE _prisma_migrations SET finished_at = finished_at - interval '400 days', started_at = started_at - interval '400 days' WHERE migration_name = '$expand'" > /dev/null
+    tl_run "$MIGRUN" resolve -d "$src" --database-url "$url" --rolled-back "$contract"
+    tl_assert_eq 0 "$TL_RC" "$name: migrun resolve --rolled-back $contract"
+    [ "$TL_RC" = 0 ] || echo "$TL_OUT $TL_ERR" | tail -20
+    tl_run tl_prisma "$src" "$url" migrate deploy
+  fi
   tl_assert_eq 0 "$TL_RC" "$name: prisma migrate deploy applies every generated folder"
   [ "$TL_RC" = 0 ] || echo "$TL_OUT $TL_ERR" | tail -20
   n=$(jq '.steps | length' "$src/migplan.manifest.json")

@@ -73,8 +73,10 @@ tl_psql "$db" -c 'CREATE TABLE "Customer" (id serial PRIMARY KEY, fullname text 
   INSERT INTO "Order" ("customerId", code) VALUES (1, $$c1$$);
   INSERT INTO "Invoice" (score) VALUES (7);'
 ok=0
+# No ledger here: the contracts' SQL guards skip their min_age (their own tests
+# check it); the data gates run.
 for f in $(ls -d all/migrations/2*/ | sort); do
-  tl_psql "$db" -f "$f/migration.sql" >/dev/null 2>&1 || { ok=1; echo "failed: $f" >&2; }
+  PGOPTIONS="-c migplan.skip_time_gates=on" tl_psql "$db" -f "$f/migration.sql" >/dev/null 2>&1 || { ok=1; echo "failed: $f" >&2; }
 done
 tl_assert_eq 0 "$ok" "every step runs on PostgreSQL"
 tl_assert_eq "Ada" "$(tl_psql "$db" -c 'SELECT full_name FROM "Customer"')" "renamed"

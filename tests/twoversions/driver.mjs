@@ -398,6 +398,8 @@ async function main() {
       steps = manifest().steps;
       if (applied.some((a, i) => stepFile(a.id) !== before[i])) { fail('window:recompile', 'a shorter window changed an applied step'); break; }
       const gate = steps.find((x) => x.id === s.id).gates.find((g) => g.kind === 'min_age');
+      // A window the recompile did not shorten would be waited for forever.
+      if (gate && durationMs(gate.duration) > durationMs(windowShort)) { fail('window:recompile', `the recompiled spec's window is ${gate.duration}, not ${windowShort}`); break; }
       const w = await phase('window', {
         runOld: true, runNew: state.hasNew,
         action: async () => {

@@ -15,6 +15,7 @@ typedef struct {
 	cli_fleet_opts fo;
 	cli_guard guard;
 	long max_rate;
+	bool wait_ok;
 } apply_args;
 
 static const mp_opt_spec opts[] = {
@@ -37,10 +38,14 @@ static const mp_opt_spec opts[] = {
 	           "retries of a step or batch after a lock_timeout (default 3)"),
 	MP_OPT_LONG(apply_args, max_rate, "max-rate", 0, "ROWS/S", 1, LONG_MAX, "a positive number of rows per second",
 	            "backfill throttle (default: unthrottled)"),
+	MP_OPT_SWITCH(apply_args, wait_ok, "wait-ok", 0,
+	              "exit 0 when the run stops at a min_age gate (the window is\n"
+	              "still running: not a failure for a pipeline); other gates\n"
+	              "still exit 6"),
 	MP_OPT_DURATION(apply_args, o.backfill.max_replica_lag_ms, "max-replica-lag", "DUR", "a duration such as 10s",
 	                "pause backfills while a replica lags more (default 10s, 0: off)", MP_OPT_ZERO),
 	MP_OPT_TEXT("\n"
-	            "exit: 0 done or up to date; 1 a step failed; 4 too many pending; 5 diverged or\n"
+	            "exit: 0 done or up to date (or waiting, with --wait-ok); 1 a step failed; 4 too many pending; 5 diverged or\n"
 	            "failed ledger; 6 a gate is not met; 7 cannot connect; 8 verify failed;\n"
 	            "10 the lock watchdog cancelled a step more than --watchdog-retries times.\n"
 	            "After the run: ANALYZE of touched tables, index validity, sample query plans.\n"
@@ -90,8 +95,15 @@ static int parse_flags(int argc, char **argv, apply_args *a)
 	return -1;
 }
 
-static int exit_for(int rc, const apply_result *res)
+static bool waiting(int rc, const apply_result *res)
 {
+	return rc == MP_EGATE && res->gate_failed && res->gate == GATE_MIN_AGE;
+}
+
+static int exit_for(const apply_args *a, int rc, const apply_result *res)
+{
+	if (a->wait_ok && waiting(rc, res))
+		return EXIT_OK;
 	if (rc == MP_EGATE)
 		return res->gate_failed && res->gate == GATE_MAX_PENDING ? EXIT_TOO_MANY : EXIT_GATE;
 	return cli_exit_code(rc);
@@ -103,6 +115,7 @@ static void print_json(const apply_args *a, int rc, const apply_result *res, con
 	                      "applied", res->applied, "pending", res->pending_left, "stopped_at", res->stopped_at, "gate",
 	                      res->gate_failed ? mf_gate_kind_name(res->gate) : NULL, "error",
 	                      rc == MP_OK ? NULL : err->msg, "exit", ex);
+	json_object_set_new(j, "waiting", json_boolean(waiting(rc, res)));
 	cli_guard_json(&a->guard, j);
 	cli_put_json(j);
 }
@@ -118,8 +131,11 @@ static int apply_one(apply_args *a, mig_folder *f, rt_conn *c)
 	mp_error err = {0, ""};
 	int rc = apply_run(c, f, &a->o, &r, &res, &err);
 	cli_progress_done();
-	ex = cli_guard_finish(&a->guard, c, f, &r, exit_for(rc, &res));
-	if (rc == MP_EGATE)
+	ex = cli_guard_finish(&a->guard, c, f, &r, exit_for(a, rc, &res));
+	if (a->wait_ok && waiting(rc, &res) && ex == EXIT_OK)
+		fprintf(stderr, "migrun: waiting: the window before %s is still running (%s); exit 0 (--wait-ok)\n",
+		        res.stopped_at ? res.stopped_at : "?", err.msg);
+	else if (rc == MP_EGATE)
 		cli_error("gate not met before %s: %s", res.stopped_at ? res.stopped_at : "?", err.msg);
 	else if (rc != MP_OK)
 		cli_error("%s", err.msg);

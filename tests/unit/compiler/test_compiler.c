@@ -85,7 +85,8 @@ static void test_user_status_plans_three_steps(void **state)
 
 /* Two enforced columns backfilled separately: each backfill would break the
  * other column's NOT VALID check, so the checks get their own step after the
- * backfills; and one trigger lists the shared source column once. */
+ * backfills; the trigger fires on every update (to fill rows the backfill has
+ * not reached); without NOT NULL it lists the shared source column once. */
 static void test_two_enforced_backfills_check_late(void **state)
 {
 	compile_result *r;
@@ -99,7 +100,14 @@ static void test_two_enforced_backfills_check_late(void **state)
 	assert_null(strstr(r->plan->steps[0].up_sql, "NOT VALID"));
 	assert_non_null(strstr(r->plan->steps[3].up_sql, "CHECK (\"a\" IS NOT NULL) NOT VALID"));
 	assert_non_null(strstr(r->plan->steps[3].up_sql, "CHECK (\"b\" IS NOT NULL) NOT VALID"));
-	assert_non_null(strstr(r->plan->steps[0].up_sql, "UPDATE OF \"o\" ON"));
+	assert_non_null(strstr(r->plan->steps[0].up_sql, "BEFORE INSERT OR UPDATE ON"));
+	compile_result_free(r);
+	free(msg);
+	msg = compile_diags(LC("add a text backfill from o;\nadd b text backfill from o;\nretire o text;"), &r);
+	assert_string_equal(msg, "");
+	assert_non_null(strstr(r->plan->steps[0].up_sql, "BEFORE INSERT OR UPDATE OF \"o\", \"a\", \"b\" ON"));
+	/* the reverse (inferred for a, the first add from o) fires on a only */
+	assert_non_null(strstr(r->plan->steps[0].up_sql, "BEFORE UPDATE OF \"a\" ON"));
 	compile_result_free(r);
 	free(msg);
 }
@@ -127,7 +135,10 @@ static void test_hostile_names_are_quoted(void **state)
 	                          &r);
 	assert_string_equal(msg, "");
 	const char *up = r->plan->steps[0].up_sql;
-	assert_non_null(strstr(up, "ALTER TABLE \"app\".\"we\"\"ird\" ADD COLUMN \"s\xc3\xa9lect\" text DEFAULT 'O''Brien'"));
+	/* a default other than the backfilled constant comes after the column,
+	 * so that existing rows stay NULL for the backfill */
+	assert_non_null(strstr(up, "ALTER TABLE \"app\".\"we\"\"ird\" ADD COLUMN \"s\xc3\xa9lect\" text;"));
+	assert_non_null(strstr(up, "ALTER TABLE \"app\".\"we\"\"ird\" ALTER COLUMN \"s\xc3\xa9lect\" SET DEFAULT 'O''Brien';"));
 	assert_non_null(strstr(r->plan->steps[1].up_sql, "'a;b'"));
 	compile_result_free(r);
 	free(msg);
@@ -203,6 +214,62 @@ static void test_semantic_errors(void **state)
 	assert_error(LC("sql s up $$ CREAT TABLE x () $$ down $$ DROP TABLE x $$;"), "does not parse");
 	assert_error(LC("add s text backfill $$ lower( $$;"), "does not parse");
 	assert_error(LC("add \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" text;"), "PostgreSQL truncates names");
+	/* issue 14: accepted options are honoured, the rest are located errors */
+	assert_error(LC("add e text backfill $$ lower(email) $$ reverse $$ upper(e) $$;"),
+	             "the reverse of 'e' needs a column to write: its backfill expression must read exactly one column this "
+	             "lifecycle retires (it reads 0)");
+	assert_error(LC("add a text backfill $$ a || 'x' $$;"), "the backfill expression reads 'a' itself");
+	assert_error(LC("add a text backfill from o reverse map ('x' -> 'y');\nadd b text backfill from o reverse map ('x' -> 'z');"),
+	             "'o' already gets the reverse of 'a'");
+}
+
+static const mf_gate *gate_of(const plan_step *s, mf_gate_kind kind)
+{
+	for (size_t i = 0; i < s->ngates; i++)
+		if (s->gates[i].kind == kind)
+			return &s->gates[i];
+	return NULL;
+}
+
+/* Issue 14 cases 2, 3 and 5 at the plan level (tests/twoversions shows them
+ * under load): a constant with no default is the window's default; a
+ * volatile value has no consistency gate; `after` is the window of a
+ * retire-only lifecycle, which has an expand step to count it from. */
+static void test_window_forms(void **state)
+{
+	compile_result *r;
+	char *msg = compile_diags(LC("add \"tagId\" integer backfill 1 not null;"), &r);
+	assert_string_equal(msg, "");
+	assert_non_null(strstr(r->plan->steps[0].up_sql, "ADD COLUMN \"tagId\" integer DEFAULT 1;"));
+	assert_non_null(strstr(r->plan->steps[2].up_sql, "ALTER COLUMN \"tagId\" DROP DEFAULT;"));
+	assert_non_null(strstr(r->plan->steps[2].down_sql, "ALTER COLUMN \"tagId\" SET DEFAULT 1;"));
+	assert_null(strstr(r->plan->steps[0].up_sql, "CREATE TRIGGER"));
+	assert_true(r->plan->steps[1].backfill->only_null);
+	compile_result_free(r);
+	free(msg);
+
+	msg = compile_diags(LC("add x uuid backfill $$ gen_random_uuid() $$ not null;"), &r);
+	assert_string_equal(msg, "");
+	const plan_step *contract = &r->plan->steps[r->plan->count - 1];
+	assert_non_null(gate_of(contract, GATE_NO_NULLS));
+	assert_null(gate_of(contract, GATE_CONSISTENCY));
+	compile_result_free(r);
+	free(msg);
+
+	msg = compile_diags(LC("retire body text after 48h;"), &r);
+	assert_string_equal(msg, "");
+	assert_int_equal(r->plan->count, 2);
+	assert_string_equal(r->plan->steps[0].phase, "expand");
+	assert_non_null(strstr(r->plan->steps[0].up_sql, "COMMENT ON COLUMN \"User\".\"body\" IS"));
+	const mf_gate *g = gate_of(&r->plan->steps[1], GATE_MIN_AGE);
+	assert_non_null(g);
+	assert_int_equal(g->duration_ms, 48LL * 3600 * 1000);
+	assert_string_equal(g->after, r->plan->steps[0].id);
+	/* the contract's own SQL holds the window for plain `prisma migrate deploy` */
+	assert_non_null(strstr(r->plan->steps[1].up_sql, "migplan gate min_age"));
+	assert_non_null(strstr(r->plan->steps[1].up_sql, "interval '172800000 milliseconds'"));
+	compile_result_free(r);
+	free(msg);
 }
 
 static void test_emit_refuses_ids_before_existing_and_writes_nothing(void **state)
@@ -286,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_syntax_errors_recover_and_report_several),
 		cmocka_unit_test(test_lexer_errors),
 		cmocka_unit_test(test_semantic_errors),
+		cmocka_unit_test(test_window_forms),
 		cmocka_unit_test(test_emit_refuses_ids_before_existing_and_writes_nothing),
 		cmocka_unit_test(test_every_example_file_parses),
 	};

@@ -96,6 +96,22 @@ static void test_warnings(void **state)
 	free(w[0]);
 	free(w[1]);
 	free(w);
+	/* a warning over several lines is one warning, whole (issue 14: all
+	 * lines, not the first); a disable line or a blank line ends it */
+	sqltext_warnings("-- WARNING: re-creates \"x\" from the new column, but not every value comes back:\n"
+	                 "-- NULLs that became 'a' come back as 'a'.\n"
+	                 "-- WARNING: a re-created column goes to the end\n"
+	                 "-- of the table.\n"
+	                 "-- migplan-disable drop-column: why\n"
+	                 "-- not part of it\n\nSELECT 1;\n",
+	                 &w, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(w[0], "re-creates \"x\" from the new column, but not every value comes back: NULLs that became "
+	                          "'a' come back as 'a'.");
+	assert_string_equal(w[1], "a re-created column goes to the end of the table.");
+	free(w[0]);
+	free(w[1]);
+	free(w);
 }
 
 static ledger_row row(const char *name, const char *sum, const char *fin, const char *rb)

@@ -9,6 +9,8 @@ SET LOCAL statement_timeout = '10min';
 
 ALTER TABLE "Order" DROP CONSTRAINT "migplan_amount_not_null";
 
+DROP TRIGGER "migplanrev_order_amount_sync_1" ON "Order";
+
 DROP TRIGGER "migplan_order_amount_sync" ON "Order";
 
 DROP FUNCTION "migplan_order_amount_sync"();

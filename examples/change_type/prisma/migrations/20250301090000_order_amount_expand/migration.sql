@@ -7,28 +7,46 @@
 SET LOCAL lock_timeout = '1s';
 SET LOCAL statement_timeout = '10min';
 
--- Nullable and without a default: no rewrite, and old application versions keep working.
+-- Nullable, and without a default until contract: an old version's insert leaves it NULL and
+-- the sync trigger fills it; a value means the new version wrote it.
 ALTER TABLE "Order" ADD COLUMN "amount" numeric(12,2);
 
--- Sync trigger: old application versions write only the old column; this keeps the new one right.
+-- Sync trigger: each application version writes its own columns; this carries every write to the other side.
 CREATE FUNCTION "migplan_order_amount_sync"() RETURNS trigger LANGUAGE plpgsql AS $migplan$
+DECLARE
+  migplan_read_1 boolean := TG_OP = 'UPDATE' AND (NEW."amount_cents" IS DISTINCT FROM OLD."amount_cents");
+  migplan_wrote_1 boolean := TG_OP = 'UPDATE' AND NEW."amount" IS DISTINCT FROM OLD."amount";
 BEGIN
+  -- A backfill batch writes exactly the mapped value: nothing to carry back.
+  IF current_setting('migplan.backfill', true) = 'on' THEN
+    RETURN NEW;
+  END IF;
+  IF TG_ARGV[0] = '1' THEN
+    IF NEW."amount_cents" IS NOT DISTINCT FROM OLD."amount_cents" THEN
+      NEW."amount_cents" := (SELECT (amount * 100)::integer FROM (SELECT NEW.*) AS "Order");
+    END IF;
+    RETURN NEW;
+  END IF;
   IF TG_OP = 'INSERT' THEN
     IF NEW."amount" IS NULL THEN
       NEW."amount" := (SELECT amount_cents / 100.0 FROM (SELECT NEW.*) AS "Order");
     ELSE
       NEW."amount_cents" := (SELECT (amount * 100)::integer FROM (SELECT NEW.*) AS "Order");
     END IF;
-  ELSIF NEW."amount_cents" IS DISTINCT FROM OLD."amount_cents" THEN
-    NEW."amount" := (SELECT amount_cents / 100.0 FROM (SELECT NEW.*) AS "Order");
-  ELSIF NEW."amount" IS DISTINCT FROM OLD."amount" THEN
-    NEW."amount_cents" := (SELECT (amount * 100)::integer FROM (SELECT NEW.*) AS "Order");
+  ELSE
+    IF migplan_read_1 AND NOT migplan_wrote_1 THEN
+      NEW."amount" := (SELECT amount_cents / 100.0 FROM (SELECT NEW.*) AS "Order");
+    ELSIF NEW."amount" IS NULL AND NOT migplan_wrote_1 THEN
+      NEW."amount" := (SELECT amount_cents / 100.0 FROM (SELECT NEW.*) AS "Order");
+    END IF;
   END IF;
   RETURN NEW;
 END
 $migplan$;
 
-CREATE TRIGGER "migplan_order_amount_sync" BEFORE INSERT OR UPDATE OF "amount_cents", "amount" ON "Order" FOR EACH ROW EXECUTE FUNCTION "migplan_order_amount_sync"();
+CREATE TRIGGER "migplan_order_amount_sync" BEFORE INSERT OR UPDATE ON "Order" FOR EACH ROW EXECUTE FUNCTION "migplan_order_amount_sync"();
+
+CREATE TRIGGER "migplanrev_order_amount_sync_1" BEFORE UPDATE OF "amount" ON "Order" FOR EACH ROW EXECUTE FUNCTION "migplan_order_amount_sync"('1');
 
 -- NOT NULL comes at contract; NOT VALID checks new writes now without scanning existing rows.
 ALTER TABLE "Order" ADD CONSTRAINT "migplan_amount_not_null" CHECK ("amount" IS NOT NULL) NOT VALID;

@@ -21,23 +21,40 @@ UPDATE "Order" SET "amount_cents" = ((amount * 100)::integer);
 ALTER TABLE "Order" ALTER COLUMN "amount_cents" SET NOT NULL;
 
 CREATE FUNCTION "migplan_order_amount_sync"() RETURNS trigger LANGUAGE plpgsql AS $migplan$
+DECLARE
+  migplan_read_1 boolean := TG_OP = 'UPDATE' AND (NEW."amount_cents" IS DISTINCT FROM OLD."amount_cents");
+  migplan_wrote_1 boolean := TG_OP = 'UPDATE' AND NEW."amount" IS DISTINCT FROM OLD."amount";
 BEGIN
+  -- A backfill batch writes exactly the mapped value: nothing to carry back.
+  IF current_setting('migplan.backfill', true) = 'on' THEN
+    RETURN NEW;
+  END IF;
+  IF TG_ARGV[0] = '1' THEN
+    IF NEW."amount_cents" IS NOT DISTINCT FROM OLD."amount_cents" THEN
+      NEW."amount_cents" := (SELECT (amount * 100)::integer FROM (SELECT NEW.*) AS "Order");
+    END IF;
+    RETURN NEW;
+  END IF;
   IF TG_OP = 'INSERT' THEN
     IF NEW."amount" IS NULL THEN
       NEW."amount" := (SELECT amount_cents / 100.0 FROM (SELECT NEW.*) AS "Order");
     ELSE
       NEW."amount_cents" := (SELECT (amount * 100)::integer FROM (SELECT NEW.*) AS "Order");
     END IF;
-  ELSIF NEW."amount_cents" IS DISTINCT FROM OLD."amount_cents" THEN
-    NEW."amount" := (SELECT amount_cents / 100.0 FROM (SELECT NEW.*) AS "Order");
-  ELSIF NEW."amount" IS DISTINCT FROM OLD."amount" THEN
-    NEW."amount_cents" := (SELECT (amount * 100)::integer FROM (SELECT NEW.*) AS "Order");
+  ELSE
+    IF migplan_read_1 AND NOT migplan_wrote_1 THEN
+      NEW."amount" := (SELECT amount_cents / 100.0 FROM (SELECT NEW.*) AS "Order");
+    ELSIF NEW."amount" IS NULL AND NOT migplan_wrote_1 THEN
+      NEW."amount" := (SELECT amount_cents / 100.0 FROM (SELECT NEW.*) AS "Order");
+    END IF;
   END IF;
   RETURN NEW;
 END
 $migplan$;
 
-CREATE TRIGGER "migplan_order_amount_sync" BEFORE INSERT OR UPDATE OF "amount_cents", "amount" ON "Order" FOR EACH ROW EXECUTE FUNCTION "migplan_order_amount_sync"();
+CREATE TRIGGER "migplanrev_order_amount_sync_1" BEFORE UPDATE OF "amount" ON "Order" FOR EACH ROW EXECUTE FUNCTION "migplan_order_amount_sync"('1');
+
+CREATE TRIGGER "migplan_order_amount_sync" BEFORE INSERT OR UPDATE ON "Order" FOR EACH ROW EXECUTE FUNCTION "migplan_order_amount_sync"();
 
 ALTER TABLE "Order" ALTER COLUMN "amount" DROP DEFAULT;
 

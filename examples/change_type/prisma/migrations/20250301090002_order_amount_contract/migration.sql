@@ -9,6 +9,36 @@
 SET LOCAL lock_timeout = '1s';
 SET LOCAL statement_timeout = '10min';
 
+-- Gates, checked here as well as by migrun: no runner (plain `prisma migrate deploy` included)
+-- can run this step before they pass, and when one fails nothing of the step has run.
+DO $migplan$
+DECLARE
+  migplan_since timestamptz;
+  migplan_n bigint;
+BEGIN
+  IF coalesce(current_setting('migplan.skip_time_gates', true), '') <> 'on' THEN
+    SELECT max(finished_at) INTO migplan_since FROM _prisma_migrations
+      WHERE substr(migration_name, 15) = '_order_amount_expand' AND migration_name ~ '^[0-9]{14}_'
+        AND finished_at IS NOT NULL AND rolled_back_at IS NULL;
+    IF migplan_since IS NULL OR now() < migplan_since + interval '259200000 milliseconds' THEN
+      RAISE EXCEPTION 'migplan gate min_age: % may run from % (the window after %)', '*_order_amount_contract',
+        coalesce(to_char((migplan_since + interval '259200000 milliseconds') AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"'), 'the window after that step is applied'), '*_order_amount_expand'
+      USING HINT = 'Nothing of this migration ran. Mark it rolled back (npx prisma migrate resolve --rolled-back NAME, or migrun resolve --rolled-back NAME, with the name Prisma reports as failed) and deploy again once the window is over; migrun apply checks this gate before it starts and stops there (exit 6) instead.';
+    END IF;
+  END IF;
+  SELECT count(*) INTO migplan_n FROM "Order" WHERE "amount" IS NULL;
+  IF migplan_n > 0 THEN
+    RAISE EXCEPTION 'migplan gate no_nulls: % rows of % have % NULL', migplan_n, '"Order"', '"amount"'
+      USING HINT = 'Nothing of this migration ran. Mark it rolled back (npx prisma migrate resolve --rolled-back NAME, or migrun resolve --rolled-back NAME, with the name Prisma reports as failed) and deploy again after the backfill step has run; migrun apply checks this gate before it starts and stops there (exit 6) instead.';
+  END IF;
+  SELECT count(*) INTO migplan_n FROM "Order" WHERE "amount" IS DISTINCT FROM (amount_cents / 100.0);
+  IF migplan_n > 0 THEN
+    RAISE EXCEPTION 'migplan gate consistency: % rows of % have % different from its mapping', migplan_n, '"Order"', '"amount"'
+      USING HINT = 'Nothing of this migration ran. Mark it rolled back (npx prisma migrate resolve --rolled-back NAME, or migrun resolve --rolled-back NAME, with the name Prisma reports as failed) and deploy again once `migrun apply` (which names the rows) shows them fixed; migrun apply checks this gate before it starts and stops there (exit 6) instead.';
+  END IF;
+END
+$migplan$;
+
 -- Full scan under SHARE UPDATE EXCLUSIVE: reads and writes go on.
 ALTER TABLE "Order" VALIDATE CONSTRAINT "migplan_amount_not_null";
 
@@ -23,6 +53,8 @@ ALTER TABLE "Order" ALTER COLUMN "amount" SET DEFAULT 0;
 
 -- The dual-write window is over (min_age gate).
 DROP TRIGGER "migplan_order_amount_sync" ON "Order";
+
+DROP TRIGGER "migplanrev_order_amount_sync_1" ON "Order";
 
 DROP FUNCTION "migplan_order_amount_sync"();
 

@@ -9,6 +9,8 @@ SET LOCAL lock_timeout = '500ms';
 
 ALTER TABLE "app"."we""ird" DROP CONSTRAINT "migplan_sélect_not_null";
 
+DROP TRIGGER "migplanrev_hostile_sync_1" ON "app"."we""ird";
+
 DROP TRIGGER "migplan_hostile_sync" ON "app"."we""ird";
 
 DROP FUNCTION "app"."migplan_hostile_sync"();

@@ -3,8 +3,9 @@
 -- locks: ROW EXCLUSIVE on "app"."we""ird" (per batch: row locks only, committed every batch)
 -- runs outside a transaction block: one short transaction per batch
 
--- Batches of 100 rows by "ïd", each its own transaction; only rows not yet right are written,
--- so an interrupted backfill resumes where it stopped when it runs again.
+-- Batches of 100 rows by "ïd", each its own transaction; only rows still NULL are written (a row
+-- either version or the trigger already filled keeps its value), so an interrupted
+-- backfill resumes where it stopped when it runs again.
 DO $migplan$
 #variable_conflict use_column
 DECLARE
@@ -15,6 +16,7 @@ BEGIN
   SELECT max("ïd"), min("ïd") INTO migplan_hi, migplan_lo FROM "app"."we""ird";
   WHILE migplan_lo IS NOT NULL LOOP
     PERFORM set_config('lock_timeout', '500ms', true);
+    PERFORM set_config('migplan.backfill', 'on', true);
     WITH migplan_batch AS (
       SELECT "ïd" AS migplan_key FROM "app"."we""ird"
       WHERE "ïd" >= migplan_lo AND "ïd" <= migplan_hi
@@ -23,7 +25,7 @@ BEGIN
       UPDATE "app"."we""ird" SET "sélect" = (CASE WHEN "old name" IS NULL THEN 'a;b' WHEN "old name" = 'x' THEN 'it''s' ELSE 'O''Brien' END)
       FROM migplan_batch
       WHERE "app"."we""ird"."ïd" = migplan_batch.migplan_key
-        AND "sélect" IS DISTINCT FROM (CASE WHEN "old name" IS NULL THEN 'a;b' WHEN "old name" = 'x' THEN 'it''s' ELSE 'O''Brien' END)
+        AND "sélect" IS NULL
     )
     SELECT max(migplan_key) INTO migplan_last FROM migplan_batch;
     COMMIT;

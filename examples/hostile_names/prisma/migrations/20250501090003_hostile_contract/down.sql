@@ -18,13 +18,42 @@ ALTER TABLE "app"."we""ird" ADD COLUMN "old name" text;
 UPDATE "app"."we""ird" SET "old name" = (CASE WHEN "sélect" = 'a;b' THEN NULL ELSE "sélect" END);
 
 CREATE FUNCTION "app"."migplan_hostile_sync"() RETURNS trigger LANGUAGE plpgsql AS $migplan$
+DECLARE
+  migplan_read_1 boolean := TG_OP = 'UPDATE' AND (NEW."old name" IS DISTINCT FROM OLD."old name");
+  migplan_wrote_1 boolean := TG_OP = 'UPDATE' AND NEW."sélect" IS DISTINCT FROM OLD."sélect";
 BEGIN
-  NEW."sélect" := CASE WHEN NEW."old name" IS NULL THEN 'a;b' WHEN NEW."old name" = 'x' THEN 'it''s' ELSE 'O''Brien' END;
+  -- A backfill batch writes exactly the mapped value: nothing to carry back.
+  IF current_setting('migplan.backfill', true) = 'on' THEN
+    RETURN NEW;
+  END IF;
+  IF TG_ARGV[0] = '1' THEN
+    IF NEW."old name" IS NOT DISTINCT FROM OLD."old name" THEN
+      NEW."old name" := CASE WHEN NEW."sélect" = 'a;b' THEN NULL ELSE NEW."sélect" END;
+    END IF;
+    RETURN NEW;
+  END IF;
+  IF TG_OP = 'INSERT' THEN
+    IF NEW."sélect" IS NULL THEN
+      NEW."sélect" := CASE WHEN NEW."old name" IS NULL THEN 'a;b' WHEN NEW."old name" = 'x' THEN 'it''s' ELSE 'O''Brien' END;
+    ELSE
+      NEW."old name" := CASE WHEN NEW."sélect" = 'a;b' THEN NULL ELSE NEW."sélect" END;
+    END IF;
+  ELSE
+    IF migplan_read_1 AND NOT migplan_wrote_1 THEN
+      NEW."sélect" := CASE WHEN NEW."old name" IS NULL THEN 'a;b' WHEN NEW."old name" = 'x' THEN 'it''s' ELSE 'O''Brien' END;
+    ELSIF NEW."sélect" IS NULL AND NOT migplan_wrote_1 THEN
+      NEW."sélect" := CASE WHEN NEW."old name" IS NULL THEN 'a;b' WHEN NEW."old name" = 'x' THEN 'it''s' ELSE 'O''Brien' END;
+    END IF;
+  END IF;
   RETURN NEW;
 END
 $migplan$;
 
-CREATE TRIGGER "migplan_hostile_sync" BEFORE INSERT OR UPDATE OF "old name" ON "app"."we""ird" FOR EACH ROW EXECUTE FUNCTION "app"."migplan_hostile_sync"();
+CREATE TRIGGER "migplanrev_hostile_sync_1" BEFORE UPDATE OF "sélect" ON "app"."we""ird" FOR EACH ROW EXECUTE FUNCTION "app"."migplan_hostile_sync"('1');
+
+CREATE TRIGGER "migplan_hostile_sync" BEFORE INSERT OR UPDATE ON "app"."we""ird" FOR EACH ROW EXECUTE FUNCTION "app"."migplan_hostile_sync"();
+
+ALTER TABLE "app"."we""ird" ALTER COLUMN "sélect" DROP DEFAULT;
 
 ALTER TABLE "app"."we""ird" ALTER COLUMN "sélect" DROP NOT NULL;
 

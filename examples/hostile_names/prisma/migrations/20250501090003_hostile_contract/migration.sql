@@ -8,6 +8,36 @@
 
 SET LOCAL lock_timeout = '500ms';
 
+-- Gates, checked here as well as by migrun: no runner (plain `prisma migrate deploy` included)
+-- can run this step before they pass, and when one fails nothing of the step has run.
+DO $migplan$
+DECLARE
+  migplan_since timestamptz;
+  migplan_n bigint;
+BEGIN
+  IF coalesce(current_setting('migplan.skip_time_gates', true), '') <> 'on' THEN
+    SELECT max(finished_at) INTO migplan_since FROM _prisma_migrations
+      WHERE substr(migration_name, 15) = '_hostile_expand' AND migration_name ~ '^[0-9]{14}_'
+        AND finished_at IS NOT NULL AND rolled_back_at IS NULL;
+    IF migplan_since IS NULL OR now() < migplan_since + interval '259200000 milliseconds' THEN
+      RAISE EXCEPTION 'migplan gate min_age: % may run from % (the window after %)', '*_hostile_contract',
+        coalesce(to_char((migplan_since + interval '259200000 milliseconds') AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"'), 'the window after that step is applied'), '*_hostile_expand'
+      USING HINT = 'Nothing of this migration ran. Mark it rolled back (npx prisma migrate resolve --rolled-back NAME, or migrun resolve --rolled-back NAME, with the name Prisma reports as failed) and deploy again once the window is over; migrun apply checks this gate before it starts and stops there (exit 6) instead.';
+    END IF;
+  END IF;
+  SELECT count(*) INTO migplan_n FROM "app"."we""ird" WHERE "sélect" IS NULL;
+  IF migplan_n > 0 THEN
+    RAISE EXCEPTION 'migplan gate no_nulls: % rows of % have % NULL', migplan_n, '"app"."we""ird"', '"sélect"'
+      USING HINT = 'Nothing of this migration ran. Mark it rolled back (npx prisma migrate resolve --rolled-back NAME, or migrun resolve --rolled-back NAME, with the name Prisma reports as failed) and deploy again after the backfill step has run; migrun apply checks this gate before it starts and stops there (exit 6) instead.';
+  END IF;
+  SELECT count(*) INTO migplan_n FROM "app"."we""ird" WHERE "sélect" IS DISTINCT FROM (CASE WHEN "old name" IS NULL THEN 'a;b' WHEN "old name" = 'x' THEN 'it''s' ELSE 'O''Brien' END);
+  IF migplan_n > 0 THEN
+    RAISE EXCEPTION 'migplan gate consistency: % rows of % have % different from its mapping', migplan_n, '"app"."we""ird"', '"sélect"'
+      USING HINT = 'Nothing of this migration ran. Mark it rolled back (npx prisma migrate resolve --rolled-back NAME, or migrun resolve --rolled-back NAME, with the name Prisma reports as failed) and deploy again once `migrun apply` (which names the rows) shows them fixed; migrun apply checks this gate before it starts and stops there (exit 6) instead.';
+  END IF;
+END
+$migplan$;
+
 -- Full scan under SHARE UPDATE EXCLUSIVE: reads and writes go on.
 ALTER TABLE "app"."we""ird" VALIDATE CONSTRAINT "migplan_sélect_not_null";
 
@@ -17,8 +47,13 @@ ALTER TABLE "app"."we""ird" ALTER COLUMN "sélect" SET NOT NULL;
 -- The helper check is redundant now.
 ALTER TABLE "app"."we""ird" DROP CONSTRAINT "migplan_sélect_not_null";
 
+-- Set only now: during the window a default would hide which application version wrote the row.
+ALTER TABLE "app"."we""ird" ALTER COLUMN "sélect" SET DEFAULT 'O''Brien';
+
 -- The dual-write window is over (min_age gate).
 DROP TRIGGER "migplan_hostile_sync" ON "app"."we""ird";
+
+DROP TRIGGER "migplanrev_hostile_sync_1" ON "app"."we""ird";
 
 DROP FUNCTION "app"."migplan_hostile_sync"();
 

@@ -8,6 +8,8 @@ SET LOCAL lock_timeout = '500ms';
 
 ALTER TABLE "Customer" DROP CONSTRAINT "migplan_full_name_not_null";
 
+DROP TRIGGER "migplanrev_customer_full_name_sync_1" ON "Customer";
+
 DROP TRIGGER "migplan_customer_full_name_sync" ON "Customer";
 
 DROP FUNCTION "migplan_customer_full_name_sync"();

@@ -20,23 +20,40 @@ UPDATE "Customer" SET "fullname" = ("full_name");
 ALTER TABLE "Customer" ALTER COLUMN "fullname" SET NOT NULL;
 
 CREATE FUNCTION "migplan_customer_full_name_sync"() RETURNS trigger LANGUAGE plpgsql AS $migplan$
+DECLARE
+  migplan_read_1 boolean := TG_OP = 'UPDATE' AND (NEW."fullname" IS DISTINCT FROM OLD."fullname");
+  migplan_wrote_1 boolean := TG_OP = 'UPDATE' AND NEW."full_name" IS DISTINCT FROM OLD."full_name";
 BEGIN
+  -- A backfill batch writes exactly the mapped value: nothing to carry back.
+  IF current_setting('migplan.backfill', true) = 'on' THEN
+    RETURN NEW;
+  END IF;
+  IF TG_ARGV[0] = '1' THEN
+    IF NEW."fullname" IS NOT DISTINCT FROM OLD."fullname" THEN
+      NEW."fullname" := NEW."full_name";
+    END IF;
+    RETURN NEW;
+  END IF;
   IF TG_OP = 'INSERT' THEN
     IF NEW."full_name" IS NULL THEN
       NEW."full_name" := NEW."fullname";
     ELSE
       NEW."fullname" := NEW."full_name";
     END IF;
-  ELSIF NEW."fullname" IS DISTINCT FROM OLD."fullname" THEN
-    NEW."full_name" := NEW."fullname";
-  ELSIF NEW."full_name" IS DISTINCT FROM OLD."full_name" THEN
-    NEW."fullname" := NEW."full_name";
+  ELSE
+    IF migplan_read_1 AND NOT migplan_wrote_1 THEN
+      NEW."full_name" := NEW."fullname";
+    ELSIF NEW."full_name" IS NULL AND NOT migplan_wrote_1 THEN
+      NEW."full_name" := NEW."fullname";
+    END IF;
   END IF;
   RETURN NEW;
 END
 $migplan$;
 
-CREATE TRIGGER "migplan_customer_full_name_sync" BEFORE INSERT OR UPDATE OF "fullname", "full_name" ON "Customer" FOR EACH ROW EXECUTE FUNCTION "migplan_customer_full_name_sync"();
+CREATE TRIGGER "migplanrev_customer_full_name_sync_1" BEFORE UPDATE OF "full_name" ON "Customer" FOR EACH ROW EXECUTE FUNCTION "migplan_customer_full_name_sync"('1');
+
+CREATE TRIGGER "migplan_customer_full_name_sync" BEFORE INSERT OR UPDATE ON "Customer" FOR EACH ROW EXECUTE FUNCTION "migplan_customer_full_name_sync"();
 
 ALTER TABLE "Customer" ALTER COLUMN "full_name" DROP NOT NULL;
 

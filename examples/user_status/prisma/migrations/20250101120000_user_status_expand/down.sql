@@ -8,6 +8,8 @@ SET LOCAL lock_timeout = '500ms';
 
 ALTER TABLE "User" DROP CONSTRAINT "migplan_status_not_null";
 
+DROP TRIGGER "migplanrev_user_status_sync_1" ON "User";
+
 DROP TRIGGER "migplan_user_status_sync" ON "User";
 
 DROP FUNCTION "migplan_user_status_sync"();

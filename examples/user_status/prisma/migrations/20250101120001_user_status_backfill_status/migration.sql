@@ -3,8 +3,9 @@
 -- locks: ROW EXCLUSIVE on "User" (per batch: row locks only, committed every batch)
 -- runs outside a transaction block: one short transaction per batch
 
--- Batches of 10000 rows by "id", each its own transaction; only rows not yet right are written,
--- so an interrupted backfill resumes where it stopped when it runs again.
+-- Batches of 10000 rows by "id", each its own transaction; only rows still NULL are written (a row
+-- either version or the trigger already filled keeps its value), so an interrupted
+-- backfill resumes where it stopped when it runs again.
 DO $migplan$
 #variable_conflict use_column
 DECLARE
@@ -15,6 +16,7 @@ BEGIN
   SELECT max("id"), min("id") INTO migplan_hi, migplan_lo FROM "User";
   WHILE migplan_lo IS NOT NULL LOOP
     PERFORM set_config('lock_timeout', '500ms', true);
+    PERFORM set_config('migplan.backfill', 'on', true);
     WITH migplan_batch AS (
       SELECT "id" AS migplan_key FROM "User"
       WHERE "id" >= migplan_lo AND "id" <= migplan_hi
@@ -23,7 +25,7 @@ BEGIN
       UPDATE "User" SET "status" = (CASE WHEN "legacy_status" IS NULL THEN 'active' ELSE "legacy_status" END)
       FROM migplan_batch
       WHERE "User"."id" = migplan_batch.migplan_key
-        AND "status" IS DISTINCT FROM (CASE WHEN "legacy_status" IS NULL THEN 'active' ELSE "legacy_status" END)
+        AND "status" IS NULL
     )
     SELECT max(migplan_key) INTO migplan_last FROM migplan_batch;
     COMMIT;

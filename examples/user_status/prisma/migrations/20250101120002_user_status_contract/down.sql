@@ -19,13 +19,42 @@ ALTER TABLE "User" ADD COLUMN "legacy_status" varchar(20);
 UPDATE "User" SET "legacy_status" = ("status");
 
 CREATE FUNCTION "migplan_user_status_sync"() RETURNS trigger LANGUAGE plpgsql AS $migplan$
+DECLARE
+  migplan_read_1 boolean := TG_OP = 'UPDATE' AND (NEW."legacy_status" IS DISTINCT FROM OLD."legacy_status");
+  migplan_wrote_1 boolean := TG_OP = 'UPDATE' AND NEW."status" IS DISTINCT FROM OLD."status";
 BEGIN
-  NEW."status" := CASE WHEN NEW."legacy_status" IS NULL THEN 'active' ELSE NEW."legacy_status" END;
+  -- A backfill batch writes exactly the mapped value: nothing to carry back.
+  IF current_setting('migplan.backfill', true) = 'on' THEN
+    RETURN NEW;
+  END IF;
+  IF TG_ARGV[0] = '1' THEN
+    IF NEW."legacy_status" IS NOT DISTINCT FROM OLD."legacy_status" THEN
+      NEW."legacy_status" := NEW."status";
+    END IF;
+    RETURN NEW;
+  END IF;
+  IF TG_OP = 'INSERT' THEN
+    IF NEW."status" IS NULL THEN
+      NEW."status" := CASE WHEN NEW."legacy_status" IS NULL THEN 'active' ELSE NEW."legacy_status" END;
+    ELSE
+      NEW."legacy_status" := NEW."status";
+    END IF;
+  ELSE
+    IF migplan_read_1 AND NOT migplan_wrote_1 THEN
+      NEW."status" := CASE WHEN NEW."legacy_status" IS NULL THEN 'active' ELSE NEW."legacy_status" END;
+    ELSIF NEW."status" IS NULL AND NOT migplan_wrote_1 THEN
+      NEW."status" := CASE WHEN NEW."legacy_status" IS NULL THEN 'active' ELSE NEW."legacy_status" END;
+    END IF;
+  END IF;
   RETURN NEW;
 END
 $migplan$;
 
-CREATE TRIGGER "migplan_user_status_sync" BEFORE INSERT OR UPDATE OF "legacy_status" ON "User" FOR EACH ROW EXECUTE FUNCTION "migplan_user_status_sync"();
+CREATE TRIGGER "migplanrev_user_status_sync_1" BEFORE UPDATE OF "status" ON "User" FOR EACH ROW EXECUTE FUNCTION "migplan_user_status_sync"('1');
+
+CREATE TRIGGER "migplan_user_status_sync" BEFORE INSERT OR UPDATE ON "User" FOR EACH ROW EXECUTE FUNCTION "migplan_user_status_sync"();
+
+ALTER TABLE "User" ALTER COLUMN "status" DROP DEFAULT;
 
 ALTER TABLE "User" ALTER COLUMN "status" DROP NOT NULL;
 

@@ -8,6 +8,36 @@
 
 SET LOCAL lock_timeout = '500ms';
 
+-- Gates, checked here as well as by migrun: no runner (plain `prisma migrate deploy` included)
+-- can run this step before they pass, and when one fails nothing of the step has run.
+DO $migplan$
+DECLARE
+  migplan_since timestamptz;
+  migplan_n bigint;
+BEGIN
+  IF coalesce(current_setting('migplan.skip_time_gates', true), '') <> 'on' THEN
+    SELECT max(finished_at) INTO migplan_since FROM _prisma_migrations
+      WHERE substr(migration_name, 15) = '_user_status_expand' AND migration_name ~ '^[0-9]{14}_'
+        AND finished_at IS NOT NULL AND rolled_back_at IS NULL;
+    IF migplan_since IS NULL OR now() < migplan_since + interval '259200000 milliseconds' THEN
+      RAISE EXCEPTION 'migplan gate min_age: % may run from % (the window after %)', '*_user_status_contract',
+        coalesce(to_char((migplan_since + interval '259200000 milliseconds') AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"'), 'the window after that step is applied'), '*_user_status_expand'
+      USING HINT = 'Nothing of this migration ran. Mark it rolled back (npx prisma migrate resolve --rolled-back NAME, or migrun resolve --rolled-back NAME, with the name Prisma reports as failed) and deploy again once the window is over; migrun apply checks this gate before it starts and stops there (exit 6) instead.';
+    END IF;
+  END IF;
+  SELECT count(*) INTO migplan_n FROM "User" WHERE "status" IS NULL;
+  IF migplan_n > 0 THEN
+    RAISE EXCEPTION 'migplan gate no_nulls: % rows of % have % NULL', migplan_n, '"User"', '"status"'
+      USING HINT = 'Nothing of this migration ran. Mark it rolled back (npx prisma migrate resolve --rolled-back NAME, or migrun resolve --rolled-back NAME, with the name Prisma reports as failed) and deploy again after the backfill step has run; migrun apply checks this gate before it starts and stops there (exit 6) instead.';
+  END IF;
+  SELECT count(*) INTO migplan_n FROM "User" WHERE "status" IS DISTINCT FROM (CASE WHEN "legacy_status" IS NULL THEN 'active' ELSE "legacy_status" END);
+  IF migplan_n > 0 THEN
+    RAISE EXCEPTION 'migplan gate consistency: % rows of % have % different from its mapping', migplan_n, '"User"', '"status"'
+      USING HINT = 'Nothing of this migration ran. Mark it rolled back (npx prisma migrate resolve --rolled-back NAME, or migrun resolve --rolled-back NAME, with the name Prisma reports as failed) and deploy again once `migrun apply` (which names the rows) shows them fixed; migrun apply checks this gate before it starts and stops there (exit 6) instead.';
+  END IF;
+END
+$migplan$;
+
 -- Full scan under SHARE UPDATE EXCLUSIVE: reads and writes go on.
 ALTER TABLE "User" VALIDATE CONSTRAINT "migplan_status_not_null";
 
@@ -17,8 +47,13 @@ ALTER TABLE "User" ALTER COLUMN "status" SET NOT NULL;
 -- The helper check is redundant now.
 ALTER TABLE "User" DROP CONSTRAINT "migplan_status_not_null";
 
+-- Set only now: during the window a default would hide which application version wrote the row.
+ALTER TABLE "User" ALTER COLUMN "status" SET DEFAULT 'active';
+
 -- The dual-write window is over (min_age gate).
 DROP TRIGGER "migplan_user_status_sync" ON "User";
+
+DROP TRIGGER "migplanrev_user_status_sync_1" ON "User";
 
 DROP FUNCTION "migplan_user_status_sync"();
 
