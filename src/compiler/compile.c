@@ -6,14 +6,31 @@
 #include "util/buf.h"
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/fsutil.h"
 
+/* The spec's name opens every generated file's `--` header: a control
+ * character in it would end the comment. */
+static bool name_is_plain(const char *name)
+{
+	for (const unsigned char *p = (const unsigned char *)name; p && *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
+}
+
 static int run(compile_result *r, diag_list *diags)
 {
 	int rc = MP_OK;
+	for (size_t i = 0; i < r->count; i++)
+		if (!name_is_plain(r->sources[i]->name)) {
+			diag_add(diags, DIAG_ERROR, NULL, (mp_span){0, 0},
+			         "spec path has a control character (newline, tab, …); rename the file");
+			return MP_EINVAL;
+		}
 	for (size_t i = 0; i < r->count; i++)
 		if (parse_spec(r->sources[i], &r->specs[i], diags) != MP_OK)
 			rc = MP_EINVAL;

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void problem(verify_report *r, verify_kind kind, const char *step, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
@@ -88,6 +89,36 @@ static bool has_name(char *const *names, size_t n, const char *name)
 	return false;
 }
 
+static bool is_path(const char *path, const char *id, const char *file)
+{
+	size_t n = strlen(id);
+	return strncmp(path, id, n) == 0 && path[n] == '/' && strcmp(path + n + 1, file) == 0;
+}
+
+/* The files of a step are exactly its folder's migration.sql and down.sql
+ * (what apply, rollback and rehearse open), and nothing on the way to them
+ * is a symbolic link that could lead out of the folder. */
+static void check_paths(const char *dir, const mf_step *s, verify_report *out)
+{
+	if (!is_path(s->up.path, s->id, "migration.sql"))
+		problem(out, VERIFY_UP_OUTSIDE, s->id, s->up.path, "%s: up file %s is not %s/migration.sql", s->id,
+		        s->up.path, s->id);
+	if (!is_path(s->down.path, s->id, "down.sql"))
+		problem(out, VERIFY_DOWN_OUTSIDE, s->id, s->down.path, "%s: down file %s is not %s/down.sql", s->id,
+		        s->down.path, s->id);
+	const char *rel[3] = {s->id, "migration.sql", "down.sql"};
+	char *sub = fs_join(dir, s->id);
+	for (int i = 0; i < 3; i++) {
+		char *p = i ? fs_join(sub, rel[i]) : xstrdup(sub);
+		struct stat st;
+		if (lstat(p, &st) == 0 && S_ISLNK(st.st_mode))
+			problem(out, VERIFY_SYMLINK, s->id, i ? rel[i] : NULL, "%s: %s is a symbolic link; migrun reads only "
+			        "regular files inside the migrations folder", s->id, i ? rel[i] : "the step's folder");
+		free(p);
+	}
+	free(sub);
+}
+
 size_t verify_manifest(const char *dir, const mf_manifest *mf, char *const *names, size_t n, verify_report *out)
 {
 	size_t before = out->n;
@@ -96,10 +127,7 @@ size_t verify_manifest(const char *dir, const mf_manifest *mf, char *const *name
 		if (!has_name(names, n, s->id))
 			problem(out, VERIFY_MISSING_FOLDER, s->id, NULL,
 			        "%s: listed in the manifest but its folder (with migration.sql) is missing", s->id);
-		size_t idlen = strlen(s->id);
-		if (strncmp(s->up.path, s->id, idlen) != 0 || s->up.path[idlen] != '/')
-			problem(out, VERIFY_UP_OUTSIDE, s->id, s->up.path, "%s: up file %s is not in the step's folder", s->id,
-			        s->up.path);
+		check_paths(dir, s, out);
 		check_file(dir, s, &s->up, "up", out);
 		check_file(dir, s, &s->down, "down", out);
 		if (i > 0 && migdir_name_compare(mf->steps[i - 1].id, s->id) >= 0)

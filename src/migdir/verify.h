@@ -12,7 +12,9 @@
 
 typedef enum {
 	VERIFY_MISSING_FOLDER, /* listed, but no folder with migration.sql */
-	VERIFY_UP_OUTSIDE,     /* up file not in the step's folder */
+	VERIFY_UP_OUTSIDE,     /* up file is not exactly ID/migration.sql */
+	VERIFY_DOWN_OUTSIDE,   /* down file is not exactly ID/down.sql */
+	VERIFY_SYMLINK,        /* the step's folder or a file of it is a symbolic link */
 	VERIFY_FILE_MISSING,   /* an up or down file is missing */
 	VERIFY_FILE_UNREADABLE,
 	VERIFY_HASH,           /* a file does not hash as recorded */

@@ -145,24 +145,28 @@ char *conn_clean_error(const char *libpq_msg, const char *host, const char *port
 	return buf_detach(&b);
 }
 
+/* Every occurrence of secret becomes "****", scanning on after each
+ * replacement (a secret made of '*' would otherwise be found again in its
+ * own mask, forever); the result is cut to cap bytes. */
 void conn_redact(char *msg, size_t cap, const char *secret)
 {
-	if (!secret || strlen(secret) < 1)
+	if (!secret || !*secret || cap == 0)
 		return;
 	size_t sl = strlen(secret);
-	char *p;
-	while ((p = strstr(msg, secret)) != NULL) {
-		size_t tail = strlen(p + sl);
-		if (sl >= 4) {
-			memcpy(p, "****", 4);
-			memmove(p + 4, p + sl, tail + 1);
-		} else if (strlen(msg) + 4 - sl < cap) {
-			memmove(p + 4, p + sl, tail + 1);
-			memcpy(p, "****", 4);
-		} else {
-			memset(p, '*', sl);
+	mp_buf out = MP_BUF_INIT;
+	for (const char *p = msg, *hit; *p; p = hit + sl) {
+		hit = strstr(p, secret);
+		if (!hit) {
+			buf_puts(&out, p);
+			break;
 		}
+		buf_put(&out, p, (size_t)(hit - p));
+		buf_puts(&out, "****");
 	}
+	size_t n = out.len < cap ? out.len : cap - 1;
+	memcpy(msg, buf_cstr(&out), n);
+	msg[n] = '\0';
+	buf_free(&out);
 }
 
 static void notice_ignore(void *arg, const char *message)

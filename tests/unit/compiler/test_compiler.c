@@ -223,6 +223,36 @@ static void test_semantic_errors(void **state)
 	             "'o' already gets the reverse of 'a'");
 }
 
+/* Issue 19 item 1: nothing in a spec can end a `--` comment migc writes. A
+ * name with a control character is refused where it is written; a literal
+ * with one is written as an E'' string, on one line, in SQL and comments. */
+static void test_comments_cannot_be_escaped(void **state)
+{
+	assert_error("lifecycle l at 20250101120000 on \"T\nDROP TABLE victim; --\" { add x int; }\n",
+	             "t.mig:1:34: error: a quoted identifier may not contain control characters");
+	assert_error(LC("add \"a\tb\" text;"), "may not contain control characters");
+	compile_result *r;
+	char *msg = compile_diags(LC("add s text default E'x\\nDROP TABLE victim; --'\n"
+	                             "  backfill from o map (null -> E'y\\nDROP TABLE victim; --');\n"
+	                             "retire o text not null;"),
+	                          &r);
+	assert_string_equal(msg, "");
+	size_t seen = 0;
+	for (size_t i = 0; i < r->plan->count; i++) {
+		const char *files[2] = {r->plan->steps[i].up_sql, r->plan->steps[i].down_sql};
+		for (int f = 0; f < 2; f++)
+			for (const char *line = files[f]; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+				if (strncmp(line, "DROP TABLE victim", 17) == 0)
+					fail_msg("a literal's newline ended a line in %s:\n%s", r->plan->steps[i].id, files[f]);
+				seen += strncmp(line, "--", 2) == 0;
+			}
+	}
+	assert_true(seen > 10);
+	assert_non_null(strstr(r->plan->steps[0].up_sql, "E'y\\nDROP TABLE victim; --'"));
+	compile_result_free(r);
+	free(msg);
+}
+
 static const mf_gate *gate_of(const plan_step *s, mf_gate_kind kind)
 {
 	for (size_t i = 0; i < s->ngates; i++)
@@ -354,6 +384,7 @@ int main(void)
 		cmocka_unit_test(test_lexer_errors),
 		cmocka_unit_test(test_semantic_errors),
 		cmocka_unit_test(test_window_forms),
+		cmocka_unit_test(test_comments_cannot_be_escaped),
 		cmocka_unit_test(test_emit_refuses_ids_before_existing_and_writes_nothing),
 		cmocka_unit_test(test_every_example_file_parses),
 	};

@@ -50,6 +50,18 @@ static void test_connection_errors_become_one_line(void **state)
 	conn_redact(msg, sizeof msg, "pw%zz");
 	assert_null(strstr(msg, "pw%zz"));
 	assert_non_null(strstr(msg, "****"));
+	/* issue 19 item 7: a password of one to four '*' looped forever */
+	const char *pws[] = {"*", "**", "***", "****"};
+	const char *want[] = {"pw \"****\" or \"********\"", "pw \"*\" or \"****\"", "pw \"*\" or \"**\"",
+	                      "pw \"*\" or \"**\""};
+	for (int i = 0; i < 4; i++) {
+		char m2[64] = "pw \"*\" or \"**\"";
+		conn_redact(m2, sizeof m2, pws[i]);
+		assert_string_equal(m2, want[i]);
+	}
+	char small[12] = "ab secret z";
+	conn_redact(small, sizeof small, "secret");
+	assert_string_equal(small, "ab **** z");
 }
 
 static void test_wrappable_files(void **state)
