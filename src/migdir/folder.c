@@ -49,29 +49,31 @@ static char *prisma_text(const char *in, size_t len, size_t *outlen)
 
 int folder_read_sql(const folder_mig *m, char **text, mp_error *err)
 {
+	(void)err;
+	*text = xstrdup(m->text);
+	return MP_OK;
+}
+
+/* Reads migration.sql once: its bytes' hash, whether migc wrote it, and the
+ * text Prisma would send with Prisma's checksum of it. */
+static int load_sql(folder_mig *m, bool *generated, mp_error *err)
+{
 	char *raw = NULL;
 	size_t len = 0;
 	int rc = fs_read_file(m->sql_path, &raw, &len, err);
 	if (rc != MP_OK)
 		return rc;
-	size_t n;
-	*text = prisma_text(raw, len, &n);
-	free(raw);
-	return MP_OK;
-}
-
-static int checksum_as_prisma(const char *path, char out[SHA256_HEX_LEN + 1], bool *generated, mp_error *err)
-{
-	char *raw = NULL;
-	size_t len = 0;
-	int rc = fs_read_file(path, &raw, &len, err);
-	if (rc != MP_OK)
-		return rc;
 	*generated = migdir_mark_present(raw);
+	/* sent as a C string, a NUL would cut the migration short while the
+	 * ledger records the whole file's checksum */
+	if (memchr(raw, '\0', len)) {
+		free(raw);
+		return mp_error_set(err, MP_EVERIFY, "%s contains a NUL byte: PostgreSQL cannot run it as sent", m->sql_path);
+	}
+	sha256_hex(raw, len, m->file_sha256);
 	size_t n;
-	char *text = prisma_text(raw, len, &n);
-	sha256_hex(text, n, out);
-	free(text);
+	m->text = prisma_text(raw, len, &n);
+	sha256_hex(m->text, n, m->checksum);
 	free(raw);
 	return MP_OK;
 }
@@ -120,7 +122,7 @@ int folder_load(const char *dir, const char *manifest_path, bool require_manifes
 		m->name = xstrdup(names[i]);
 		m->sql_path = sql;
 		bool generated = false;
-		rc = checksum_as_prisma(sql, m->checksum, &generated, err);
+		rc = load_sql(m, &generated, err);
 		m->step = out->manifest ? manifest_find(out->manifest, m->name) : NULL;
 		/* Without the manifest a generated step's gates would not be checked:
 		 * the contract would run right after the expand. (A manifest that
@@ -142,6 +144,7 @@ void folder_free(mig_folder *f)
 	for (size_t i = 0; i < f->n; i++) {
 		free(f->migs[i].name);
 		free(f->migs[i].sql_path);
+		free(f->migs[i].text);
 	}
 	free(f->migs);
 	manifest_free(f->manifest);

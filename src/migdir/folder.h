@@ -12,6 +12,9 @@ typedef struct {
 	char *name;      /* folder name = migration_name in the ledger */
 	char *sql_path;  /* <dir>/<name>/migration.sql */
 	char checksum[SHA256_HEX_LEN + 1];  /* of migration.sql, as Prisma computes it (folder_read_sql) */
+	char file_sha256[SHA256_HEX_LEN + 1]; /* of the file's bytes, as the manifest's up.sha256 */
+	char *text;      /* the text Prisma would send, read once at load: what is hashed, verified
+	                  * and run are the same bytes, whatever happens to the file meanwhile */
 	const mf_step *step;  /* manifest entry; NULL for a plain Prisma migration */
 } folder_mig;
 

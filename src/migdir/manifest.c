@@ -304,14 +304,20 @@ static void load_step(load_ctx *c, json_t *o, mf_step *s, size_t i)
 int manifest_load(const char *path, mf_manifest **out, mp_error *err)
 {
 	*out = NULL;
+	if (!fs_exists(path))
+		return mp_error_set(err, MP_EIO, "%s: no such file", path);
+	/* through fs_read_file: a regular file of bounded size, never a FIFO or device */
+	char *text = NULL;
+	size_t len = 0;
+	int rc = fs_read_file(path, &text, &len, err);
+	if (rc != MP_OK)
+		return rc;
 	json_error_t jerr;
-	json_t *root = json_load_file(path, 0, &jerr);
-	if (!root) {
-		if (!fs_exists(path))
-			return mp_error_set(err, MP_EIO, "%s: no such file", path);
+	json_t *root = json_loadb(text, len, 0, &jerr);
+	free(text);
+	if (!root)
 		return mp_error_set(err, MP_EVERIFY, "%s:%d:%d: invalid JSON: %s", path, jerr.line,
 		                    jerr.column, jerr.text);
-	}
 	load_ctx c = {path, err, MP_OK};
 	mf_manifest *m = xcalloc(1, sizeof *m);
 	json_t *fmt = json_object_get(root, "format");

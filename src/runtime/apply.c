@@ -59,6 +59,13 @@ int apply_verify(const mig_folder *f, mp_error *err)
 	verify_report vr;
 	int rc = verify_folder(f, &vr, err);
 	verify_report_free(&vr);
+	/* What runs is what was loaded; it must be what the manifest hashed,
+	 * whatever the file held when verify read it. */
+	for (size_t i = 0; rc == MP_OK && i < f->n; i++) {
+		const folder_mig *m = &f->migs[i];
+		if (m->step && strcmp(m->file_sha256, m->step->up.sha256) != 0)
+			rc = mp_error_set(err, MP_EVERIFY, "%s: migration.sql changed while migrun was reading the folder", m->name);
+	}
 	return rc;
 }
 

@@ -23,8 +23,16 @@ int ledger_read(rt_conn *c, ledger *out, mp_error *err)
 	table_name(&q, c);
 	const char *p[1] = {q.ptr};
 	char *found = NULL;
-	int rc = conn_query_value(c, "SELECT pg_catalog.to_regclass($1) IS NOT NULL", 1, p, &found, err);
-	out->exists = found && strcmp(found, "t") == 0;
+	int rc = conn_query_value(c,
+	                          "SELECT coalesce((SELECT relkind::text FROM pg_catalog.pg_class "
+	                          "WHERE oid = pg_catalog.to_regclass($1)), '')",
+	                          1, p, &found, err);
+	out->exists = rc == MP_OK && found && *found;
+	/* Written through, a view (or anything but a table) would not be the
+	 * ledger Prisma reads: Prisma refuses it (P3005), and so do we. */
+	if (out->exists && strcmp(found, "r") != 0 && strcmp(found, "p") != 0)
+		rc = mp_error_set(err, MP_ESTATE, "%s is not a table (relkind '%s'): refusing to read or write it as the ledger",
+		                  q.ptr, found);
 	free(found);
 	if (rc != MP_OK || !out->exists) {
 		buf_free(&q);
@@ -53,9 +61,16 @@ int ledger_read(rt_conn *c, ledger *out, mp_error *err)
 		r->finished_at = dup_or_null(res, i, 5);
 		r->rolled_back_at = dup_or_null(res, i, 6);
 		r->applied_steps_count = atoi(PQgetvalue(res, i, 7));
+		if (!r->id || !r->checksum || !r->migration_name)
+			rc = mp_error_set(err, MP_ESTATE,
+			                  "ledger row %d (by started_at) has no %s: the ledger is damaged; restore it from the "
+			                  "pre-deploy snapshot",
+			                  i + 1, !r->id ? "id" : !r->migration_name ? "migration_name" : "checksum");
 	}
 	PQclear(res);
-	return MP_OK;
+	if (rc != MP_OK)
+		ledger_free(out);
+	return rc;
 }
 
 void ledger_free(ledger *l)

@@ -96,7 +96,8 @@ static void drop_scratch(rt_conn *target, rehearse_result *res, const rt_report 
 static int probe_locks(rt_conn *c, const mig_folder *f, const folder_mig *m, rehearse_step *st, mp_error *err)
 {
 	char *sql = NULL;
-	int rc = folder_read(f, m->step->up.path, &sql, err);
+	(void)f;
+	int rc = folder_read_sql(m, &sql, err); /* the loaded, verified text */
 	if (rc != MP_OK)
 		return rc;
 	mp_buf b = MP_BUF_INIT;

@@ -6,27 +6,47 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Regular files only, opened without blocking: a FIFO would hang the open
+ * and /dev/zero the read; the size cap keeps a mistaken path from eating
+ * the machine's memory. */
 int fs_read_file(const char *path, char **out, size_t *len, mp_error *err)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
 		return mp_error_set(err, MP_EIO, "cannot read %s: %s", path, strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return mp_error_set(err, MP_EIO, "cannot read %s: not a regular file", path);
+	}
+	if (st.st_size > FS_READ_MAX) {
+		close(fd);
+		return mp_error_set(err, MP_EIO, "cannot read %s: %lld bytes, more than the %d MiB a migplan input may have",
+		                    path, (long long)st.st_size, FS_READ_MAX >> 20);
+	}
+	FILE *f = fdopen(fd, "rb");
+	if (!f) {
+		close(fd);
+		return mp_error_set(err, MP_EIO, "cannot read %s: %s", path, strerror(errno));
+	}
 	mp_buf b = MP_BUF_INIT;
 	char chunk[65536];
 	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= FS_READ_MAX)
 		buf_put(&b, chunk, n);
-	if (ferror(f)) {
+	if (ferror(f) || b.len > FS_READ_MAX) {
 		int e = errno;
+		bool grew = b.len > FS_READ_MAX;
 		fclose(f);
 		buf_free(&b);
-		return mp_error_set(err, MP_EIO, "cannot read %s: %s", path, strerror(e));
+		return mp_error_set(err, MP_EIO, "cannot read %s: %s", path, grew ? "it grew past the size cap" : strerror(e));
 	}
 	fclose(f);
 	if (len)

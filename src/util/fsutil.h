@@ -7,6 +7,10 @@
 #include <stddef.h>
 #include "util/error.h"
 
+/* The largest file fs_read_file reads (bytes). */
+#define FS_READ_MAX (256 << 20)
+/* A regular file's whole content, NUL-terminated; anything else (a FIFO, a
+ * device, a directory) or a larger file is MP_EIO with a clear message. */
 int fs_read_file(const char *path, char **out, size_t *len, mp_error *err);
 int fs_write_file_atomic(const char *path, const char *data, size_t len, mp_error *err);
 /* The same, with the fsync before the rename only when sync is true. Many

@@ -1,9 +1,9 @@
 /* SHA-256 of buffers and files, in hex, through OpenSSL. */
 #include "util/sha256.h"
 
-#include <errno.h>
-#include <stdio.h>
-#include <string.h>
+#include "util/fsutil.h"
+
+#include <stdlib.h>
 #include <openssl/evp.h>
 
 static void to_hex(const unsigned char *md, unsigned n, char *out)
@@ -24,25 +24,16 @@ void sha256_hex(const void *data, size_t len, char out[SHA256_HEX_LEN + 1])
 	to_hex(md, n, out);
 }
 
+/* Through fs_read_file: regular files only, so a FIFO or a device given as
+ * a migration file is refused instead of hanging. */
 int sha256_file_hex(const char *path, char out[SHA256_HEX_LEN + 1], mp_error *err)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return mp_error_set(err, MP_EIO, "cannot read %s: %s", path, strerror(errno));
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-	unsigned char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		EVP_DigestUpdate(ctx, chunk, n);
-	int failed = ferror(f);
-	fclose(f);
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned mdlen = 0;
-	EVP_DigestFinal_ex(ctx, md, &mdlen);
-	EVP_MD_CTX_free(ctx);
-	if (failed)
-		return mp_error_set(err, MP_EIO, "cannot read %s", path);
-	to_hex(md, mdlen, out);
+	char *text = NULL;
+	size_t len = 0;
+	int rc = fs_read_file(path, &text, &len, err);
+	if (rc != MP_OK)
+		return rc;
+	sha256_hex(text, len, out);
+	free(text);
 	return MP_OK;
 }

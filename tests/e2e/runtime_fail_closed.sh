@@ -71,3 +71,67 @@ tl_run "$MIGRUN" verify -d "$m"
 tl_assert_eq 8 "$TL_RC" "verify: a down.sql that is a symbolic link: exit 8"
 tl_assert_contains "$TL_ERR" "down.sql is a symbolic link" "says so"
 
+
+# --- 5. a NUL byte, a FIFO, a device: refused, nothing runs, nothing hangs ---
+plain() { # a plain Prisma folder with one migration, echoed
+  local d; d=$(tl_tmpdir)
+  mkdir -p "$d/20240101000000_a"
+  printf 'CREATE TABLE a (id int);\n' > "$d/20240101000000_a/migration.sql"
+  printf 'provider = "postgresql"\n' > "$d/migration_lock.toml"
+  echo "$d"
+}
+m=$(plain); printf 'CREATE TABLE a (id int);\n\0DROP TABLE victim;\n' > "$m/20240101000000_a/migration.sql"
+db=$(tl_newdb nul); url=$(tl_url "$db")
+tl_run "$MIGRUN" apply -d "$m" --database-url "$url"
+tl_assert_eq 8 "$TL_RC" "a migration.sql with a NUL byte: exit 8"
+tl_assert_contains "$TL_ERR" "contains a NUL byte" "says why"
+tl_assert_eq none "$(ledger_rows "$db")" "nothing ran"
+m=$(plain); rm "$m/20240101000000_a/migration.sql"; mkfifo "$m/20240101000000_a/migration.sql"
+tl_run timeout 300 "$MIGRUN" status -d "$m" --database-url "$url"
+tl_assert_eq 8 "$TL_RC" "a FIFO as migration.sql: exit 8, no hang"
+tl_assert_contains "$TL_ERR" "not a regular file" "says why"
+tl_run timeout 300 "$MIGRUN" verify -d "$EX" --manifest /dev/zero
+tl_assert_eq 8 "$TL_RC" "/dev/zero as the manifest: exit 8, no hang"
+tl_assert_contains "$TL_ERR" "not a regular file" "says why"
+
+# --- 4. what runs is what was read and verified, not an edit made meanwhile ---
+m=$(plain)
+db=$(tl_newdb edit); url=$(tl_url "$db")
+orig=$(sha256sum "$m/20240101000000_a/migration.sql" | cut -d' ' -f1)
+# Another session holds Prisma's advisory lock; migrun loads the folder, then waits for it.
+PGAPPNAME=migplan_holder psql -X -q -d "$db" -c "SELECT pg_advisory_lock(72707369); SELECT pg_sleep(3600)" \
+  > /dev/null 2>&1 & holder=$!
+holding() { [ "$(tl_psql "$db" -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 72707369 AND granted")" = 1 ]; }
+tl_wait_for -p "$holder" "the other session holds the migration lock" holding
+"$MIGRUN" apply -d "$m" --database-url "$url" > "$TL_TMP/edit.out" 2>&1 & pid=$!
+waiting() { [ "$(tl_psql "$db" -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 72707369 AND NOT granted")" = 1 ]; }
+tl_wait_for -p "$pid" "migrun waits for the migration lock" waiting
+printf 'CREATE TABLE b (id int);\n' > "$m/20240101000000_a/migration.sql"
+tl_psql "$db" -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'migplan_holder'" > /dev/null
+wait $holder 2>/dev/null || true
+wait $pid; rc=$?
+tl_assert_eq 0 "$rc" "apply finished after the lock was released"
+tl_assert_eq "1 0" "$(tl_psql "$db" -c "SELECT (to_regclass('a') IS NOT NULL)::int || ' ' || (to_regclass('b') IS NOT NULL)::int")" \
+  "the text read before the wait ran (table a), not the edit (table b)"
+tl_assert_eq "$orig" "$(tl_psql "$db" -c "SELECT checksum FROM _prisma_migrations WHERE migration_name = '20240101000000_a'")" \
+  "the ledger's checksum is that of what ran"
+
+# --- 9. hostile ledgers: NULL names or checksums, a view instead of the table ---
+m=$(plain)
+db=$(tl_newdb ledger); url=$(tl_url "$db")
+tl_run "$MIGRUN" apply -d "$m" --database-url "$url"
+tl_assert_eq 0 "$TL_RC" "applied once"
+tl_psql "$db" -c "INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, applied_steps_count) VALUES ('x', 'y', 'z', now(), 0); UPDATE _prisma_migrations SET migration_name = NULL WHERE id = 'x'" 2>/dev/null || \
+  tl_psql "$db" -c "ALTER TABLE _prisma_migrations ALTER COLUMN migration_name DROP NOT NULL; INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, applied_steps_count) VALUES ('x', 'y', NULL, now(), 0)"
+for cmd in status apply; do
+  tl_run "$MIGRUN" $cmd -d "$m" --database-url "$url"
+  tl_assert_eq 5 "$TL_RC" "$cmd on a ledger row with no migration_name: exit 5, no crash"
+  tl_assert_contains "$TL_ERR" "has no migration_name: the ledger is damaged" "$cmd says so"
+done
+db=$(tl_newdb ledgerview); url=$(tl_url "$db")
+tl_psql "$db" -c "CREATE TABLE real_ledger (id varchar(36) PRIMARY KEY, checksum varchar(64) NOT NULL, finished_at timestamptz, migration_name varchar(255) NOT NULL, logs text, rolled_back_at timestamptz, started_at timestamptz NOT NULL DEFAULT now(), applied_steps_count integer NOT NULL DEFAULT 0); CREATE VIEW _prisma_migrations AS SELECT * FROM real_ledger"
+tl_run "$MIGRUN" apply -d "$m" --database-url "$url"
+tl_assert_eq 5 "$TL_RC" "apply with a view as _prisma_migrations: exit 5"
+tl_assert_contains "$TL_ERR" "is not a table (relkind 'v')" "says so"
+tl_assert_eq "0 0" "$(tl_psql "$db" -c "SELECT (SELECT count(*) FROM real_ledger) || ' ' || (to_regclass('a') IS NOT NULL)::int")" \
+  "nothing written through it, nothing applied"

@@ -196,9 +196,9 @@ static void test_status_rows_by_name(void **state)
 {
 	(void)state;
 	folder_mig migs[3] = {
-	    {(char *)"1_a", NULL, "aaaa", NULL},
-	    {(char *)"2_b", NULL, "bbbb", NULL},
-	    {(char *)"3_c", NULL, "cccc", NULL},
+	    {.name = (char *)"1_a", .checksum = "aaaa"},
+	    {.name = (char *)"2_b", .checksum = "bbbb"},
+	    {.name = (char *)"3_c", .checksum = "cccc"},
 	};
 	mig_folder f = {(char *)"dir", migs, 3, NULL, NULL};
 	ledger_row rows[6] = {
@@ -234,7 +234,7 @@ static void test_status_of_many_migrations(void **state)
 		mp_buf b = MP_BUF_INIT;
 		buf_printf(&b, "%014zu_m", i);
 		names[i] = buf_detach(&b);
-		migs[i] = (folder_mig){names[i], NULL, "sum", NULL};
+		migs[i] = (folder_mig){.name = names[i], .checksum = "sum"};
 		/* the ledger in started_at order; every start distinct */
 		rows[i] = lrow(names[i], "sum", names[i], "t", NULL);
 	}

@@ -71,7 +71,7 @@ static void test_status_out_of_order(void **state)
 {
 	(void)state;
 	folder_mig migs[3] = {
-		{(char *)"1_a", NULL, "s", NULL}, {(char *)"2_b", NULL, "s", NULL}, {(char *)"3_c", NULL, "s", NULL}};
+		{.name = (char *)"1_a", .checksum = "s"}, {.name = (char *)"2_b", .checksum = "s"}, {.name = (char *)"3_c", .checksum = "s"}};
 	mig_folder f = {(char *)"dir", migs, 3, NULL, NULL};
 	/* ledger order = started_at order: 3_c ran first */
 	ledger_row rows[3] = {row("3_c", "t1"), row("1_a", "t2"), row("2_b", "t3")};

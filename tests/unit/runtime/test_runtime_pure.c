@@ -136,10 +136,10 @@ static void test_status_states(void **state)
 {
 	(void)state;
 	folder_mig migs[4] = {
-		{(char *)"1_a", NULL, "aaaa", NULL},
-		{(char *)"2_b", NULL, "bbbb", NULL},
-		{(char *)"3_c", NULL, "cccc", NULL},
-		{(char *)"4_d", NULL, "dddd", NULL},
+		{.name = (char *)"1_a", .checksum = "aaaa"},
+		{.name = (char *)"2_b", .checksum = "bbbb"},
+		{.name = (char *)"3_c", .checksum = "cccc"},
+		{.name = (char *)"4_d", .checksum = "dddd"},
 	};
 	mig_folder f = {(char *)"dir", migs, 4, NULL, NULL};
 	ledger_row rows[4] = {
