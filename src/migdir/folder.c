@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Prisma reads migration.sql as a JavaScript string: each maximal ill-formed
@@ -78,6 +79,33 @@ static int load_sql(folder_mig *m, bool *generated, mp_error *err)
 	return MP_OK;
 }
 
+/* migration_lock.toml names the provider the folder was written for;
+ * Prisma refuses another one (P3019), and so does migrun, which speaks
+ * PostgreSQL only. No file: a folder that predates it, as Prisma allows. */
+static int check_provider(const char *dir, mp_error *err)
+{
+	char *path = fs_join(dir, "migration_lock.toml"), *text = NULL;
+	int rc = MP_OK;
+	if (fs_exists(path) && (rc = fs_read_file(path, &text, NULL, err)) == MP_OK) {
+		const char *p = strstr(text, "provider");
+		if (p) {
+			p += strlen("provider");
+			p += strspn(p, " \t=");
+			if (*p == '"') {
+				size_t n = strcspn(p + 1, "\"");
+				if (!(n == 10 && strncmp(p + 1, "postgresql", 10) == 0))
+					rc = mp_error_set(err, MP_EVERIFY,
+					                  "%s says provider \"%.*s\": migrun runs PostgreSQL migrations only (Prisma "
+					                  "refuses a provider mismatch too, P3019)",
+					                  path, (int)(n > 40 ? 40 : n), p + 1);
+			}
+		}
+	}
+	free(text);
+	free(path);
+	return rc;
+}
+
 int folder_load(const char *dir, const char *manifest_path, bool require_manifest, mig_folder *out,
                 mp_error *err)
 {
@@ -95,6 +123,8 @@ int folder_load(const char *dir, const char *manifest_path, bool require_manifes
 	} else if (manifest_path || require_manifest) {
 		rc = mp_error_set(err, MP_EVERIFY, "no manifest: %s does not exist", out->manifest_path);
 	}
+	if (rc == MP_OK)
+		rc = check_provider(dir, err);
 	char **names = NULL;
 	size_t count = 0;
 	if (rc == MP_OK)
@@ -105,7 +135,16 @@ int folder_load(const char *dir, const char *manifest_path, bool require_manifes
 		char *sub = fs_join(dir, names[i]);
 		char *sql = fs_join(sub, "migration.sql");
 		free(sub);
-		if (!fs_exists(sql)) {
+		struct stat st;
+		if (stat(sql, &st) != 0) {
+			/* only a folder without migration.sql is not a migration; one that
+			 * cannot be read must not be skipped (later ones would run out of order) */
+			int e = errno;
+			if (e != ENOENT) {
+				rc = mp_error_set(err, MP_EIO, "cannot read %s: %s", sql, strerror(e));
+				free(sql);
+				break;
+			}
 			free(sql);
 			continue;
 		}

@@ -321,8 +321,9 @@ int manifest_load(const char *path, mf_manifest **out, mp_error *err)
 	load_ctx c = {path, err, MP_OK};
 	mf_manifest *m = xcalloc(1, sizeof *m);
 	json_t *fmt = json_object_get(root, "format");
-	m->format = (int)json_integer_value(fmt);
-	if (!json_is_integer(fmt) || m->format != MANIFEST_FORMAT) {
+	/* compared as read: a cast would make 4294967297 a 1 */
+	m->format = json_is_integer(fmt) && json_integer_value(fmt) == MANIFEST_FORMAT ? MANIFEST_FORMAT : -1;
+	if (m->format != MANIFEST_FORMAT) {
 		c.rc = mp_error_set(err, MP_EVERIFY, "%s: unsupported manifest format (expected %d)", path,
 		                    MANIFEST_FORMAT);
 	}
@@ -338,6 +339,17 @@ int manifest_load(const char *path, mf_manifest **out, mp_error *err)
 			load_step(&c, json_array_get(steps, i), &m->steps[i], i);
 	}
 	json_decref(root);
+	for (size_t i = 0; c.rc == MP_OK && i < m->nsteps; i++)
+		for (size_t j = 0; c.rc == MP_OK && j < m->steps[i].ngates; j++) {
+			const mf_gate *g = &m->steps[i].gates[j];
+			bool found = false;
+			for (size_t k = 0; g->kind == GATE_MIN_AGE && k < i && !found; k++)
+				found = strcmp(m->steps[k].id, g->after) == 0;
+			/* else it would verify and then wait forever */
+			if (g->kind == GATE_MIN_AGE && !found)
+				c.rc = mp_error_set(err, MP_EVERIFY, "%s: step %s: min_age gate counts from %s, which is not an earlier "
+				                    "step of the manifest", path, m->steps[i].id, g->after);
+		}
 	if (c.rc != MP_OK) {
 		manifest_free(m);
 		return c.rc;

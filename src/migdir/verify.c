@@ -130,7 +130,9 @@ size_t verify_manifest(const char *dir, const mf_manifest *mf, char *const *name
 		check_paths(dir, s, out);
 		check_file(dir, s, &s->up, "up", out);
 		check_file(dir, s, &s->down, "down", out);
-		if (i > 0 && migdir_name_compare(mf->steps[i - 1].id, s->id) >= 0)
+		if (i > 0 && strcmp(mf->steps[i - 1].id, s->id) == 0)
+			problem(out, VERIFY_ORDER, s->id, NULL, "%s: listed twice in the manifest", s->id);
+		else if (i > 0 && migdir_name_compare(mf->steps[i - 1].id, s->id) >= 0)
 			problem(out, VERIFY_ORDER, s->id, NULL, "%s: listed after %s but sorts before it; steps run in folder-name order",
 			        s->id, mf->steps[i - 1].id);
 	}

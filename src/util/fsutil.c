@@ -183,7 +183,8 @@ int fs_list_subdirs(const char *dir, char ***names, size_t *count, mp_error *err
 	size_t cap = 0;
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
+		/* dot-folders are folders too: Prisma applies a .x/migration.sql */
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
 		char *full = fs_join(dir, e->d_name);
 		bool isdir = fs_is_dir(full);

@@ -135,3 +135,36 @@ tl_assert_eq 5 "$TL_RC" "apply with a view as _prisma_migrations: exit 5"
 tl_assert_contains "$TL_ERR" "is not a table (relkind 'v')" "says so"
 tl_assert_eq "0 0" "$(tl_psql "$db" -c "SELECT (SELECT count(*) FROM real_ledger) || ' ' || (to_regclass('a') IS NOT NULL)::int")" \
   "nothing written through it, nothing applied"
+
+# --- 14. folders as Prisma sees them ---
+m=$(plain); ln -s migration.sql "$m/20240101000000_a/loop.sql"; rm "$m/20240101000000_a/migration.sql"
+ln -s migration.sql "$m/20240101000000_a/migration.sql"   # a link to itself: unreadable, not absent
+tl_run "$MIGRUN" status -d "$m" --database-url "$url"
+tl_assert_eq 8 "$TL_RC" "an unreadable migration.sql is refused (exit 8), not skipped"
+tl_assert_contains "$TL_ERR" "Too many levels of symbolic links" "says why"
+m=$(plain); printf 'provider = "mysql"\n' > "$m/migration_lock.toml"
+tl_run "$MIGRUN" status -d "$m" --database-url "$url"
+tl_assert_eq 8 "$TL_RC" "migration_lock.toml for another provider: exit 8"
+tl_assert_contains "$TL_ERR" "says provider \"mysql\"" "names it"
+m=$(plain); mkdir "$m/.20240102000000_hidden"; printf 'CREATE TABLE hidden (id int);\n' > "$m/.20240102000000_hidden/migration.sql"
+db=$(tl_newdb dotdir); url=$(tl_url "$db")
+tl_run tl_prisma "$m" "$url" migrate deploy
+tl_assert_eq 0 "$TL_RC" "prisma migrate deploy on a folder with a dot-folder"
+words() { LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//'; }
+prisma_rows=$(tl_psql "$db" -c "SELECT migration_name FROM _prisma_migrations" | words)
+tl_run "$MIGRUN" status -d "$m" --database-url "$url" --json
+tl_assert_eq "$prisma_rows" "$(jq -r '.steps[] | select(.state == "applied") | .id' <<<"$TL_OUT" | words)" \
+  "migrun sees the folders Prisma applied (dot-folders included)"
+tl_assert_eq 0 "$(jq -r .pending <<<"$TL_OUT")" "and nothing pending"
+
+# --- 15. manifest details ---
+m=$(fresh)
+jq '.format = 4294967297' "$m/migplan.manifest.json" > "$m/m.tmp" && mv "$m/m.tmp" "$m/migplan.manifest.json"
+tl_run "$MIGRUN" verify -d "$m"
+tl_assert_eq 8 "$TL_RC" "format 4294967297 is not format 1"
+tl_assert_contains "$TL_ERR" "unsupported manifest format" "says so"
+m=$(fresh)
+jq '(.steps[] | .gates[]? | select(.kind == "min_age") | .after) = "20990101000000_nowhere"' "$m/migplan.manifest.json" > "$m/m.tmp" && mv "$m/m.tmp" "$m/migplan.manifest.json"
+tl_run "$MIGRUN" verify -d "$m"
+tl_assert_eq 8 "$TL_RC" "a min_age gate counting from no step: exit 8 (it would wait forever)"
+tl_assert_contains "$TL_ERR" "min_age gate counts from 20990101000000_nowhere, which is not an earlier step" "names it"
