@@ -96,8 +96,12 @@ static void before_retry(void *ctx, int n, long long pause_ms, const mp_error *e
 	mp_error ignore;
 	if (s->index)
 		drop_invalid_index(s->c, s->index, s->schema, &dropped, &ignore);
-	report_line(s->r, "%s: %s; retrying in %lld ms (attempt %d of %d)", s->m->name, err->msg, pause_ms, n + 2,
-	            s->o->retry.retries + 1);
+	/* the watchdog's cancels retry beyond the lock_timeout policy */
+	if (n + 2 <= s->o->retry.retries + 1)
+		report_line(s->r, "%s: %s; retrying in %lld ms (attempt %d of %d)", s->m->name, err->msg, pause_ms, n + 2,
+		            s->o->retry.retries + 1);
+	else
+		report_line(s->r, "%s: %s; retrying in %lld ms (attempt %d)", s->m->name, err->msg, pause_ms, n + 2);
 }
 
 static int attempt_in_transaction(void *ctx, int n, retry_verdict *verdict, mp_error *err)
@@ -137,9 +141,10 @@ static int run_in_transaction(step_run *s, long long lock_ms, long long stmt_ms,
 	retry_ops ops = {attempt_in_transaction, before_retry, s};
 	int rc = retry_run(&s->o->retry, &ops, err);
 	if (rc != MP_OK && !s->o->dry_run) {
-		/* The watchdog's give-up rolled everything back: no failed row, a
-		 * later apply simply tries again. */
-		if (!s->wd)
+		/* A lock that never came (lock_timeout, or the watchdog's give-up)
+		 * rolled everything back: no failed row, whichever of the two won
+		 * the race, and a later apply simply tries again. */
+		if (!s->passing)
 			record_failure(s->c, s->m, NULL, s->logs);
 		wrap_error(err, rc, s->m->name, " failed: ");
 	}

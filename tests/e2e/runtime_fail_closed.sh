@@ -168,3 +168,22 @@ jq '(.steps[] | .gates[]? | select(.kind == "min_age") | .after) = "209901010000
 tl_run "$MIGRUN" verify -d "$m"
 tl_assert_eq 8 "$TL_RC" "a min_age gate counting from no step: exit 8 (it would wait forever)"
 tl_assert_contains "$TL_ERR" "min_age gate counts from 20990101000000_nowhere, which is not an earlier step" "names it"
+
+# --- 11. a lock that never comes leaves no failed row ---
+m=$(fresh)
+db=$(tl_newdb lockrow); url=$(tl_url "$db")
+tl_run "$MIGRUN" apply -d "$m" --database-url "$url" --steps 1
+tl_assert_eq 0 "$TL_RC" "baseline applied"
+PGAPPNAME=migplan_reader psql -X -q -d "$db" -c 'BEGIN; LOCK TABLE "User" IN ACCESS SHARE MODE; SELECT pg_sleep(3600)' \
+  > /dev/null 2>&1 & reader=$!
+reading() { [ "$(tl_psql "$db" -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'migplan_reader' AND wait_event = 'PgSleep'")" = 1 ]; }
+tl_wait_for -p "$reader" "a reader holds ACCESS SHARE on User" reading
+tl_run "$MIGRUN" apply -d "$m" --database-url "$url" --steps 1 --lock-retries 1 --no-watchdog
+tl_assert_eq 1 "$TL_RC" "expand gives up on its lock_timeout (exit 1)"
+tl_assert_contains "$TL_OUT$TL_ERR" "attempt 2 of 2" "one retry, counted right"
+tl_assert_eq 0 "$(tl_psql "$db" -c "SELECT count(*) FROM _prisma_migrations WHERE migration_name = '$expand'")" \
+  "no failed ledger row: nothing of the step stayed"
+tl_psql "$db" -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'migplan_reader'" > /dev/null
+wait $reader 2>/dev/null || true
+tl_run "$MIGRUN" apply -d "$m" --database-url "$url" --steps 1
+tl_assert_eq 0 "$TL_RC" "a plain rerun applies it (no resolve needed)"
