@@ -251,9 +251,75 @@ int emit_prisma_folder(const mp_plan *plan, const char *dir, diag_list *diags, e
 	return rc;
 }
 
+static bool same_file(const char *path, const char *text, size_t n)
+{
+	char *old = NULL;
+	size_t len = 0;
+	bool same = fs_read_file(path, &old, &len, NULL) == MP_OK && len == n && memcmp(old, text, n) == 0;
+	free(old);
+	return same;
+}
+
+static void differs(emit_report *rep, char *path)
+{
+	*MP_VEC_PUSH(rep->differing, rep->ndiffering) = path;
+}
+
+/* What `migc compile` would change, byte for byte, writing nothing: every
+ * step file, stale generated folders and the manifest itself (so a
+ * consistently rewritten manifest, gates removed and chain recomputed, is
+ * found as surely as a hand-edited migration.sql). */
+int emit_check_folder(const mp_plan *plan, const char *dir, emit_report *rep, mp_error *err)
+{
+	memset(rep, 0, sizeof *rep);
+	char *mpath = fs_join(dir, MANIFEST_FILENAME);
+	mf_manifest *old = NULL;
+	if (fs_exists(mpath) && manifest_load(mpath, &old, err) != MP_OK)
+		old = NULL; /* unreadable: it differs, below */
+	for (size_t i = 0; i < plan->count; i++) {
+		const plan_step *s = &plan->steps[i];
+		char *sub = fs_join(dir, s->id);
+		char *up = fs_join(sub, "migration.sql"), *down = fs_join(sub, "down.sql");
+		if (same_file(up, s->up_sql, strlen(s->up_sql)))
+			free(up);
+		else
+			differs(rep, up);
+		if (same_file(down, s->down_sql, strlen(s->down_sql)))
+			free(down);
+		else
+			differs(rep, down);
+		free(sub);
+	}
+	for (size_t i = 0; old && i < old->nsteps; i++) {
+		bool planned = false;
+		for (size_t j = 0; j < plan->count && !planned; j++)
+			planned = strcmp(plan->steps[j].id, old->steps[i].id) == 0;
+		char *sub = fs_join(dir, old->steps[i].id);
+		if (!planned && fs_is_dir(sub))
+			differs(rep, sub);
+		else
+			free(sub);
+	}
+	mf_manifest m;
+	emit_manifest_build(plan, &m);
+	mp_buf text = MP_BUF_INIT;
+	manifest_render(&m, &text);
+	manifest_built_free(&m);
+	if (same_file(mpath, text.ptr, text.len))
+		free(mpath);
+	else
+		differs(rep, mpath);
+	buf_free(&text);
+	manifest_free(old);
+	return MP_OK;
+}
+
 void emit_report_free(emit_report *rep)
 {
 	for (size_t i = 0; i < rep->removed; i++)
 		free(rep->removed_ids[i]);
 	free(rep->removed_ids);
+	for (size_t i = 0; i < rep->ndiffering; i++)
+		free(rep->differing[i]);
+	free(rep->differing);
 }

@@ -12,12 +12,17 @@ typedef struct {
 	size_t written, unchanged, removed;
 	char **removed_ids;
 	bool lock_created;
+	char **differing; /* emit_check_folder: the paths compile would change */
+	size_t ndiffering;
 } emit_report;
 
 /* Returns 0; MP_EINVAL with diagnostics when the plan conflicts with what
  * is in dir (an id that sorts before an existing migration, a foreign folder
  * in the way); MP_EIO with err on file system errors. */
 int emit_prisma_folder(const mp_plan *plan, const char *dir, diag_list *diags, emit_report *rep, mp_error *err);
+/* Writes nothing: lists in rep->differing every file (and stale generated
+ * folder) that emit_prisma_folder would write, change or remove. */
+int emit_check_folder(const mp_plan *plan, const char *dir, emit_report *rep, mp_error *err);
 void emit_report_free(emit_report *rep);
 /* The manifest for a plan (hashes computed from the SQL in memory). */
 void emit_manifest_build(const mp_plan *plan, mf_manifest *m);

@@ -44,13 +44,31 @@ int fleet_add_target(fleet_spec *f, const char *name, const char *url, const cha
 	return MP_OK;
 }
 
+/* user@host[:port]/dbname[?service=S], from what libpq would connect with:
+ * the same database however its URL is spelled, and never its password. */
 char *fleet_lock_domain(const char *url)
 {
 	conn_url u;
 	conn_url_parse(url, &u);
-	char *d = xstrdup(u.conninfo);
+	const char *want[] = {"user", "host", "port", "dbname", "service"};
+	char *val[5] = {0};
+	PQconninfoOption *opts = PQconninfoParse(u.conninfo, NULL);
+	for (PQconninfoOption *o = opts; o && o->keyword; o++)
+		for (int i = 0; i < 5; i++)
+			if (strcmp(o->keyword, want[i]) == 0 && o->val && *o->val)
+				val[i] = xstrdup(o->val);
+	PQconninfoFree(opts);
 	conn_url_free(&u);
-	return d;
+	mp_buf b = MP_BUF_INIT;
+	buf_printf(&b, "%s@%s", val[0] ? val[0] : "", val[1] ? val[1] : "");
+	if (val[2])
+		buf_printf(&b, ":%s", val[2]);
+	buf_printf(&b, "/%s", val[3] ? val[3] : "");
+	if (val[4])
+		buf_printf(&b, "?service=%s", val[4]);
+	for (int i = 0; i < 5; i++)
+		free(val[i]);
+	return buf_detach(&b);
 }
 
 char *fleet_name_from_url(const char *url)

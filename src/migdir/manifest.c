@@ -125,7 +125,7 @@ long manifest_chain_check(const mf_manifest *m)
 	return -1;
 }
 
-int manifest_save(mf_manifest *m, const char *path, mp_error *err)
+void manifest_render(mf_manifest *m, mp_buf *out)
 {
 	const char *prev = zero_chain;
 	json_t *steps = json_array();
@@ -140,10 +140,15 @@ int manifest_save(mf_manifest *m, const char *path, mp_error *err)
 	json_object_set_new(root, "steps", steps);
 	char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(root);
-	mp_buf b = MP_BUF_INIT;
-	buf_puts(&b, text);
-	buf_putc(&b, '\n');
+	buf_puts(out, text);
+	buf_putc(out, '\n');
 	free(text);
+}
+
+int manifest_save(mf_manifest *m, const char *path, mp_error *err)
+{
+	mp_buf b = MP_BUF_INIT;
+	manifest_render(m, &b);
 	int rc = fs_write_file_atomic(path, b.ptr, b.len, err);
 	buf_free(&b);
 	return rc;

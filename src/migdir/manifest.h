@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "util/error.h"
+#include "util/buf.h"
 #include "util/sha256.h"
 
 #define MANIFEST_FORMAT 1
@@ -76,6 +77,8 @@ typedef struct {
 
 /* Writes path (atomically), computing every step's chain first. */
 int manifest_save(mf_manifest *m, const char *path, mp_error *err);
+/* The text manifest_save writes (computing each step's chain). */
+void manifest_render(mf_manifest *m, mp_buf *out);
 /* Reads and shape-checks a manifest; hashes are not checked here. */
 int manifest_load(const char *path, mf_manifest **out, mp_error *err);
 void manifest_free(mf_manifest *m);

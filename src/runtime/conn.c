@@ -51,6 +51,164 @@ static bool is_url(const char *s)
 	return strncmp(s, "postgresql://", 13) == 0 || strncmp(s, "postgres://", 11) == 0;
 }
 
+/* key='value' for a libpq keyword conninfo ('\\' and '\'' escaped). */
+static void kv(mp_buf *b, const char *key, const char *val, size_t n)
+{
+	if (b->len)
+		buf_putc(b, ' ');
+	buf_printf(b, "%s='", key);
+	for (size_t i = 0; i < n; i++) {
+		if (val[i] == '\'' || val[i] == '\\')
+			buf_putc(b, '\\');
+		buf_putc(b, val[i]);
+	}
+	buf_putc(b, '\'');
+}
+
+static void kv_decoded(mp_buf *b, const char *key, const char *raw, size_t n)
+{
+	char *v = percent_decode(raw, n);
+	kv(b, key, v, strlen(v));
+	free(v);
+}
+
+static void add_secret(conn_url *out, const char *s, size_t n)
+{
+	if (!n)
+		return;
+	out->secrets = xrealloc(out->secrets, (out->nsecrets + 1) * sizeof *out->secrets);
+	out->secrets[out->nsecrets++] = xstrndup(s, n);
+}
+
+/* Every piece of what may be a password, for redaction: the text after the
+ * first ':' up to the URL's last '@' (before '?'), whole and cut at ':', '/'
+ * and '@' — an unencoded '/' or '@' moves where any parser thinks the host
+ * starts, and the pieces then turn up in its errors as host, port or path. */
+static void collect_secrets(const char *auth, conn_url *out)
+{
+	size_t qlen = strcspn(auth, "?#");
+	const char *last = NULL;
+	for (const char *p = auth; p < auth + qlen; p++)
+		if (*p == '@')
+			last = p;
+	const char *colon = last ? memchr(auth, ':', (size_t)(last - auth)) : NULL;
+	if (!colon)
+		return;
+	const char *from = colon + 1;
+	add_secret(out, from, (size_t)(last - from));
+	char *dec = percent_decode(from, (size_t)(last - from));
+	add_secret(out, dec, strlen(dec));
+	free(dec);
+	for (const char *p = from; p < last;) {
+		size_t n = strcspn(p, ":/@");
+		if (p + n > last)
+			n = (size_t)(last - p);
+		add_secret(out, p, n);
+		p += n + 1;
+	}
+}
+
+/* host[:port] lists, "[v6]:port" included, into host= and port=. */
+static void split_hosts(mp_buf *ci, const char *h, size_t n)
+{
+	mp_buf hosts = MP_BUF_INIT, ports = MP_BUF_INIT;
+	bool any_port = false;
+	for (size_t i = 0; i <= n;) {
+		size_t len = 0;
+		while (i + len < n && h[i + len] != ',')
+			len++;
+		const char *e = h + i, *colon = NULL;
+		size_t hl = len;
+		if (len && *e == '[') {
+			const char *close = memchr(e, ']', len);
+			if (close) {
+				hl = (size_t)(close - e - 1);
+				e++;
+				colon = (size_t)(close - (h + i)) + 1 < len && close[1] == ':' ? close + 1 : NULL;
+			}
+		} else {
+			colon = memchr(e, ':', len);
+			if (colon)
+				hl = (size_t)(colon - e);
+		}
+		if (hosts.len || i)
+			buf_putc(&hosts, ',');
+		char *dh = percent_decode(e, hl);
+		buf_puts(&hosts, dh);
+		free(dh);
+		if (ports.len || i)
+			buf_putc(&ports, ',');
+		if (colon) {
+			buf_put(&ports, colon + 1, (size_t)(h + i + len - colon - 1));
+			any_port = true;
+		}
+		i += len + 1;
+	}
+	if (strspn(hosts.ptr ? hosts.ptr : "", ",") != hosts.len)
+		kv(ci, "host", hosts.ptr, hosts.len);
+	if (any_port)
+		kv(ci, "port", ports.ptr, ports.len);
+	buf_free(&hosts);
+	buf_free(&ports);
+}
+
+/* The URL as WHATWG (and so Prisma) splits it — the authority ends at the
+ * first '/', '?' or '#', the user part at the authority's last '@' — handed to
+ * libpq as keywords, so that libpq (which splits at the first '@') connects
+ * where Prisma does and never reads part of a password as a host. */
+static void parse_url(const char *url, conn_url *out)
+{
+	const char *auth = strstr(url, "://") + 3;
+	size_t alen = strcspn(auth, "/?#");
+	const char *at = NULL;
+	for (const char *p = auth; p < auth + alen; p++)
+		if (*p == '@')
+			at = p;
+	collect_secrets(auth, out);
+	mp_buf ci = MP_BUF_INIT;
+	const char *hostspec = at ? at + 1 : auth;
+	split_hosts(&ci, hostspec, (size_t)(auth + alen - hostspec));
+	if (at) {
+		const char *colon = memchr(auth, ':', (size_t)(at - auth));
+		kv_decoded(&ci, "user", auth, (size_t)((colon ? colon : at) - auth));
+		if (colon) {
+			out->password = xstrndup(colon + 1, (size_t)(at - colon - 1));
+			kv_decoded(&ci, "password", colon + 1, (size_t)(at - colon - 1));
+		}
+	}
+	const char *rest = auth + alen;
+	if (*rest == '/') {
+		size_t dl = strcspn(rest + 1, "?#");
+		if (dl)
+			kv_decoded(&ci, "dbname", rest + 1, dl);
+		rest += 1 + dl;
+	}
+	if (*rest == '?') {
+		for (const char *p = rest + 1; *p && *p != '#';) {
+			size_t n = strcspn(p, "&#");
+			size_t klen = strcspn(p, "=&#");
+			if (klen > n)
+				klen = n;
+			if (n > 0 && is_prisma_param(p, klen)) {
+				if (klen == 6 && strncmp(p, "schema", 6) == 0 && klen < n) {
+					free(out->schema);
+					out->schema = percent_decode(p + klen + 1, n - klen - 1);
+				}
+			} else if (n > 0) {
+				char *k = percent_decode(p, klen);
+				kv_decoded(&ci, k, klen < n ? p + klen + 1 : "", klen < n ? n - klen - 1 : 0);
+				free(k);
+			}
+			p += n;
+			if (*p == '&')
+				p++;
+		}
+	}
+	out->conninfo = buf_detach(&ci);
+	if (!out->conninfo)
+		out->conninfo = xstrdup("");
+}
+
 void conn_url_parse(const char *url, conn_url *out)
 {
 	memset(out, 0, sizeof *out);
@@ -62,43 +220,7 @@ void conn_url_parse(const char *url, conn_url *out)
 		out->conninfo = xstrdup(url);
 		return;
 	}
-	const char *auth = strstr(url, "://") + 3;
-	size_t alen = strcspn(auth, "/?");
-	const char *at = NULL;
-	for (const char *p = auth; p < auth + alen; p++)
-		if (*p == '@')
-			at = p;
-	if (at) {
-		const char *colon = memchr(auth, ':', (size_t)(at - auth));
-		if (colon && colon + 1 < at)
-			out->password = xstrndup(colon + 1, (size_t)(at - colon - 1));
-	}
-	const char *q = strchr(url, '?');
-	if (!q) {
-		out->conninfo = xstrdup(url);
-		return;
-	}
-	mp_buf b = MP_BUF_INIT;
-	buf_put(&b, url, (size_t)(q - url));
-	bool first = true;
-	for (const char *p = q + 1; *p;) {
-		size_t n = strcspn(p, "&");
-		size_t klen = strcspn(p, "=&");
-		if (n > 0 && is_prisma_param(p, klen)) {
-			if (klen == 6 && strncmp(p, "schema", 6) == 0 && klen < n) {
-				free(out->schema);
-				out->schema = percent_decode(p + klen + 1, n - klen - 1);
-			}
-		} else if (n > 0) {
-			buf_putc(&b, first ? '?' : '&');
-			buf_put(&b, p, n);
-			first = false;
-		}
-		p += n;
-		if (*p == '&')
-			p++;
-	}
-	out->conninfo = buf_detach(&b);
+	parse_url(url, out);
 }
 
 void conn_url_free(conn_url *u)
@@ -106,6 +228,9 @@ void conn_url_free(conn_url *u)
 	free(u->conninfo);
 	free(u->schema);
 	free(u->password);
+	for (size_t i = 0; i < u->nsecrets; i++)
+		free(u->secrets[i]);
+	free(u->secrets);
 	memset(u, 0, sizeof *u);
 }
 
@@ -182,6 +307,8 @@ static int fail_connect(mp_error *err, char *msg, const conn_url *u, const char 
 	free(msg);
 	conn_redact(line, sizeof line, u->password);
 	conn_redact(line, sizeof line, decoded_pw);
+	for (size_t i = 0; i < u->nsecrets; i++)
+		conn_redact(line, sizeof line, u->secrets[i]);
 	return mp_error_set(err, MP_ECONNECT, "%s", line);
 }
 

@@ -24,10 +24,14 @@ typedef struct {
 	char *conninfo;  /* what libpq gets ("" means: PG* variables only) */
 	char *schema;    /* NULL when the URL names none */
 	char *password;  /* as written in the URL (to redact), or NULL */
+	char **secrets;  /* every fragment that may be part of a password, to redact */
+	size_t nsecrets;
 } conn_url;
 
-/* Splits Prisma's parameters off url (NULL or "" allowed); never fails on
- * its own, libpq judges the rest. */
+/* A postgresql:// URL becomes a libpq keyword conninfo, split as Prisma
+ * splits it, without Prisma's own parameters (a keyword conninfo is passed
+ * on as is; NULL or "" allowed); never fails on its own, libpq judges the
+ * rest. */
 void conn_url_parse(const char *url, conn_url *out);
 void conn_url_free(conn_url *u);
 /* Turns a libpq connection error into one line: the "connection to server

@@ -129,6 +129,16 @@ void status_compute(const mig_folder *f, const ledger *l, status_report *out)
 	}
 	strmap_free(&rows.names);
 	free(rows.next);
+	/* A pending generated step must still be what migc wrote: apply would
+	 * refuse it, and status says so before anyone tries. */
+	for (size_t i = 0; i < f->n; i++) {
+		const folder_mig *m = &f->migs[i];
+		if (status_is_pending(out->e[i].state) && m->step && strcmp(m->file_sha256, m->step->up.sha256) != 0) {
+			out->e[i].state = MS_DIVERGED;
+			out->e[i].reason = "pending, but its migration.sql differs from the manifest's hash (edited after migc "
+			                   "compile)";
+		}
+	}
 	/* A pending migration with an applied one after it would be applied out
 	 * of order; Prisma would run it silently, we call it divergence. */
 	long last_applied = -1;

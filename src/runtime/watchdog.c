@@ -107,6 +107,7 @@ int watchdog_start(rt_conn *ours, int retries, watchdog **out, mp_error *err)
 		char msg[512];
 		snprintf(msg, sizeof msg, "%s", PQerrorMessage(pg));
 		msg[strcspn(msg, "\n")] = '\0';
+		conn_redact(msg, sizeof msg, PQpass(ours->pg)); /* the password never prints */
 		PQfinish(pg);
 		return mp_error_set(err, MP_ECONNECT, "lock watchdog: cannot open its connection: %s", msg);
 	}

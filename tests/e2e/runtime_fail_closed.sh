@@ -187,3 +187,41 @@ tl_psql "$db" -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity 
 wait $reader 2>/dev/null || true
 tl_run "$MIGRUN" apply -d "$m" --database-url "$url" --steps 1
 tl_assert_eq 0 "$TL_RC" "a plain rerun applies it (no resolve needed)"
+
+# --- 7. passwords never print, however they are written ---
+port=$(tl_refused_port)
+for pw in 'pa@ss99word' 'secr99/et' '*' '**' '****'; do
+  tl_run timeout 300 "$MIGRUN" status -d "$(plain)" --database-url "postgresql://app:$pw@127.0.0.1:$port/db"
+  tl_assert_eq 7 "$TL_RC" "password '$pw': cannot connect (exit 7), no hang"
+  case $pw in
+    *99*) frag=${pw%%[@/]*}; frag=${frag:2}
+          tl_assert_eq "" "$(grep -o "ss99word\|secr99\|$frag" <<<"$TL_OUT$TL_ERR" || true)" "password '$pw': no fragment of it printed" ;;
+  esac
+done
+# Split as Prisma splits it: the user part ends at the authority's last '@'.
+db=$(tl_newdb atpw); url=$(tl_url "$db")
+atu=${url/postgresql:\/\/postgres@/postgresql:\/\/postgres:pa@ss99word@}
+tl_assert_contains "$atu" ":pa@ss99word@127.0.0.1" "the URL has the unencoded password"
+tl_run "$MIGRUN" status -d "$(plain)" --database-url "$atu"
+tl_assert_eq 3 "$TL_RC" "an unencoded '@' in the password connects where Prisma does (status: 1 pending, exit 3)"
+
+# --- 15. --json says why when the command cannot start ---
+for cmd in status apply; do
+  tl_run "$MIGRUN" $cmd -d "$(plain)" --database-url "postgresql://app@127.0.0.1:$port/db" --json
+  tl_assert_eq "7 false 7" "$TL_RC $(jq -r '"\(.ok) \(.exit)"' <<<"$TL_OUT")" "$cmd --json on a refused connection: exit 7 and a JSON object saying so"
+done
+# rollback asks before it takes the migration lock: a deploy is not held up by a prompt.
+m=$(fresh)
+db=$(tl_newdb rbprompt); url=$(tl_url "$db")
+"$MIGRUN" apply -d "$m" --database-url "$url" --to "$expand" --allow-pending 5 > /dev/null
+PGAPPNAME=migplan_holder2 psql -X -q -d "$db" -c "SELECT pg_advisory_lock(72707369); SELECT pg_sleep(3600)" \
+  > /dev/null 2>&1 & holder=$!
+holding2() { [ "$(tl_psql "$db" -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'migplan_holder2' AND wait_event = 'PgSleep'")" = 1 ]; }
+tl_wait_for -p "$holder" "another session holds the migration lock" holding2
+tl_run "$MIGRUN" rollback -d "$m" --database-url "$url" --steps 1
+tl_assert_eq 2 "$TL_RC" "without --yes off a terminal: refused (exit 2) at once, not after waiting for the lock"
+tl_assert_contains "$TL_ERR" "will roll back $expand" "the plan is shown first"
+tl_psql "$db" -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'migplan_holder2'" > /dev/null
+wait $holder 2>/dev/null || true
+tl_run "$MIGRUN" rollback -d "$m" --database-url "$url" --steps 1 --yes
+tl_assert_eq 0 "$TL_RC" "then rolled back under the lock"

@@ -16,7 +16,9 @@ typedef struct {
 static const mp_opt_spec opts[] = {
 	MP_OPT_STRING(compile_args, outdir, "output", 'o', "DIR", "a directory",
 	              "migrations folder (default: prisma/migrations)"),
-	MP_OPT_SWITCH(compile_args, check_only, "check", 0, "check the specs and the folder, write nothing"),
+	MP_OPT_SWITCH(compile_args, check_only, "check", 0,
+	              "write nothing; exit 1 unless the folder holds, byte for\n"
+	              "byte, what compile would write (each differing file named)"),
 	MP_OPT_SWITCH(compile_args, json, "json", 0, "print a JSON summary on stdout"),
 	MP_OPT_HELP("this help"),
 	MP_OPT_END,
@@ -56,7 +58,8 @@ static void print_human(const compile_args *a, const compile_result *r, const em
 {
 	size_t n = r->plan->count;
 	if (a->check_only) {
-		printf("%zu step%s, no errors (nothing written)\n", n, cli_plural(n));
+		printf("%zu step%s; %zu file%s would change (nothing written)\n", n, cli_plural(n), rep->ndiffering,
+		       cli_plural(rep->ndiffering));
 		return;
 	}
 	for (size_t i = 0; i < rep->removed; i++)
@@ -89,6 +92,8 @@ static int compile_run(void *args, const mp_opt_list *specs)
 		rc = schema_check_beside(a->outdir, r->model, &sdiags, &schema, &err);
 	if (rc == MP_OK && !a->check_only)
 		rc = emit_prisma_folder(r->plan, a->outdir, &diags, &rep, &err);
+	else if (rc == MP_OK)
+		rc = emit_check_folder(r->plan, a->outdir, &rep, &err);
 	diag_sort(&diags);
 	diag_print_all(stderr, &diags, diag_use_color(stderr));
 	diag_print_all(stderr, &sdiags, diag_use_color(stderr));
@@ -105,6 +110,11 @@ static int compile_run(void *args, const mp_opt_list *specs)
 	} else {
 		print_human(a, r, &rep);
 	}
+	/* --check: the folder must hold exactly what compile would write */
+	for (size_t i = 0; exit_code == MIGC_EXIT_OK && i < rep.ndiffering; i++)
+		fprintf(stderr, "migc compile --check: %s differs from what `migc compile` writes\n", rep.differing[i]);
+	if (exit_code == MIGC_EXIT_OK && rep.ndiffering)
+		exit_code = MIGC_EXIT_FINDINGS;
 	emit_report_free(&rep);
 	compile_result_free(r);
 	diag_list_free(&sdiags);

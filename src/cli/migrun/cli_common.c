@@ -4,6 +4,7 @@
 #include "util/clock.h"
 
 #include <stdarg.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,26 +178,28 @@ rt_report cli_reporter(const cli_common *c)
 	return r;
 }
 
+/* A failure before the command could start: one line on stderr and, with
+ * --json, the same as a JSON object on stdout (CI parses stdout). */
+static int early_failure(const cli_common *c, const char *msg, int ex)
+{
+	cli_error("%s", msg);
+	if (c->json)
+		cli_put_json(json_pack("{s:b, s:s, s:i}", "ok", 0, "error", msg, "exit", ex));
+	return ex;
+}
+
 int cli_load_folder(const cli_common *c, bool require_manifest, mig_folder *f)
 {
 	mp_error err = {0, ""};
 	int rc = folder_load(c->dir, c->manifest, require_manifest, f, &err);
-	if (rc != MP_OK) {
-		cli_error("%s", err.msg);
-		return EXIT_VERIFY;
-	}
-	return EXIT_OK;
+	return rc == MP_OK ? EXIT_OK : early_failure(c, err.msg, EXIT_VERIFY);
 }
 
 int cli_connect(const cli_common *c, rt_conn **conn)
 {
 	mp_error err = {0, ""};
 	int rc = conn_open(conn, c->url, &err);
-	if (rc != MP_OK) {
-		cli_error("%s", err.msg);
-		return rc == MP_ECONNECT ? EXIT_CONNECT : EXIT_FAIL;
-	}
-	return EXIT_OK;
+	return rc == MP_OK ? EXIT_OK : early_failure(c, err.msg, rc == MP_ECONNECT ? EXIT_CONNECT : EXIT_FAIL);
 }
 
 int cli_open(const cli_common *c, bool require_manifest, mig_folder *f, rt_conn **conn)

@@ -71,38 +71,74 @@ static bool confirm(const rollback_plan *p, bool yes)
 	return answer[0] == 'y' || answer[0] == 'Y';
 }
 
-static int run(rt_conn *c, const mig_folder *f, long steps, const char *to, bool yes, const rt_report *r,
-               int *done, mp_error *err, bool *declined)
+/* The plan points into the ledger rows: l lives as long as p. */
+static int plan(rt_conn *c, const mig_folder *f, const rollback_args *a, ledger *l, rollback_plan *p, mp_error *err)
 {
-	ledger l;
-	int rc = ledger_read(c, &l, err);
+	memset(p, 0, sizeof *p);
+	int rc = ledger_read(c, l, err);
+	if (rc == MP_OK)
+		rc = rollback_prepare(f, l, a->steps, a->to, p, err);
+	return rc;
+}
+
+static bool same_plan(const rollback_plan *x, const rollback_plan *y)
+{
+	if (x->n != y->n)
+		return false;
+	for (size_t i = 0; i < x->n; i++)
+		if (strcmp(x->items[i].m->name, y->items[i].m->name) != 0 || strcmp(x->items[i].row_id, y->items[i].row_id) != 0)
+			return false;
+	return true;
+}
+
+/* Under the migration lock: plan again and run, if nothing changed since
+ * the plan that was confirmed. */
+static int run_locked(const rollback_args *a, rt_conn *c, const mig_folder *f, const rollback_plan *confirmed,
+                      const rt_report *r, int *done, mp_error *err)
+{
+	int rc = lock_acquire(c, a->lock_wait, r, err);
 	if (rc != MP_OK)
 		return rc;
+	ledger l = {0};
+	rollback_plan again;
+	rc = plan(c, f, a, &l, &again, err);
+	if (rc == MP_OK && !same_plan(confirmed, &again))
+		rc = mp_error_set(err, MP_ESTATE, "the ledger changed while the rollback waited; nothing rolled back, "
+		                                  "run it again to see the new plan");
+	if (rc == MP_OK)
+		rc = rollback_execute(c, &again, 3, 500, r, done, err);
+	rollback_plan_free(&again);
+	ledger_free(&l);
+	mp_error ignore;
+	lock_release(c, &ignore);
+	return rc;
+}
+
+/* Plan and confirm first, without the migration lock (a prompt must not
+ * hold up every deploy), then run under it. */
+static int run(const rollback_args *a, rt_conn *c, const mig_folder *f, const rt_report *r, int *done, mp_error *err,
+               bool *declined)
+{
+	ledger l = {0};
 	rollback_plan p;
-	rc = rollback_prepare(f, &l, steps, to, &p, err);
+	int rc = plan(c, f, a, &l, &p, err);
 	if (rc == MP_OK && p.n == 0)
 		report_line(r, "nothing to roll back");
-	else if (rc == MP_OK && !(*declined = !confirm(&p, yes)))
-		rc = rollback_execute(c, &p, 3, 500, r, done, err);
-	if (rc == MP_OK || p.n)
-		rollback_plan_free(&p);
+	else if (rc == MP_OK && !(*declined = !confirm(&p, a->yes)))
+		rc = run_locked(a, c, f, &p, r, done, err);
+	rollback_plan_free(&p);
 	ledger_free(&l);
 	return rc;
 }
 
-/* Under the migration lock: plan, confirm, run; prints and returns the exit code. */
+/* Plans, confirms, runs under the lock; prints and returns the exit code. */
 static int rollback_locked(const rollback_args *a, rt_conn *c, const mig_folder *f)
 {
 	rt_report r = cli_reporter(&a->co);
 	mp_error err = {0, ""};
 	int done = 0;
 	bool declined = false;
-	int rc = lock_acquire(c, a->lock_wait, &r, &err);
-	if (rc == MP_OK) {
-		rc = run(c, f, a->steps, a->to, a->yes, &r, &done, &err, &declined);
-		mp_error ignore;
-		lock_release(c, &ignore);
-	}
+	int rc = run(a, c, f, &r, &done, &err, &declined);
 	int ex = declined ? EXIT_USAGE : cli_exit_code(rc);
 	if (rc != MP_OK)
 		cli_error("%s", err.msg);

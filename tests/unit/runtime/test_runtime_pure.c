@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -16,14 +17,29 @@ static void test_url_strips_prisma_params_and_keeps_schema(void **state)
 	(void)state;
 	conn_url u;
 	conn_url_parse("postgresql://me:p%40ss@db:5432/app?schema=my%20s&connection_limit=5&sslmode=require", &u);
-	assert_string_equal(u.conninfo, "postgresql://me:p%40ss@db:5432/app?sslmode=require");
+	assert_string_equal(u.conninfo, "host='db' port='5432' user='me' password='p@ss' dbname='app' sslmode='require'");
 	assert_string_equal(u.schema, "my s");
 	assert_string_equal(u.password, "p%40ss");
 	conn_url_free(&u);
 	conn_url_parse("postgres://db/app?schema=x", &u);
-	assert_string_equal(u.conninfo, "postgres://db/app");
+	assert_string_equal(u.conninfo, "host='db' dbname='app'");
 	assert_string_equal(u.schema, "x");
 	assert_null(u.password);
+	conn_url_free(&u);
+	/* issue 19 item 7: split as Prisma splits (the user part ends at the
+	 * authority's last '@'), and every fragment of a password kept to redact */
+	conn_url_parse("postgresql://app:pa@ss99word@host:6543/db", &u);
+	assert_string_equal(u.conninfo, "host='host' port='6543' user='app' password='pa@ss99word' dbname='db'");
+	conn_url_free(&u);
+	conn_url_parse("postgresql://app:secr99/et@host/db", &u);
+	bool frag = false;
+	for (size_t i = 0; i < u.nsecrets; i++)
+		frag = frag || strcmp(u.secrets[i], "secr99") == 0;
+	assert_true(frag);
+	assert_null(strstr(u.conninfo, "secr99/et")); /* not a password libpq would send */
+	conn_url_free(&u);
+	conn_url_parse("postgresql://u@[::1]:5433,h2:5434/db?sslmode=verify-full&options=-c%20x%3Dy", &u);
+	assert_string_equal(u.conninfo, "host='::1,h2' port='5433,5434' user='u' dbname='db' sslmode='verify-full' options='-c x=y'");
 	conn_url_free(&u);
 	conn_url_parse(NULL, &u);
 	assert_string_equal(u.conninfo, "");
