@@ -234,10 +234,15 @@ void conn_url_free(conn_url *u)
 	memset(u, 0, sizeof *u);
 }
 
-static const char *skip_prefix(const char *s, const char *prefix)
+/* "FATAL:  ", "ERROR:  ", "PANIC:  " (one space or two): the server's
+ * severity, which our one-line messages do not repeat. */
+static const char *skip_severity(const char *s)
 {
-	size_t n = strlen(prefix);
-	return strncmp(s, prefix, n) == 0 ? s + n : s;
+	static const char *const levels[] = {"FATAL:", "ERROR:", "PANIC:", NULL};
+	for (int i = 0; levels[i]; i++)
+		if (strncmp(s, levels[i], strlen(levels[i])) == 0)
+			return s + strlen(levels[i]) + strspn(s + strlen(levels[i]), " ");
+	return s;
 }
 
 char *conn_clean_error(const char *libpq_msg, const char *host, const char *port)
@@ -254,9 +259,7 @@ char *conn_clean_error(const char *libpq_msg, const char *host, const char *port
 			had_prefix = true;
 		}
 	}
-	rest = skip_prefix(rest, "FATAL:  ");
-	rest = skip_prefix(rest, "FATAL: ");
-	rest = skip_prefix(rest, "ERROR:  ");
+	rest = skip_severity(rest);
 	mp_buf b = MP_BUF_INIT;
 	if (had_prefix && host && *host)
 		buf_printf(&b, "cannot connect to %s%s%s: %s", host, port && *port ? ":" : "",
@@ -405,7 +408,8 @@ static int result_fail(rt_conn *c, PGresult *res, mp_error *err)
 	const char *prim = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	const char *detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
 	if (!prim) {
-		const char *m = PQerrorMessage(c->pg);
+		/* no result fields: the connection broke ("FATAL:  terminating …") */
+		const char *m = skip_severity(PQerrorMessage(c->pg));
 		char *line = xstrndup(m, strcspn(m, "\n"));
 		int rc = mp_error_set(err, MP_EDB, "%s", *line ? line : "database error");
 		free(line);

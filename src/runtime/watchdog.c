@@ -105,8 +105,9 @@ int watchdog_start(rt_conn *ours, int retries, watchdog **out, mp_error *err)
 	free(ci);
 	if (PQstatus(pg) != CONNECTION_OK) {
 		char msg[512];
-		snprintf(msg, sizeof msg, "%s", PQerrorMessage(pg));
-		msg[strcspn(msg, "\n")] = '\0';
+		char *clean = conn_clean_error(PQerrorMessage(pg), PQhost(pg), PQport(pg)); /* one line, no FATAL: */
+		snprintf(msg, sizeof msg, "%s", clean);
+		free(clean);
 		conn_redact(msg, sizeof msg, PQpass(ours->pg)); /* the password never prints */
 		PQfinish(pg);
 		return mp_error_set(err, MP_ECONNECT, "lock watchdog: cannot open its connection: %s", msg);

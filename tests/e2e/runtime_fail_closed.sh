@@ -225,3 +225,21 @@ tl_psql "$db" -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity 
 wait $holder 2>/dev/null || true
 tl_run "$MIGRUN" rollback -d "$m" --database-url "$url" --steps 1 --yes
 tl_assert_eq 0 "$TL_RC" "then rolled back under the lock"
+
+# --- 15. a server's message is one line, without its severity prefix ---
+m=$(fresh)
+db=$(tl_newdb fatal); url=$(tl_url "$db")
+"$MIGRUN" apply -d "$m" --database-url "$url" --steps 1 > /dev/null
+PGAPPNAME=migplan_reader3 psql -X -q -d "$db" -c 'BEGIN; LOCK TABLE "User" IN ACCESS SHARE MODE; SELECT pg_sleep(3600)' \
+  > /dev/null 2>&1 & reader=$!
+reading3() { [ "$(tl_psql "$db" -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'migplan_reader3' AND wait_event = 'PgSleep'")" = 1 ]; }
+tl_wait_for -p "$reader" "a reader holds ACCESS SHARE on User" reading3
+"$MIGRUN" apply -d "$m" --database-url "$url" --steps 1 --lock-retries 50 --no-watchdog > "$TL_TMP/fatal.out" 2>&1 & pid=$!
+retrying() { grep -q "retrying" "$TL_TMP/fatal.out"; }
+tl_wait_for -p "$pid" "expand is retrying its lock" retrying
+tl_psql "$db" -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'migrun'" > /dev/null
+wait $pid && rc=0 || rc=$?
+tl_assert_eq 1 "$([ "$rc" -ne 0 ] && echo 1 || echo 0)" "apply fails when the server ends its session"
+tl_assert_eq "" "$(grep -o 'FATAL:' "$TL_TMP/fatal.out" || true)" "the message has no FATAL: prefix"
+tl_psql "$db" -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'migplan_reader3'" > /dev/null
+wait $reader 2>/dev/null || true
