@@ -21,6 +21,8 @@ struct watchdog {
 	bool cancel_pending; /* a cancel was sent and not yet seen by the step code */
 	int cancels;         /* of the armed step */
 	bool gave_up;
+	long long blind_since; /* when its connection was lost and could not be remade; 0: watching */
+	PGcancel *cancel;      /* for our connection: cancels work without the watchdog's own */
 	watchdog_event *ev;
 	size_t nev;
 };
@@ -78,6 +80,32 @@ static void poll_once(watchdog *w)
 	PQclear(res);
 }
 
+/* Without its connection the watchdog cannot see who waits behind the step:
+ * it says so (an event), and once it has been blind for the step's
+ * threshold it cancels the step, as it would for a session waiting that
+ * long, rather than let the step hold its locks unwatched. */
+static void blind_check(watchdog *w, bool up)
+{
+	pthread_mutex_lock(&w->mu);
+	long long now = mp_clock_ms();
+	bool cancel = false;
+	if (up || !w->step) {
+		w->blind_since = up ? 0 : w->blind_since;
+	} else if (!w->blind_since) {
+		w->blind_since = now;
+		add_event(w, "blind", 0, 0, "the watchdog lost its connection and cannot reconnect");
+	} else if (!w->cancel_pending && w->threshold_ms > 0 && now - w->blind_since >= w->threshold_ms) {
+		w->cancel_pending = true;
+		w->cancels++;
+		add_event(w, "blind_cancel", 0, now - w->blind_since, "");
+		cancel = true;
+	}
+	pthread_mutex_unlock(&w->mu);
+	char buf[256];
+	if (cancel && w->cancel)
+		PQcancel(w->cancel, buf, sizeof buf);
+}
+
 static void *watch(void *arg)
 {
 	watchdog *w = arg;
@@ -89,7 +117,10 @@ static void *watch(void *arg)
 			break;
 		if (PQstatus(w->pg) != CONNECTION_OK)
 			PQreset(w->pg);
-		poll_once(w);
+		bool up = PQstatus(w->pg) == CONNECTION_OK;
+		blind_check(w, up);
+		if (up)
+			poll_once(w);
 		mp_sleep_ms(WATCHDOG_POLL_MS);
 	}
 	return NULL;
@@ -114,6 +145,7 @@ int watchdog_start(rt_conn *ours, int retries, watchdog **out, mp_error *err)
 	}
 	watchdog *w = xcalloc(1, sizeof *w);
 	w->pg = pg;
+	w->cancel = PQgetCancel(ours->pg);
 	w->our_pid = PQbackendPID(ours->pg);
 	w->retries = retries;
 	pthread_mutex_init(&w->mu, NULL);
@@ -152,6 +184,8 @@ void watchdog_free(watchdog *w)
 	}
 	free(w->ev);
 	free(w->step);
+	if (w->cancel)
+		PQfreeCancel(w->cancel);
 	pthread_mutex_destroy(&w->mu);
 	free(w);
 }
@@ -186,7 +220,15 @@ bool watchdog_cancelled(watchdog *w, mp_error *err)
 		int pid = w->ev[w->nev - 1].app_pid;
 		long long waited = w->ev[w->nev - 1].waited_ms;
 		char *query = xstrdup(w->ev[w->nev - 1].app_query);
-		if (w->cancels > w->retries) {
+		bool blind = strcmp(w->ev[w->nev - 1].kind, "blind_cancel") == 0;
+		if (blind && w->cancels > w->retries)
+			w->gave_up = true;
+		if (blind) {
+			mp_error_set(err, err ? err->code : MP_EDB,
+			             "lock watchdog: lost its connection and could not reconnect, so it could not see who waits "
+			             "behind this step for %lld ms (threshold %lld ms): the step was cancelled%s",
+			             waited, w->threshold_ms, w->gave_up ? "; gave up" : "");
+		} else if (w->cancels > w->retries) {
 			w->gave_up = true;
 			add_event(w, "give_up", pid, waited, query);
 			mp_error_set(err, err ? err->code : MP_EDB,

@@ -21,7 +21,7 @@
 typedef struct watchdog watchdog;
 
 typedef struct {
-	char kind[16];       /* "cancel" or "give_up" */
+	char kind[16];       /* "cancel", "give_up", "blind" (its connection lost) or "blind_cancel" */
 	char *step;
 	int app_pid;         /* the longest-waiting application session */
 	long long waited_ms; /* how long it had waited */

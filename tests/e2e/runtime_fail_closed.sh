@@ -243,3 +243,25 @@ tl_assert_eq 1 "$([ "$rc" -ne 0 ] && echo 1 || echo 0)" "apply fails when the se
 tl_assert_eq "" "$(grep -o 'FATAL:' "$TL_TMP/fatal.out" || true)" "the message has no FATAL: prefix"
 tl_psql "$db" -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'migplan_reader3'" > /dev/null
 wait $reader 2>/dev/null || true
+
+# --- 12. the watchdog does not fail open when it loses its connection ---
+m=$(fresh)
+db=$(tl_newdb blind); url=$(tl_url "$db")
+"$MIGRUN" apply -d "$m" --database-url "$url" --steps 1 > /dev/null
+PGAPPNAME=migplan_reader4 psql -X -q -d "$db" -c 'BEGIN; LOCK TABLE "User" IN ACCESS SHARE MODE; SELECT pg_sleep(3600)' \
+  > /dev/null 2>&1 & reader=$!
+reading4() { [ "$(tl_psql "$db" -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'migplan_reader4' AND wait_event = 'PgSleep'")" = 1 ]; }
+tl_wait_for -p "$reader" "a reader holds ACCESS SHARE on User" reading4
+"$MIGRUN" apply -d "$m" --database-url "$url" --steps 1 --lock-retries 50 --watchdog-retries 1 > "$TL_TMP/blind.out" 2>&1 & pid=$!
+tl_wait_for -p "$pid" "expand is retrying its lock" grep -q "retrying" "$TL_TMP/blind.out"
+# The watchdog's session ends and no new session may open: it is blind.
+tl_psql postgres -c "ALTER DATABASE \"$db\" ALLOW_CONNECTIONS false" > /dev/null
+tl_psql postgres -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'migrun watchdog'" > /dev/null
+wait $pid && rc=0 || rc=$?
+tl_psql postgres -c "ALTER DATABASE \"$db\" ALLOW_CONNECTIONS true" > /dev/null
+tl_assert_eq 10 "$rc" "the blind watchdog stopped the step (exit 10), instead of letting it run unwatched"
+tl_assert_contains "$(cat "$TL_TMP/blind.out")" "lost its connection and could not reconnect" "and said why"
+tl_psql "$db" -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'migplan_reader4'" > /dev/null
+wait $reader 2>/dev/null || true
+tl_assert_eq 0 "$(tl_psql "$db" -c "SELECT count(*) FROM _prisma_migrations WHERE migration_name = '$expand'")" \
+  "no ledger row: the step rolled back"
