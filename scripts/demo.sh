@@ -93,8 +93,9 @@ if [ "$step_rc" -eq 6 ]; then
   # In production the old release keeps writing legacy_status for 3 days
   # while the sync trigger mirrors it into status; then the contract ships.
   # A demo cannot wait, so the spec's window is shortened and recompiled.
-  # Only the manifest (the contract's min_age gate) changes: the applied
-  # steps' migration.sql files, and so their checksums, stay the same.
+  # Only the contract (its min_age gate, in the manifest and in its own SQL
+  # guard) changes: the applied steps' files, and so their checksums, stay
+  # the same.
   say "a demo cannot wait 72h: shorten the window in the spec and recompile"
   run sed -i 's/set window = 72h;/set window = 2s;/' prisma/user_status.mig
   grep -n 'set window' prisma/user_status.mig
