@@ -78,7 +78,10 @@ for form in $forms; do
   first=$(jq -r '.first // "pass"' "$workdir/$form/result.json" 2>/dev/null || echo no-result)
   nfail=$(jq -r '.failures | length' "$workdir/$form/result.json" 2>/dev/null || echo -)
   tx=$(cat "$workdir/$form"/pgbench_log* 2>/dev/null | wc -l)
-  pf=$(cat "$workdir/$form"/pgbench_log* 2>/dev/null | awk '$3 !~ /^[0-9]+$/ { n++ } END { print n + 0 }')
+  # A failed transaction's time field is "failed", "serialization" or
+  # "deadlock" (--failures-detailed); a line cut short by the interrupt is
+  # neither a transaction nor a failure.
+  pf=$(cat "$workdir/$form"/pgbench_log* 2>/dev/null | awk 'NF >= 6 && $3 ~ /^(failed|serialization|deadlock)$/ { n++ } END { print n + 0 }')
   printf '%-26s %-30s %8s %10s %8s %8s\n' "$form" "$first" "$nfail" "$secs" "${tx:--}" "${pf:--}"
   [ "$keep" = 1 ] || psql -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)"
 done
