@@ -101,13 +101,13 @@ orig=$(sha256sum "$m/20240101000000_a/migration.sql" | cut -d' ' -f1)
 # Another session holds Prisma's advisory lock; migrun loads the folder, then waits for it.
 PGAPPNAME=migplan_holder psql -X -q -d "$db" -c "SELECT pg_advisory_lock(72707369); SELECT pg_sleep(3600)" \
   > /dev/null 2>&1 & holder=$!
-holding() { [ "$(tl_psql "$db" -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 72707369 AND granted")" = 1 ]; }
+holding() { [ "$(tl_psql "$db" -c "SELECT count(*) FROM pg_locks WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND locktype = 'advisory' AND objid = 72707369 AND granted")" = 1 ]; }
 tl_wait_for -p "$holder" "the other session holds the migration lock" holding
 "$MIGRUN" apply -d "$m" --database-url "$url" > "$TL_TMP/edit.out" 2>&1 & pid=$!
 waiting() { grep -q 'waiting for the migration lock' "$TL_TMP/edit.out"; }
 tl_wait_for -p "$pid" "migrun waits for the migration lock" waiting
 printf 'CREATE TABLE b (id int);\n' > "$m/20240101000000_a/migration.sql"
-tl_psql "$db" -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'migplan_holder'" > /dev/null
+tl_psql "$db" -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'migplan_holder'" > /dev/null
 wait $holder 2>/dev/null || true
 wait $pid; rc=$?
 tl_assert_eq 0 "$rc" "apply finished after the lock was released"
@@ -176,14 +176,14 @@ tl_run "$MIGRUN" apply -d "$m" --database-url "$url" --steps 1
 tl_assert_eq 0 "$TL_RC" "baseline applied"
 PGAPPNAME=migplan_reader psql -X -q -d "$db" -c 'BEGIN; LOCK TABLE "User" IN ACCESS SHARE MODE; SELECT pg_sleep(3600)' \
   > /dev/null 2>&1 & reader=$!
-reading() { [ "$(tl_psql "$db" -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'migplan_reader' AND wait_event = 'PgSleep'")" = 1 ]; }
+reading() { [ "$(tl_psql "$db" -c "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'migplan_reader' AND wait_event = 'PgSleep'")" = 1 ]; }
 tl_wait_for -p "$reader" "a reader holds ACCESS SHARE on User" reading
 tl_run "$MIGRUN" apply -d "$m" --database-url "$url" --steps 1 --lock-retries 1 --no-watchdog
 tl_assert_eq 1 "$TL_RC" "expand gives up on its lock_timeout (exit 1)"
 tl_assert_contains "$TL_OUT$TL_ERR" "attempt 2 of 2" "one retry, counted right"
 tl_assert_eq 0 "$(tl_psql "$db" -c "SELECT count(*) FROM _prisma_migrations WHERE migration_name = '$expand'")" \
   "no failed ledger row: nothing of the step stayed"
-tl_psql "$db" -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'migplan_reader'" > /dev/null
+tl_psql "$db" -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'migplan_reader'" > /dev/null
 wait $reader 2>/dev/null || true
 tl_run "$MIGRUN" apply -d "$m" --database-url "$url" --steps 1
 tl_assert_eq 0 "$TL_RC" "a plain rerun applies it (no resolve needed)"
@@ -216,12 +216,12 @@ db=$(tl_newdb rbprompt); url=$(tl_url "$db")
 "$MIGRUN" apply -d "$m" --database-url "$url" --to "$expand" --allow-pending 5 > /dev/null
 PGAPPNAME=migplan_holder2 psql -X -q -d "$db" -c "SELECT pg_advisory_lock(72707369); SELECT pg_sleep(3600)" \
   > /dev/null 2>&1 & holder=$!
-holding2() { [ "$(tl_psql "$db" -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'migplan_holder2' AND wait_event = 'PgSleep'")" = 1 ]; }
+holding2() { [ "$(tl_psql "$db" -c "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'migplan_holder2' AND wait_event = 'PgSleep'")" = 1 ]; }
 tl_wait_for -p "$holder" "another session holds the migration lock" holding2
 tl_run "$MIGRUN" rollback -d "$m" --database-url "$url" --steps 1
 tl_assert_eq 2 "$TL_RC" "without --yes off a terminal: refused (exit 2) at once, not after waiting for the lock"
 tl_assert_contains "$TL_ERR" "will roll back $expand" "the plan is shown first"
-tl_psql "$db" -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'migplan_holder2'" > /dev/null
+tl_psql "$db" -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'migplan_holder2'" > /dev/null
 wait $holder 2>/dev/null || true
 tl_run "$MIGRUN" rollback -d "$m" --database-url "$url" --steps 1 --yes
 tl_assert_eq 0 "$TL_RC" "then rolled back under the lock"
@@ -232,16 +232,16 @@ db=$(tl_newdb fatal); url=$(tl_url "$db")
 "$MIGRUN" apply -d "$m" --database-url "$url" --steps 1 > /dev/null
 PGAPPNAME=migplan_reader3 psql -X -q -d "$db" -c 'BEGIN; LOCK TABLE "User" IN ACCESS SHARE MODE; SELECT pg_sleep(3600)' \
   > /dev/null 2>&1 & reader=$!
-reading3() { [ "$(tl_psql "$db" -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'migplan_reader3' AND wait_event = 'PgSleep'")" = 1 ]; }
+reading3() { [ "$(tl_psql "$db" -c "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'migplan_reader3' AND wait_event = 'PgSleep'")" = 1 ]; }
 tl_wait_for -p "$reader" "a reader holds ACCESS SHARE on User" reading3
 "$MIGRUN" apply -d "$m" --database-url "$url" --steps 1 --lock-retries 50 --no-watchdog > "$TL_TMP/fatal.out" 2>&1 & pid=$!
 retrying() { grep -q "retrying" "$TL_TMP/fatal.out"; }
 tl_wait_for -p "$pid" "expand is retrying its lock" retrying
-tl_psql "$db" -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'migrun'" > /dev/null
+tl_psql "$db" -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'migrun'" > /dev/null
 wait $pid && rc=0 || rc=$?
 tl_assert_eq 1 "$([ "$rc" -ne 0 ] && echo 1 || echo 0)" "apply fails when the server ends its session"
 tl_assert_eq "" "$(grep -o 'FATAL:' "$TL_TMP/fatal.out" || true)" "the message has no FATAL: prefix"
-tl_psql "$db" -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'migplan_reader3'" > /dev/null
+tl_psql "$db" -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'migplan_reader3'" > /dev/null
 wait $reader 2>/dev/null || true
 
 # --- 12. the watchdog does not fail open when it loses its connection ---
@@ -250,18 +250,18 @@ db=$(tl_newdb blind); url=$(tl_url "$db")
 "$MIGRUN" apply -d "$m" --database-url "$url" --steps 1 > /dev/null
 PGAPPNAME=migplan_reader4 psql -X -q -d "$db" -c 'BEGIN; LOCK TABLE "User" IN ACCESS SHARE MODE; SELECT pg_sleep(3600)' \
   > /dev/null 2>&1 & reader=$!
-reading4() { [ "$(tl_psql "$db" -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'migplan_reader4' AND wait_event = 'PgSleep'")" = 1 ]; }
+reading4() { [ "$(tl_psql "$db" -c "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'migplan_reader4' AND wait_event = 'PgSleep'")" = 1 ]; }
 tl_wait_for -p "$reader" "a reader holds ACCESS SHARE on User" reading4
 "$MIGRUN" apply -d "$m" --database-url "$url" --steps 1 --lock-retries 50 --watchdog-retries 1 > "$TL_TMP/blind.out" 2>&1 & pid=$!
 tl_wait_for -p "$pid" "expand is retrying its lock" grep -q "retrying" "$TL_TMP/blind.out"
 # The watchdog's session ends and no new session may open: it is blind.
 tl_psql postgres -c "ALTER DATABASE \"$db\" ALLOW_CONNECTIONS false" > /dev/null
-tl_psql postgres -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'migrun watchdog'" > /dev/null
+tl_psql postgres -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '$db' AND application_name = 'migrun watchdog'" > /dev/null
 wait $pid && rc=0 || rc=$?
 tl_psql postgres -c "ALTER DATABASE \"$db\" ALLOW_CONNECTIONS true" > /dev/null
 tl_assert_eq 10 "$rc" "the blind watchdog stopped the step (exit 10), instead of letting it run unwatched"
 tl_assert_contains "$(cat "$TL_TMP/blind.out")" "lost its connection and could not reconnect" "and said why"
-tl_psql "$db" -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'migplan_reader4'" > /dev/null
+tl_psql "$db" -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'migplan_reader4'" > /dev/null
 wait $reader 2>/dev/null || true
 tl_assert_eq 0 "$(tl_psql "$db" -c "SELECT count(*) FROM _prisma_migrations WHERE migration_name = '$expand'")" \
   "no ledger row: the step rolled back"

@@ -16,12 +16,12 @@ printf 'CREATE INDEX CONCURRENTLY "t_id_idx" ON t (id);\n' > "$m/20240101000000_
 # A writer with an open transaction: the build's first phase waits for it.
 PGAPPNAME=migplan_writer psql -X -q -d "$db" -c "BEGIN; INSERT INTO t VALUES (0); SELECT pg_sleep(3600)" \
   > /dev/null 2>&1 & writer=$!
-writing() { [ "$(tl_psql "$db" -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'migplan_writer' AND wait_event = 'PgSleep'")" = 1 ]; }
+writing() { [ "$(tl_psql "$db" -c "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'migplan_writer' AND wait_event = 'PgSleep'")" = 1 ]; }
 tl_wait_for -p "$writer" "the writer's transaction is open" writing
 
 "$MIGRUN" apply -d "$m" --database-url "$url" > "$TL_TMP/a.out" 2>&1 & a=$!
-building() { [ "$(tl_psql "$db" -c "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX CONCURRENTLY%' AND wait_event_type = 'Lock'")" = 1 ]; }
-tl_wait_for -p "$a" "the first migrun's build waits for the writer" building
+building() { [ "$(tl_psql "$db" -c "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'CREATE INDEX CONCURRENTLY%' AND wait_event_type = 'Lock'")" = 1 ]; }
+tl_wait_for -p "$a" "the first migrun's build waits for the writer" building || { cat "$TL_TMP/a.out"; exit 1; }
 
 "$MIGRUN" apply -d "$m" --database-url "$url" > "$TL_TMP/b.out" 2>&1 & b=$!
 waiting() { grep -q "waiting for the migration lock" "$TL_TMP/b.out"; }
@@ -29,7 +29,7 @@ tl_wait_for -p "$b" "the second migrun waits for the migration lock" waiting
 
 # The writer goes; the build's later phase waits for older snapshots, and a
 # waiter blocked in pg_advisory_lock would be one of them, forever.
-tl_psql "$db" -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'migplan_writer'" > /dev/null
+tl_psql "$db" -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'migplan_writer'" > /dev/null
 wait $writer 2>/dev/null || true
 ended() { ! tl_alive "$1"; }
 tl_wait_for "the first migrun finishes" ended "$a"
