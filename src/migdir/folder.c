@@ -55,6 +55,11 @@ int folder_read_sql(const folder_mig *m, char **text, mp_error *err)
 	return MP_OK;
 }
 
+bool folder_mig_changed(const folder_mig *m)
+{
+	return m->step && strcmp(m->file_sha256, m->step->up.sha256) != 0;
+}
+
 /* Reads migration.sql once: its bytes' hash, whether migc wrote it, and the
  * text Prisma would send with Prisma's checksum of it. */
 static int load_sql(folder_mig *m, bool *generated, mp_error *err)

@@ -38,6 +38,9 @@ long folder_index(const mig_folder *f, const char *name);
 /* migration.sql as Prisma reads, sends and checksums it: ill-formed UTF-8
  * replaced by U+FFFD (the file's own bytes when it is valid UTF-8). */
 int folder_read_sql(const folder_mig *m, char **text, mp_error *err);
+/* A generated step whose migration.sql, as loaded, is not what the manifest
+ * hashed (edited after migc compile, or while migrun read the folder). */
+bool folder_mig_changed(const folder_mig *m);
 /* Reads a file of the folder by its manifest path (relative to dir). */
 int folder_read(const mig_folder *f, const char *rel, char **text, mp_error *err);
 

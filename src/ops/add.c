@@ -334,7 +334,7 @@ static void add_check_expr(lc_state *st, const ast_item *it, const ast_source *s
 	for (size_t i = 0; i < a->nreads; i++) {
 		if (strcmp(a->reads[i], it->name.text) == 0)
 			check_error(c, s->span, "the backfill expression reads '%s' itself", a->reads[i]);
-		else if (check_find_add(st, a->reads[i]) && check_find_add(st, a->reads[i]) != a)
+		else if (check_find_add(st, a->reads[i]))
 			check_error(c, s->span, "the backfill expression reads '%s', added in this lifecycle; read existing columns",
 			    a->reads[i]);
 	}

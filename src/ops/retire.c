@@ -22,6 +22,15 @@ static bool retire_needs(const mdl_lifecycle *lc, op_phase phase)
 	return phase == PHASE_CONTRACT && lc->nretires > 0;
 }
 
+static void comment_on(mp_buf *b, const mdl_lifecycle *lc, const char *column)
+{
+	buf_puts(b, "COMMENT ON COLUMN ");
+	step_rel_sql(b, &lc->table);
+	buf_putc(b, '.');
+	sqlfrag_col(b, column);
+	buf_puts(b, " IS ");
+}
+
 /* The mark says so in the catalog too, where `\d+` shows it to whoever
  * looks at the table during the window. */
 static void retire_expand(step_builder *sb, const mdl_lifecycle *lc)
@@ -31,11 +40,7 @@ static void retire_expand(step_builder *sb, const mdl_lifecycle *lc)
 	mp_buf b = MP_BUF_INIT, v = MP_BUF_INIT;
 	for (size_t i = 0; i < lc->nretires; i++) {
 		const mdl_retire *r = &lc->retires[i];
-		buf_puts(&b, "COMMENT ON COLUMN ");
-		step_rel_sql(&b, &lc->table);
-		buf_putc(&b, '.');
-		sqlfrag_col(&b, r->column);
-		buf_puts(&b, " IS ");
+		comment_on(&b, lc, r->column);
 		buf_printf(&v, "retired by migplan lifecycle %s: no application version may read it once this step is "
 		                "applied; dropped by the contract after the window",
 		           lc->name);
@@ -45,11 +50,8 @@ static void retire_expand(step_builder *sb, const mdl_lifecycle *lc)
 		        i ? NULL : "Starts the window: the contract drops the column no sooner than the window after this step.",
 		        b.ptr);
 		buf_clear(&b);
-		buf_puts(&b, "COMMENT ON COLUMN ");
-		step_rel_sql(&b, &lc->table);
-		buf_putc(&b, '.');
-		sqlfrag_col(&b, r->column);
-		buf_puts(&b, " IS NULL");
+		comment_on(&b, lc, r->column);
+		buf_puts(&b, "NULL");
 		step_down(sb, LOCK_SHARE_UPDATE_EXCLUSIVE, &lc->table, COST_BRIEF, NULL, b.ptr);
 		buf_clear(&b);
 		buf_puts(&sb->warnings, "-- WARNING: clears the comment on ");

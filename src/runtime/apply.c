@@ -63,7 +63,7 @@ int apply_verify(const mig_folder *f, mp_error *err)
 	 * whatever the file held when verify read it. */
 	for (size_t i = 0; rc == MP_OK && i < f->n; i++) {
 		const folder_mig *m = &f->migs[i];
-		if (m->step && strcmp(m->file_sha256, m->step->up.sha256) != 0)
+		if (folder_mig_changed(m))
 			rc = mp_error_set(err, MP_EVERIFY, "%s: migration.sql changed while migrun was reading the folder", m->name);
 	}
 	return rc;

@@ -55,11 +55,7 @@ int rollback_prepare(const mig_folder *f, const ledger *l, long steps, const cha
                      mp_error *err)
 {
 	memset(out, 0, sizeof *out);
-	/* A DOWN runs only from a verified folder: hashes, the chain and the
-	 * paths, exactly as apply checks them (issue 19, item 3). */
-	int rc = apply_verify(f, err);
-	if (rc == MP_OK)
-		rc = apply_check_ledger(f, l, err);
+	int rc = apply_check_ledger(f, l, err);
 	if (rc != MP_OK)
 		return rc;
 	long keep = -1;

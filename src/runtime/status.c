@@ -133,7 +133,7 @@ void status_compute(const mig_folder *f, const ledger *l, status_report *out)
 	 * refuse it, and status says so before anyone tries. */
 	for (size_t i = 0; i < f->n; i++) {
 		const folder_mig *m = &f->migs[i];
-		if (status_is_pending(out->e[i].state) && m->step && strcmp(m->file_sha256, m->step->up.sha256) != 0) {
+		if (status_is_pending(out->e[i].state) && folder_mig_changed(m)) {
 			out->e[i].state = MS_DIVERGED;
 			out->e[i].reason = "pending, but its migration.sql differs from the manifest's hash (edited after migc "
 			                   "compile)";

@@ -1,5 +1,6 @@
 /* migrun rollback: the DOWN scripts of the last applied generated steps, newest first, after a confirmation. */
 #include "cli/migrun/cli.h"
+#include "runtime/apply.h"
 #include "runtime/ledger.h"
 #include "runtime/lock.h"
 #include "runtime/rollback.h"
@@ -120,8 +121,13 @@ static int run(const rollback_args *a, rt_conn *c, const mig_folder *f, const rt
                bool *declined)
 {
 	ledger l = {0};
-	rollback_plan p;
-	int rc = plan(c, f, a, &l, &p, err);
+	rollback_plan p = {0};
+	/* A DOWN runs only from a verified folder: hashes, the chain and the
+	 * paths, as apply checks them (issue 19, item 3); once per command
+	 * (rehearse verifies at its start too). */
+	int rc = apply_verify(f, err);
+	if (rc == MP_OK)
+		rc = plan(c, f, a, &l, &p, err);
 	if (rc == MP_OK && p.n == 0)
 		report_line(r, "nothing to roll back");
 	else if (rc == MP_OK && !(*declined = !confirm(&p, a->yes)))
