@@ -7,29 +7,54 @@
 #include <stdlib.h>
 #include <string.h>
 
-void lock_list_add(const locks_ctx *c, lock_list *l, lock_mode m, const json_t *rv, const char *name,
-                   lock_duration d, const char *note)
+void lock_list_add_named(const locks_ctx *c, lock_list *l, lock_mode m, const char *schema, const char *table,
+                         lock_duration d, const char *note)
 {
 	lock_item *it = MP_VEC_PUSH(l->items, l->count);
 	it->mode = m;
 	it->duration = d;
-	it->location = rv ? sqlnode_location(rv) : -1;
-	it->relation = rv ? locks_relation_name(rv) : NULL;
-	it->key = rv ? locks_relation_key(rv) : NULL;
-	if (!it->relation) {
-		mp_buf key = MP_BUF_INIT;
-		buf_printf(&key, "%s%s", name && !strchr(name, '.') ? "public." : "", name ? name : "");
-		it->relation = xstrdup(name ? name : "");
-		it->key = buf_detach(&key);
-	}
+	it->location = -1;
+	it->schema = schema ? xstrdup(schema) : NULL;
+	it->table = xstrdup(table ? table : "");
+	mp_buf b = MP_BUF_INIT;
+	buf_printf(&b, "%s%s%s", schema ? schema : "", schema ? "." : "", it->table);
+	it->relation = buf_detach(&b);
+	buf_printf(&b, "%s.%s", schema ? schema : "public", it->table);
+	it->key = buf_detach(&b);
 	it->new_relation = locks_ctx_created(c, it->key);
 	it->note = note ? xstrdup(note) : NULL;
+}
+
+void lock_list_add(const locks_ctx *c, lock_list *l, lock_mode m, const json_t *rv, const char *name,
+                   lock_duration d, const char *note)
+{
+	const char *table = rv ? sqlnode_str(rv, "relname") : NULL;
+	if (table) {
+		lock_list_add_named(c, l, m, sqlnode_str(rv, "schemaname"), table, d, note);
+		l->items[l->count - 1].location = sqlnode_location(rv);
+		return;
+	}
+	/* a dotted name from a list of names: schema.table */
+	const char *dot = name ? strrchr(name, '.') : NULL;
+	char *schema = dot ? xstrndup(name, (size_t)(dot - name)) : NULL;
+	lock_list_add_named(c, l, m, schema, dot ? dot + 1 : name, d, note);
+	free(schema);
+}
+
+void lock_list_take(lock_list *to, lock_list *from)
+{
+	for (size_t i = 0; i < from->count; i++)
+		*MP_VEC_PUSH(to->items, to->count) = from->items[i];
+	free(from->items);
+	memset(from, 0, sizeof *from);
 }
 
 void lock_list_free(lock_list *l)
 {
 	for (size_t i = 0; i < l->count; i++) {
 		free(l->items[i].relation);
+		free(l->items[i].schema);
+		free(l->items[i].table);
 		free(l->items[i].key);
 		free(l->items[i].note);
 	}

@@ -31,14 +31,17 @@ typedef enum {
 typedef struct {
 	lock_mode mode;
 	char *relation;     /* as written: User, public.User */
+	char *schema;       /* as written, NULL when unqualified */
+	char *table;        /* the relation's own name */
 	char *key;          /* schema-qualified (public when unqualified) */
 	lock_duration duration;
 	bool new_relation;  /* created earlier in the same file: nobody uses it yet */
+	bool batched;       /* inside a DO block that commits: released at its next COMMIT */
 	char *note;         /* why this mode or duration, or NULL */
 	int location;       /* byte offset of the relation's name, -1 if none */
 } lock_item;
 
-/* Grown by lock_list_add alone, from {0} (util/vec.h). */
+/* Grown by lock_list_add and lock_list_take alone, from {0} (util/vec.h). */
 typedef struct {
 	lock_item *items;
 	size_t count;
@@ -48,6 +51,11 @@ typedef struct {
  * c says whether the relation is new. */
 void lock_list_add(const locks_ctx *c, lock_list *l, lock_mode m, const json_t *rv, const char *name,
                    lock_duration d, const char *note);
+/* The same for a relation known by its parts (schema NULL: unqualified). */
+void lock_list_add_named(const locks_ctx *c, lock_list *l, lock_mode m, const char *schema, const char *table,
+                         lock_duration d, const char *note);
+/* Moves every item of from to the end of to, leaving from empty. */
+void lock_list_take(lock_list *to, lock_list *from);
 /* Frees the items and empties l. */
 void lock_list_free(lock_list *l);
 

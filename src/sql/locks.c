@@ -2,6 +2,7 @@
  * of every statement kind but ALTER TABLE (locks_alter.c). */
 #include "sql/locks.h"
 #include "sql/locks_alter.h"
+#include "sql/locks_do.h"
 #include "util/buf.h"
 
 #include <stdlib.h>
@@ -99,6 +100,23 @@ static char *drop_object_name(const json_t *objs, size_t i, size_t skip_last)
 	return buf_detach(&name);
 }
 
+/* The lock falls on the index's table: named when the index was created
+ * earlier (the context knows it), else the index stands for it. */
+static void drop_index_locks(const locks_ctx *c, const char *name, bool concurrent, lock_list *out)
+{
+	lock_mode m = concurrent ? LOCK_SHARE_UPDATE_EXCLUSIVE : LOCK_ACCESS_EXCLUSIVE;
+	const char *note = concurrent ? "on the index's table; waits for transactions using the index"
+	                              : "ACCESS EXCLUSIVE on the index's table too";
+	mp_buf key = MP_BUF_INIT;
+	buf_printf(&key, "%s%s", strchr(name, '.') ? "" : "public.", name);
+	const char *schema, *table;
+	if (locks_ctx_index_table(c, buf_cstr(&key), &schema, &table))
+		lock_list_add_named(c, out, m, schema, table, DUR_METADATA, note);
+	else
+		lock_list_add(c, out, m, NULL, name, DUR_METADATA, note);
+	buf_free(&key);
+}
+
 static void drop_locks(const locks_ctx *c, const sql_stmt *st, lock_list *out)
 {
 	const json_t *n = st->node;
@@ -124,48 +142,86 @@ static void drop_locks(const locks_ctx *c, const sql_stmt *st, lock_list *out)
 	for (size_t i = 0; i < json_array_size(objs); i++) {
 		char *name = drop_object_name(objs, i, 0);
 		if (strcmp(type, "OBJECT_INDEX") == 0)
-			lock_list_add(c, out, concurrent ? LOCK_SHARE_UPDATE_EXCLUSIVE : LOCK_ACCESS_EXCLUSIVE, NULL, name,
-			              DUR_METADATA,
-			              concurrent ? "on the index's table; waits for transactions using the index"
-			                         : "ACCESS EXCLUSIVE on the index's table too");
+			drop_index_locks(c, name, concurrent, out);
 		else
 			lock_list_add(c, out, LOCK_ACCESS_EXCLUSIVE, NULL, name, DUR_METADATA, NULL);
 		free(name);
 	}
 }
 
+/* A statement's reads: where they go, and the statement itself, whose
+ * WITH names are not relations. */
+typedef struct {
+	const locks_ctx *c;
+	lock_list *out;
+	const json_t *root;
+} stmt_reads;
+
+typedef struct {
+	const char *name;
+	bool found;
+} cte_search;
+
+static bool visit_cte(const char *key, json_t *value, void *ctx)
+{
+	cte_search *s = ctx;
+	const char *n = strcmp(key, "CommonTableExpr") == 0 ? sqlnode_str(value, "ctename") : NULL;
+	if (n && strcmp(n, s->name) == 0)
+		s->found = true;
+	return !s->found;
+}
+
+static bool names_cte(const json_t *root, const json_t *rv)
+{
+	cte_search s = {sqlnode_str(rv, "relname"), false};
+	if (!s.name || sqlnode_str(rv, "schemaname"))
+		return false;
+	sqlnode_walk(root, visit_cte, &s);
+	return s.found;
+}
+
+static void dml_node_locks(const stmt_reads *r, const json_t *n, bool insert);
+
 /* Relations a SELECT or DML statement reads besides its target. */
-static void read_locks(const locks_ctx *c, const json_t *j, lock_list *out, int depth)
+static void read_locks(const stmt_reads *r, const json_t *j, int depth)
 {
 	if (depth > 64)
 		return;
 	if (json_is_array(j)) {
 		for (size_t i = 0; i < json_array_size(j); i++)
-			read_locks(c, json_array_get(j, i), out, depth + 1);
+			read_locks(r, json_array_get(j, i), depth + 1);
 		return;
 	}
 	const char *key;
 	json_t *v;
 	json_object_foreach((json_t *)j, key, v) {
-		if (strcmp(key, "RangeVar") == 0)
-			lock_list_add(c, out, LOCK_ACCESS_SHARE, v, NULL, DUR_ROWS, "read");
+		if (strcmp(key, "RangeVar") == 0 && !names_cte(r->root, v))
+			lock_list_add(r->c, r->out, LOCK_ACCESS_SHARE, v, NULL, DUR_ROWS, "read");
+		else if (strcmp(key, "UpdateStmt") == 0 || strcmp(key, "DeleteStmt") == 0 || strcmp(key, "InsertStmt") == 0)
+			dml_node_locks(r, v, strcmp(key, "InsertStmt") == 0); /* WITH x AS (UPDATE …) */
 		else if (json_is_object(v) || json_is_array(v))
-			read_locks(c, v, out, depth + 1);
+			read_locks(r, v, depth + 1);
 	}
+}
+
+static void dml_node_locks(const stmt_reads *r, const json_t *n, bool insert)
+{
+	bool where = sqlnode_get(n, "whereClause") != NULL;
+	lock_duration d = insert || where ? DUR_ROWS : DUR_SCAN;
+	lock_list_add(r->c, r->out, LOCK_ROW_EXCLUSIVE, sqlnode_get(n, "relation"), NULL, d,
+	              insert  ? NULL
+	              : where ? "row locks on matching rows until commit"
+	                      : "no WHERE: every row is written and row-locked until commit");
+	read_locks(r, sqlnode_get(n, insert ? "selectStmt" : "fromClause"), 0);
+	if (!insert)
+		read_locks(r, sqlnode_get(n, "usingClause"), 0);
+	read_locks(r, sqlnode_get(n, "withClause"), 0);
 }
 
 static void dml_locks(const locks_ctx *c, const sql_stmt *st, lock_list *out)
 {
-	json_t *n = st->node;
-	bool where = sqlnode_get(n, "whereClause") != NULL;
-	bool insert = st->kind_id == SQL_KIND_INSERT;
-	lock_duration d = insert || where ? DUR_ROWS : DUR_SCAN;
-	lock_list_add(c, out, LOCK_ROW_EXCLUSIVE, sqlnode_get(n, "relation"), NULL, d,
-	         insert ? NULL : where ? "row locks on matching rows until commit"
-	                              : "no WHERE: every row is written and row-locked until commit");
-	read_locks(c, sqlnode_get(n, insert ? "selectStmt" : "fromClause"), out, 0);
-	if (!insert)
-		read_locks(c, sqlnode_get(n, "usingClause"), out, 0);
+	stmt_reads r = {c, out, st->node};
+	dml_node_locks(&r, st->node, st->kind_id == SQL_KIND_INSERT);
 }
 
 static void index_locks(const locks_ctx *c, const sql_stmt *st, lock_list *out)
@@ -196,7 +252,8 @@ static void rename_locks(const locks_ctx *c, const sql_stmt *st, lock_list *out)
 
 static void select_locks(const locks_ctx *c, const sql_stmt *st, lock_list *out)
 {
-	read_locks(c, st->node, out, 0);
+	stmt_reads r = {c, out, st->node};
+	read_locks(&r, st->node, 0);
 }
 
 static void vacuum_locks(const locks_ctx *c, const sql_stmt *st, lock_list *out)
@@ -244,11 +301,22 @@ static void policy_locks(const locks_ctx *c, const sql_stmt *st, lock_list *out)
 }
 
 /* COMMENT ON takes SHARE UPDATE EXCLUSIVE on the commented relation; its
- * name sits in a list whose shape depends on the object type. */
+ * name sits in a list whose shape depends on the object type (a column's
+ * ends with the column). */
 static void comment_locks(const locks_ctx *c, const sql_stmt *st, lock_list *out)
 {
-	(void)st;
-	lock_list_add(c, out, LOCK_SHARE_UPDATE_EXCLUSIVE, NULL, "(commented object)", DUR_METADATA, NULL);
+	const char *type = sqlnode_str(st->node, "objtype");
+	json_t *items = sqlnode_get(sqlnode_get(sqlnode_get(st->node, "object"), "List"), "items");
+	size_t n = json_array_size(items), skip = type && strcmp(type, "OBJECT_COLUMN") == 0 ? 1 : 0;
+	bool rel = type && (skip || strcmp(type, "OBJECT_TABLE") == 0);
+	if (!rel || n < skip + 1) {
+		lock_list_add(c, out, LOCK_SHARE_UPDATE_EXCLUSIVE, NULL, "(commented object)", DUR_METADATA, NULL);
+		return;
+	}
+	/* [schema,] table[, column] */
+	const char *table = sqlnode_string(json_array_get(items, n - skip - 1));
+	const char *schema = n >= skip + 2 ? sqlnode_string(json_array_get(items, n - skip - 2)) : NULL;
+	lock_list_add_named(c, out, LOCK_SHARE_UPDATE_EXCLUSIVE, schema, table, DUR_METADATA, NULL);
 }
 
 static void refresh_matview_locks(const locks_ctx *c, const sql_stmt *st, lock_list *out)

@@ -94,9 +94,16 @@ static alter_effect alter_cmd_effect(const locks_ctx *c, const json_t *cmd, cons
 	}
 	if (sub_is(sub, "AT_AddConstraint"))
 		return add_constraint_effect(c, sqlnode_get(def, "Constraint"), locks_ctx_created(c, tkey), out);
-	if (sub_is(sub, "AT_ValidateConstraint"))
+	if (sub_is(sub, "AT_ValidateConstraint")) {
+		/* The check of a foreign key reads the referenced table row by row
+		 * (SELECT … FOR KEY SHARE): ROW SHARE there. */
+		const char *schema, *table, *con = sqlnode_str(cmd, "name");
+		if (con && locks_ctx_fkey_target(c, tkey, con, &schema, &table))
+			lock_list_add_named(c, out, LOCK_ROW_SHARE, schema, table, DUR_SCAN,
+			                    "referenced table of the foreign key being validated");
 		return (alter_effect){LOCK_SHARE_UPDATE_EXCLUSIVE, DUR_SCAN,
 		                      "checks existing rows without blocking reads or writes"};
+	}
 	if (sub_is(sub, "AT_SetStatistics") || sub_is(sub, "AT_ClusterOn") || sub_is(sub, "AT_DropCluster") ||
 	    sub_is(sub, "AT_SetRelOptions") || sub_is(sub, "AT_ResetRelOptions") || sub_is(sub, "AT_SetOptions") ||
 	    sub_is(sub, "AT_ResetOptions") || sub_is(sub, "AT_DetachPartitionFinalize"))

@@ -12,10 +12,25 @@ typedef struct {
 	size_t count;
 } strset;
 
+/* A name that leads to a relation: an index to its table, a foreign key
+ * ("table\nconstraint") to the table it references. */
+typedef struct {
+	char *key;
+	char *schema; /* as written, NULL when unqualified */
+	char *table;
+} relref;
+
+typedef struct {
+	relref *items; /* grown by MP_VEC_PUSH alone */
+	size_t count;
+} refset;
+
 struct locks_ctx {
 	strset created;       /* relation keys */
 	strset checks;        /* validated: "table\ncolumn" */
 	strset pending;       /* NOT VALID: "table\nconstraint\ncolumn" */
+	refset indexes;       /* index key -> its table */
+	refset fkeys;         /* "table\nconstraint" -> the referenced table */
 };
 
 static bool set_has(const strset *s, const char *v)
@@ -40,6 +55,42 @@ static void set_free(strset *s)
 	free(s->items);
 }
 
+static void set_copy(strset *to, const strset *from)
+{
+	for (size_t i = 0; i < from->count; i++)
+		set_add(to, from->items[i]);
+}
+
+static const relref *ref_find(const refset *s, const char *key)
+{
+	for (size_t i = s->count; i-- > 0;)
+		if (strcmp(s->items[i].key, key) == 0)
+			return &s->items[i];
+	return NULL;
+}
+
+static void ref_add(refset *s, const char *key, const char *schema, const char *table)
+{
+	*MP_VEC_PUSH(s->items, s->count) =
+	    (relref){xstrdup(key), schema ? xstrdup(schema) : NULL, xstrdup(table)};
+}
+
+static void ref_free(refset *s)
+{
+	for (size_t i = 0; i < s->count; i++) {
+		free(s->items[i].key);
+		free(s->items[i].schema);
+		free(s->items[i].table);
+	}
+	free(s->items);
+}
+
+static void ref_copy(refset *to, const refset *from)
+{
+	for (size_t i = 0; i < from->count; i++)
+		ref_add(to, from->items[i].key, from->items[i].schema, from->items[i].table);
+}
+
 locks_ctx *locks_ctx_new(void)
 {
 	return xcalloc(1, sizeof(locks_ctx));
@@ -52,7 +103,45 @@ void locks_ctx_free(locks_ctx *c)
 	set_free(&c->created);
 	set_free(&c->checks);
 	set_free(&c->pending);
+	ref_free(&c->indexes);
+	ref_free(&c->fkeys);
 	free(c);
+}
+
+locks_ctx *locks_ctx_clone(const locks_ctx *from)
+{
+	locks_ctx *c = locks_ctx_new();
+	set_copy(&c->created, &from->created);
+	set_copy(&c->checks, &from->checks);
+	set_copy(&c->pending, &from->pending);
+	ref_copy(&c->indexes, &from->indexes);
+	ref_copy(&c->fkeys, &from->fkeys);
+	return c;
+}
+
+static bool ref_get(const refset *s, const char *key, const char **schema, const char **table)
+{
+	const relref *r = ref_find(s, key);
+	if (r) {
+		*schema = r->schema;
+		*table = r->table;
+	}
+	return r != NULL;
+}
+
+bool locks_ctx_index_table(const locks_ctx *c, const char *index_key, const char **schema, const char **table)
+{
+	return ref_get(&c->indexes, index_key, schema, table);
+}
+
+bool locks_ctx_fkey_target(const locks_ctx *c, const char *table_key, const char *conname, const char **schema,
+                           const char **table)
+{
+	mp_buf b = MP_BUF_INIT;
+	buf_printf(&b, "%s\n%s", table_key, conname);
+	bool r = ref_get(&c->fkeys, buf_cstr(&b), schema, table);
+	buf_free(&b);
+	return r;
 }
 
 void locks_ctx_begin_file(locks_ctx *c)
@@ -162,9 +251,39 @@ static void note_validate(locks_ctx *c, const char *table, const char *conname)
 	}
 }
 
+static void note_fkey(locks_ctx *c, const char *table, const json_t *con)
+{
+	json_t *pk = sqlnode_get(con, "pktable");
+	const char *name = sqlnode_str(con, "conname"), *pktable = sqlnode_str(pk, "relname");
+	if (!name || !pktable)
+		return;
+	mp_buf b = MP_BUF_INIT;
+	buf_printf(&b, "%s\n%s", table, name);
+	ref_add(&c->fkeys, buf_cstr(&b), sqlnode_str(pk, "schemaname"), pktable);
+	buf_free(&b);
+}
+
+/* An index lives in its table's schema. */
+static void note_index(locks_ctx *c, const json_t *n)
+{
+	json_t *rv = sqlnode_get(n, "relation");
+	const char *idx = sqlnode_str(n, "idxname"), *table = sqlnode_str(rv, "relname");
+	if (!idx || !table)
+		return;
+	const char *schema = sqlnode_str(rv, "schemaname");
+	mp_buf b = MP_BUF_INIT;
+	buf_printf(&b, "%s.%s", schema ? schema : "public", idx);
+	ref_add(&c->indexes, buf_cstr(&b), schema, table);
+	buf_free(&b);
+}
+
 void locks_ctx_update(locks_ctx *c, const sql_stmt *st)
 {
 	json_t *n = st->node;
+	if (st->kind_id == SQL_KIND_INDEX) {
+		note_index(c, n);
+		return;
+	}
 	if (st->kind_id == SQL_KIND_CREATE_TABLE || st->kind_id == SQL_KIND_CREATE_TABLE_AS) {
 		json_t *rv = sqlnode_get(n, "relation");
 		if (!rv) /* CREATE TABLE AS keeps it under "into" */
@@ -182,9 +301,12 @@ void locks_ctx_update(locks_ctx *c, const sql_stmt *st)
 			json_t *cmd = sqlnode_get(json_array_get(cmds, i), "AlterTableCmd");
 			const char *sub = sqlnode_str(cmd, "subtype");
 			json_t *con = sqlnode_get(sqlnode_get(cmd, "def"), "Constraint");
-			if (sub && strcmp(sub, "AT_AddConstraint") == 0 && con && sqlnode_str(con, "contype") &&
-			    strcmp(sqlnode_str(con, "contype"), "CONSTR_CHECK") == 0)
+			const char *contype = con ? sqlnode_str(con, "contype") : NULL;
+			if (sub && strcmp(sub, "AT_AddConstraint") == 0 && contype && strcmp(contype, "CONSTR_CHECK") == 0)
 				note_check(c, key, con);
+			else if (sub && strcmp(sub, "AT_AddConstraint") == 0 && contype &&
+			         strcmp(contype, "CONSTR_FOREIGN") == 0)
+				note_fkey(c, key, con);
 			else if (sub && strcmp(sub, "AT_ValidateConstraint") == 0 && sqlnode_str(cmd, "name"))
 				note_validate(c, key, sqlnode_str(cmd, "name"));
 		}

@@ -1,7 +1,8 @@
 /* What earlier statements (this file and the files before it) established,
  * as the lock analyzer and lint read it: tables created in this file (new,
  * so nobody uses them yet) and columns a validated CHECK (col IS NOT NULL)
- * proves not null. Keyed by schema-qualified relation names. Part of
+ * proves not null, the tables of indexes and the targets of foreign keys
+ * added earlier. Keyed by schema-qualified relation names. Part of
  * locks.h's API; below locks.c, locks_alter.c and lock_list.c. */
 #ifndef MIGPLAN_LOCKS_CTX_H
 #define MIGPLAN_LOCKS_CTX_H
@@ -13,6 +14,8 @@ typedef struct locks_ctx locks_ctx;
 
 locks_ctx *locks_ctx_new(void);
 void locks_ctx_free(locks_ctx *c);
+/* A copy, to analyse a file (a DOWN) without changing what later files see. */
+locks_ctx *locks_ctx_clone(const locks_ctx *c);
 /* Starts a new file: tables created by earlier files are no longer new;
  * validated checks stay known. */
 void locks_ctx_begin_file(locks_ctx *c);
@@ -21,6 +24,12 @@ void locks_ctx_update(locks_ctx *c, const sql_stmt *st);
 bool locks_ctx_created(const locks_ctx *c, const char *key);
 /* True when a validated CHECK (column IS NOT NULL) exists on table. */
 bool locks_ctx_has_notnull_check(const locks_ctx *c, const char *table_key, const char *column);
+
+/* The table of an index created earlier (index_key schema-qualified), and
+ * the table a foreign key added earlier references: false when unknown. */
+bool locks_ctx_index_table(const locks_ctx *c, const char *index_key, const char **schema, const char **table);
+bool locks_ctx_fkey_target(const locks_ctx *c, const char *table_key, const char *conname, const char **schema,
+                           const char **table);
 
 /* A RangeVar's relation, schema-qualified (public when unqualified): the
  * context's key. NULL if not a RangeVar. */

@@ -51,6 +51,24 @@ check 'ALTER TABLE "User" RENAME COLUMN email TO mail' User
 check 'REINDEX TABLE "User"' User
 check 'LOCK TABLE "User" IN EXCLUSIVE MODE' User
 check 'CLUSTER "User" USING "User_pkey"' User
+check 'COMMENT ON COLUMN "User".email IS NULL' User
+check 'WITH d AS (UPDATE "User" SET n = n + 1 WHERE id < 10 RETURNING id) SELECT count(*) FROM d' User
+check 'DO $$BEGIN UPDATE "User" SET n = n + 1 WHERE id < 10; END$$' User
+
+# A foreign key's validation reads the referenced table (ROW SHARE there),
+# which the analyzer knows from the ADD in an earlier file.
+tl_psql "$db" -c 'ALTER TABLE "Post" ADD CONSTRAINT g FOREIGN KEY ("authorId") REFERENCES "User"(id) NOT VALID'
+held=$(tl_psql "$db" -c "BEGIN; ALTER TABLE \"Post\" VALIDATE CONSTRAINT g; SELECT mode FROM pg_locks
+  WHERE pid = pg_backend_pid() AND locktype = 'relation' AND relation = '\"User\"'::regclass; ROLLBACK;" | tail -1)
+mkdir -p "$dir/fk/1_add" "$dir/fk/2_validate"
+echo 'ALTER TABLE "Post" ADD CONSTRAINT g FOREIGN KEY ("authorId") REFERENCES "User"(id) NOT VALID;' > "$dir/fk/1_add/migration.sql"
+echo 'ALTER TABLE "Post" VALIDATE CONSTRAINT g;' > "$dir/fk/2_validate/migration.sql"
+said=$("$MIGC" explain --format json "$dir/fk" | python3 -c '
+import json, sys
+f = json.load(sys.stdin)["files"][-1]
+print(" ".join(l["mode"] for s in f["statements"] for l in s["locks"] if l["relation"] == "User"))')
+tl_assert_eq "$held" "RowShareLock" "VALIDATE of a foreign key holds ROW SHARE on the referenced table"
+tl_assert_eq "$said" "ROW SHARE" "explain names it, knowing the key from the earlier file"
 
 # Prisma sends the whole file as one query: psql -c does the same.
 tl_run psql -X -d "$db" -v ON_ERROR_STOP=1 -c "$(cat "$MIGPLAN_SOURCE_DIR/tests/lint/concurrently-in-transaction.bad.sql")"

@@ -90,6 +90,11 @@ static const lock_case cases[] = {
 	{"LOCK TABLE t IN SHARE ROW EXCLUSIVE MODE", LOCK_SHARE_ROW_EXCLUSIVE, "t", DUR_METADATA},
 	{"REFRESH MATERIALIZED VIEW CONCURRENTLY mv", LOCK_EXCLUSIVE, "mv", DUR_REWRITE},
 	{"CREATE TABLE n (id int REFERENCES u (id))", LOCK_SHARE_ROW_EXCLUSIVE, "u", DUR_METADATA},
+	{"COMMENT ON COLUMN s.t.c IS 'x'", LOCK_SHARE_UPDATE_EXCLUSIVE, "s.t", DUR_METADATA},
+	{"COMMENT ON TABLE t IS 'x'", LOCK_SHARE_UPDATE_EXCLUSIVE, "t", DUR_METADATA},
+	{"WITH d AS (UPDATE t SET a = 1 WHERE id < 9 RETURNING id) SELECT count(*) FROM d", LOCK_ROW_EXCLUSIVE, "t",
+	 DUR_ROWS},
+	{"DO $$BEGIN UPDATE t SET a = 1 WHERE id < 9; END$$", LOCK_ROW_EXCLUSIVE, "t", DUR_ROWS},
 };
 
 static void test_each_statement_form_takes_the_documented_lock(void **state)
@@ -177,6 +182,70 @@ static void test_context_knows_new_tables_and_validated_checks(void **state)
 	sqlparse_free(f);
 }
 
+/* A DO block is analysed statement by statement through its PL/pgSQL; one
+ * that commits holds its locks a batch at a time. */
+static void test_do_block_statements_and_commits(void **state)
+{
+	(void)state;
+	sql_file *f = parse("DO $m$\nDECLARE lo int;\nBEGIN\n  SELECT min(id) INTO lo FROM s.\"T\";\n"
+	                    "  WHILE lo IS NOT NULL LOOP\n    PERFORM set_config('a', 'b', true);\n"
+	                    "    WITH b AS (SELECT id FROM s.\"T\" LIMIT 10), u AS (UPDATE s.\"T\" SET a = 1 FROM b "
+	                    "WHERE s.\"T\".id = b.id) SELECT max(id) INTO lo FROM b;\n    COMMIT;\n  END LOOP;\nEND\n$m$;\n"
+	                    "DO $$BEGIN EXECUTE 'DROP TABLE x'; END$$;\nDO LANGUAGE sql $$SELECT 1$$");
+	locks_ctx *c = locks_ctx_new();
+	lock_list l = {0};
+	locks_analyze(c, &f->stmts[0], &l);
+	bool update = false;
+	for (size_t i = 0; i < l.count; i++) {
+		assert_true(l.items[i].batched);
+		assert_string_equal(l.items[i].relation, "s.T");
+		assert_string_equal(l.items[i].schema, "s");
+		assert_string_equal(l.items[i].table, "T");
+		update |= l.items[i].mode == LOCK_ROW_EXCLUSIVE;
+	}
+	assert_true(update);
+	lock_list_free(&l);
+	for (size_t i = 1; i < 3; i++) { /* dynamic SQL, another language: nothing known */
+		locks_analyze(c, &f->stmts[i], &l);
+		assert_int_equal(l.count, 0);
+	}
+	locks_ctx_free(c);
+	sqlparse_free(f);
+}
+
+/* What earlier files created lets a later statement name the table it
+ * really locks: an index's table, a foreign key's referenced table. */
+static void test_context_knows_indexes_and_foreign_keys(void **state)
+{
+	(void)state;
+	sql_file *f = parse("CREATE INDEX CONCURRENTLY \"i\" ON app.\"Post\" (a);\n"
+	                    "ALTER TABLE app.\"Post\" ADD CONSTRAINT \"f\" FOREIGN KEY (a) REFERENCES \"User\" (id) NOT VALID;\n"
+	                    "ALTER TABLE app.\"Post\" VALIDATE CONSTRAINT \"f\";\n"
+	                    "DROP INDEX CONCURRENTLY app.\"i\";");
+	locks_ctx *c = locks_ctx_new();
+	locks_ctx_update(c, &f->stmts[0]);
+	locks_ctx *before_fk = locks_ctx_clone(c);
+	locks_ctx_update(c, &f->stmts[1]);
+	lock_list l = {0};
+	locks_analyze(c, &f->stmts[2], &l);
+	assert_int_equal(l.count, 2);
+	assert_int_equal(l.items[1].mode, LOCK_ROW_SHARE);
+	assert_string_equal(l.items[1].relation, "User");
+	assert_int_equal(l.items[1].duration, DUR_SCAN);
+	lock_list_free(&l);
+	locks_analyze(before_fk, &f->stmts[2], &l); /* a clone does not see later files */
+	assert_int_equal(l.count, 1);
+	lock_list_free(&l);
+	locks_analyze(c, &f->stmts[3], &l);
+	assert_int_equal(l.count, 1);
+	assert_int_equal(l.items[0].mode, LOCK_SHARE_UPDATE_EXCLUSIVE);
+	assert_string_equal(l.items[0].relation, "app.Post");
+	lock_list_free(&l);
+	locks_ctx_free(before_fk);
+	locks_ctx_free(c);
+	sqlparse_free(f);
+}
+
 static void test_transaction_states_follow_how_prisma_sends_the_file(void **state)
 {
 	(void)state;
@@ -241,6 +310,8 @@ int main(void)
 		cmocka_unit_test(test_statements_without_table_locks),
 		cmocka_unit_test(test_foreign_key_locks_both_tables),
 		cmocka_unit_test(test_context_knows_new_tables_and_validated_checks),
+		cmocka_unit_test(test_do_block_statements_and_commits),
+		cmocka_unit_test(test_context_knows_indexes_and_foreign_keys),
 		cmocka_unit_test(test_transaction_states_follow_how_prisma_sends_the_file),
 		cmocka_unit_test(test_spans_start_at_the_keyword_and_comments_are_found),
 		cmocka_unit_test(test_parse_errors_and_the_compiler_check),
