@@ -8,6 +8,8 @@
 #include "util/sha256.h"
 #include "util/vec.h"
 #include "sql/sqlparse.h"
+#include "sql/locks_file.h"
+#include "util/quote.h"
 #include "migdir/stepid.h"
 #include "migdir/guard.h"
 #include "migdir/mark.h"
@@ -26,17 +28,20 @@ static void slug(mp_buf *b, const char *name)
 	}
 }
 
-static void header(mp_buf *b, const plan_step *s, const char *dir, const step_lock_use *locks, size_t n)
+static void header(mp_buf *b, const plan_step *s, const char *dir, const file_locks *locks)
 {
 	mp_buf t = MP_BUF_INIT;
 	step_rel_sql(&t, &s->lc->table);
 	migdir_mark_write(b, s->lc->spec_path, s->lc->name, buf_cstr(&t), s->id, s->phase, dir);
-	buf_free(&t);
-	if (n == 0)
+	if (locks->count == 0)
 		buf_puts(b, "-- locks: no table locks\n");
-	for (size_t i = 0; i < n; i++)
-		buf_printf(b, "-- locks: %s on %s (%s)\n", lock_mode_name(locks[i].mode), locks[i].relation,
-		           step_cost_text(locks[i].cost));
+	for (size_t i = 0; i < locks->count; i++) {
+		const file_lock *l = &locks->items[i];
+		buf_clear(&t);
+		sql_quote_qualified(&t, l->schema, l->table);
+		buf_printf(b, "-- locks: %s on %s (%s)\n", lock_mode_name(l->mode), buf_cstr(&t), lock_bite_text(l));
+	}
+	buf_free(&t);
 	if (s->transactional)
 		buf_puts(b, "-- runs in one transaction: all or nothing\n");
 	else if (s->kind == PHASE_BACKFILL)
@@ -57,11 +62,46 @@ static void prelude(mp_buf *b, const mdl_lifecycle *lc)
 	buf_putc(b, '\n');
 }
 
-/* Turns a builder into the step's files, locks and manifest fields. */
-static void finish_step(step_builder *sb, plan_step *s)
+typedef struct {
+	plan_step *v;
+	size_t n;
+	locks_ctx *locks; /* what the steps so far established, in plan order */
+} step_vec;
+
+/* The locks a file takes, from the analyzer, parsed from the text just
+ * written (c is updated as its statements run). A file that does not parse
+ * gets no lock lines here; plan_build reports it. */
+static void body_locks(locks_ctx *c, const mp_buf *body, bool one_transaction, file_locks *out)
 {
+	sql_file *f = NULL;
+	sql_parse_error perr;
+	mp_error err = {0};
+	if (sqlparse_file(buf_cstr(body), body->len, &f, &perr, &err) != MP_OK)
+		return;
+	locks_file_summarize(c, f, one_transaction, out);
+	sqlparse_free(f);
+}
+
+/* The header, with the locks the body takes, then the body. */
+static char *step_file(const plan_step *s, const char *dir, locks_ctx *c, mp_buf *body, file_locks *locks)
+{
+	body_locks(c, body, s->transactional, locks);
 	mp_buf f = MP_BUF_INIT;
-	header(&f, s, "UP", sb->uplocks, sb->nup);
+	header(&f, s, dir, locks);
+	buf_put(&f, body->ptr, body->len);
+	while (f.len >= 2 && f.ptr[f.len - 1] == '\n' && f.ptr[f.len - 2] == '\n')
+		f.ptr[--f.len] = '\0';
+	buf_free(body);
+	return buf_detach(&f);
+}
+
+/* Turns a builder into the step's files, locks and manifest fields. The
+ * UP's analysis moves c on to the next step; the DOWN is analysed on a copy
+ * (it runs after this UP, and later steps never see it). */
+static void finish_step(step_vec *sv, step_builder *sb, plan_step *s)
+{
+	locks_ctx *c = sv->locks;
+	mp_buf f = MP_BUF_INIT;
 	buf_put(&f, sb->updisables.ptr, sb->updisables.len);
 	if (s->transactional)
 		prelude(&f, sb->lc);
@@ -70,32 +110,34 @@ static void finish_step(step_builder *sb, plan_step *s)
 	if (s->transactional)
 		migdir_guard_write(&f, s->id, sb->gates, sb->ngates);
 	buf_put(&f, sb->up.ptr, sb->up.len);
-	while (f.len >= 2 && f.ptr[f.len - 1] == '\n' && f.ptr[f.len - 2] == '\n')
-		f.ptr[--f.len] = '\0';
-	s->up_sql = buf_detach(&f);
+	file_locks up = {0}, down = {0};
+	locks_ctx_begin_file(c);
+	s->up_sql = step_file(s, "UP", c, &f, &up);
 
-	bool down_tx = s->transactional;
-	header(&f, s, "DOWN", sb->downlocks, sb->ndown);
 	buf_put(&f, sb->warnings.ptr, sb->warnings.len);
 	buf_put(&f, sb->disables.ptr, sb->disables.len);
 	if (sb->ndowns == 0)
 		buf_puts(&f, "-- nothing to undo in the schema\n");
-	else if (down_tx)
+	else if (s->transactional)
 		prelude(&f, sb->lc);
 	else
 		buf_putc(&f, '\n');
 	for (size_t i = sb->ndowns; i-- > 0;)
 		buf_puts(&f, sb->downs[i]);
-	while (f.len >= 2 && f.ptr[f.len - 1] == '\n' && f.ptr[f.len - 2] == '\n')
-		f.ptr[--f.len] = '\0';
-	s->down_sql = buf_detach(&f);
+	locks_ctx *after = locks_ctx_clone(c);
+	locks_ctx_begin_file(after);
+	s->down_sql = step_file(s, "DOWN", after, &f, &down);
+	locks_ctx_free(after);
+	file_locks_free(&down);
 
-	s->nlocks = sb->nup;
-	s->locks = xcalloc(sb->nup ? sb->nup : 1, sizeof *s->locks);
-	for (size_t i = 0; i < sb->nup; i++) {
-		s->locks[i].mode = xstrdup(lock_mode_name(sb->uplocks[i].mode));
-		s->locks[i].relation = xstrdup(sb->uplocks[i].plain);
+	s->nlocks = up.count;
+	s->locks = xcalloc(up.count ? up.count : 1, sizeof *s->locks);
+	for (size_t i = 0; i < up.count; i++) {
+		mdl_table t = {up.items[i].schema, up.items[i].table};
+		s->locks[i].mode = xstrdup(lock_mode_name(up.items[i].mode));
+		s->locks[i].relation = step_rel_plain(&t);
 	}
+	file_locks_free(&up);
 	for (size_t i = 0; i < sb->ngates; i++)
 		*MP_VEC_PUSH(s->gates, s->ngates) = sb->gates[i];
 	s->backfill = sb->backfill;
@@ -105,11 +147,6 @@ static void finish_step(step_builder *sb, plan_step *s)
 
 
 /* ---- the plan ---- */
-
-typedef struct {
-	plan_step *v;
-	size_t n;
-} step_vec;
 
 static plan_step *new_step(step_vec *sv, const mdl_lifecycle *lc, int *seq, op_phase phase, const char *detail,
                            bool transactional)
@@ -145,7 +182,7 @@ static void plan_own_steps(step_vec *sv, const mdl_lifecycle *lc, int *seq, op_s
 		plan_step *s = new_step(sv, lc, seq, own.phase, own.detail, own.transactional);
 		step_builder sb = {.lc = lc};
 		op->build_own(&sb, lc, item);
-		finish_step(&sb, s);
+		finish_step(sv, &sb, s);
 	}
 }
 
@@ -158,7 +195,7 @@ static plan_step *plan_shared_step(step_vec *sv, const mdl_lifecycle *lc, int *s
 	if (phase == PHASE_CONTRACT)
 		ops_contract_gates(&sb, lc, expand_id);
 	ops_build(&sb, lc, phase);
-	finish_step(&sb, s);
+	finish_step(sv, &sb, s);
 	return s;
 }
 
@@ -179,7 +216,7 @@ static void plan_lifecycle(step_vec *sv, const mdl_lifecycle *lc)
 
 int plan_build(const mdl_model *m, diag_list *diags, mp_plan **out)
 {
-	step_vec sv = {0};
+	step_vec sv = {.locks = locks_ctx_new()};
 	int errors_before = diags->errors;
 	size_t prev_end = 0;
 	for (size_t i = 0; i < m->count; i++) {
@@ -207,6 +244,7 @@ int plan_build(const mdl_model *m, diag_list *diags, mp_plan **out)
 	}
 	mp_plan *p = xcalloc(1, sizeof *p);
 	p->steps = sv.v;
+	locks_ctx_free(sv.locks);
 	p->count = sv.n;
 	*out = p;
 	return diags->errors > errors_before ? MP_EINVAL : MP_OK;

@@ -63,17 +63,16 @@ static void add_expand(step_builder *sb, const mdl_lifecycle *lc)
 		buf_printf(&b, " %s", a->type);
 		if (def)
 			buf_printf(&b, " DEFAULT %s", def);
-		step_up(sb, LOCK_ACCESS_EXCLUSIVE, &lc->table, COST_BRIEF, expand_why(a), b.ptr);
+		step_up(sb, expand_why(a), b.ptr);
 		if (a->default_separate) {
 			sqlfrag_alter_column(&b, lc, a->column, " SET DEFAULT ");
 			buf_puts(&b, a->default_sql);
-			step_up(sb, LOCK_ACCESS_EXCLUSIVE, &lc->table, COST_BRIEF,
-			        "The default for rows inserted from now on (it does not touch existing rows).", b.ptr);
+			step_up(sb, "The default for rows inserted from now on (it does not touch existing rows).", b.ptr);
 		}
 		sqlfrag_alter(&b2, lc);
 		buf_puts(&b2, "DROP COLUMN ");
 		sqlfrag_col(&b2, a->column);
-		step_down(sb, LOCK_ACCESS_EXCLUSIVE, &lc->table, COST_BRIEF, NULL, b2.ptr);
+		step_down(sb, NULL, b2.ptr);
 		add_warning(&sb->warnings, a);
 	}
 	buf_free(&b);
@@ -89,22 +88,20 @@ static void add_contract(step_builder *sb, const mdl_lifecycle *lc)
 		const mdl_add *a = &lc->adds[i];
 		if (a->temp_default_sql) {
 			sqlfrag_alter_column(&b, lc, a->column, " DROP DEFAULT");
-			step_up(sb, LOCK_ACCESS_EXCLUSIVE, &lc->table, COST_BRIEF,
-			        "The window's default goes: the new version writes the column itself.", b.ptr);
+			step_up(sb, "The window's default goes: the new version writes the column itself.", b.ptr);
 			sqlfrag_alter_column(&b2, lc, a->column, " SET DEFAULT ");
 			buf_puts(&b2, a->temp_default_sql);
-			step_down(sb, LOCK_ACCESS_EXCLUSIVE, &lc->table, COST_BRIEF, NULL, b2.ptr);
+			step_down(sb, NULL, b2.ptr);
 			continue;
 		}
 		if (!a->default_sql || a->default_in_expand)
 			continue;
 		sqlfrag_alter_column(&b, lc, a->column, " SET DEFAULT ");
 		buf_puts(&b, a->default_sql);
-		step_up(sb, LOCK_ACCESS_EXCLUSIVE, &lc->table, COST_BRIEF,
-		        "Set only now: during the window a default would hide which application version wrote the row.",
+		step_up(sb, "Set only now: during the window a default would hide which application version wrote the row.",
 		        b.ptr);
 		sqlfrag_alter_column(&b2, lc, a->column, " DROP DEFAULT");
-		step_down(sb, LOCK_ACCESS_EXCLUSIVE, &lc->table, COST_BRIEF, NULL, b2.ptr);
+		step_down(sb, NULL, b2.ptr);
 	}
 	buf_free(&b);
 	buf_free(&b2);
@@ -199,7 +196,7 @@ static void add_backfill(step_builder *sb, const mdl_lifecycle *lc, size_t i)
 	                 "-- either version or the trigger already filled keeps its value), so an interrupted\n"
 	                 "-- backfill resumes where it stopped when it runs again.",
 	           a->batch, k.ptr);
-	step_up(sb, LOCK_ROW_EXCLUSIVE, &lc->table, COST_BATCH, why.ptr, stmt.ptr);
+	step_up(sb, why.ptr, stmt.ptr);
 	buf_puts(&sb->warnings, "-- The backfill changes data only; the values it wrote stay and are kept in sync by the\n"
 	                        "-- trigger until the expand step's DOWN drops the column.\n");
 	sb->backfill = native_backfill(lc, a);

@@ -25,7 +25,7 @@ static void check_each(step_builder *sb, const mdl_lifecycle *lc, constraint_ste
 	mp_buf b = MP_BUF_INIT;
 	for (size_t i = 0; i < lc->nchecks; i++) {
 		check_add(&b, lc, &lc->checks[i]);
-		step(sb, lc, lc->checks[i].name, b.ptr, LOCK_ACCESS_EXCLUSIVE, NULL);
+		step(sb, lc, lc->checks[i].name, b.ptr);
 	}
 	buf_free(&b);
 }

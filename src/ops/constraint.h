@@ -5,17 +5,12 @@
 
 #include "ops/step.h"
 
-/* The expand's ADD CONSTRAINT … NOT VALID (add_sql, under mode; ref: a
- * further table it locks, or NULL) and its DOWN. */
-void constraint_expand(step_builder *sb, const mdl_lifecycle *lc, const char *name, const char *add_sql,
-                       lock_mode mode, const mdl_table *ref);
-/* The contract's VALIDATE (ref: the referenced table it reads, or NULL) and
- * its DOWN: a validated constraint cannot be made NOT VALID again, so it is
- * dropped and re-created from add_sql under mode. */
-void constraint_validate(step_builder *sb, const mdl_lifecycle *lc, const char *name, const char *add_sql,
-                         lock_mode mode, const mdl_table *ref);
+/* The expand's ADD CONSTRAINT … NOT VALID (add_sql) and its DOWN. */
+void constraint_expand(step_builder *sb, const mdl_lifecycle *lc, const char *name, const char *add_sql);
+/* The contract's VALIDATE and its DOWN: a validated constraint cannot be
+ * made NOT VALID again, so it is dropped and re-created from add_sql. */
+void constraint_validate(step_builder *sb, const mdl_lifecycle *lc, const char *name, const char *add_sql);
 /* constraint_expand or constraint_validate, for ops that loop over theirs. */
-typedef void (*constraint_step)(step_builder *sb, const mdl_lifecycle *lc, const char *name, const char *add_sql,
-                                lock_mode mode, const mdl_table *ref);
+typedef void (*constraint_step)(step_builder *sb, const mdl_lifecycle *lc, const char *name, const char *add_sql);
 
 #endif

@@ -61,12 +61,11 @@ static void nn_checks_add(step_builder *sb, const mdl_lifecycle *lc)
 		if (!a->enforce_not_null)
 			continue;
 		nn_check_add(&b, lc, a->column);
-		step_up(sb, LOCK_ACCESS_EXCLUSIVE, &lc->table, COST_BRIEF,
-		        "NOT NULL comes at contract; NOT VALID checks new writes now without scanning existing rows.", b.ptr);
+		step_up(sb, "NOT NULL comes at contract; NOT VALID checks new writes now without scanning existing rows.", b.ptr);
 		char *nn = nn_name(a->column);
 		sqlfrag_constraint_drop(&b2, lc, nn);
 		free(nn);
-		step_down(sb, LOCK_ACCESS_EXCLUSIVE, &lc->table, COST_BRIEF, NULL, b2.ptr);
+		step_down(sb, NULL, b2.ptr);
 	}
 	buf_free(&b);
 	buf_free(&b2);
@@ -88,8 +87,7 @@ static void enforce_contract_scan(step_builder *sb, const mdl_lifecycle *lc)
 			continue;
 		char *nn = nn_name(lc->adds[i].column);
 		sqlfrag_constraint_validate(&b, lc, nn);
-		step_up(sb, LOCK_SHARE_UPDATE_EXCLUSIVE, &lc->table, COST_SCAN,
-		        "Full scan under SHARE UPDATE EXCLUSIVE: reads and writes go on.", b.ptr);
+		step_up(sb, "Full scan under SHARE UPDATE EXCLUSIVE: reads and writes go on.", b.ptr);
 		free(nn);
 	}
 	buf_free(&b);
@@ -104,14 +102,13 @@ static void enforce_contract(step_builder *sb, const mdl_lifecycle *lc)
 			continue;
 		char *nn = nn_name(a->column);
 		sqlfrag_alter_column(&b, lc, a->column, " SET NOT NULL");
-		step_up(sb, LOCK_ACCESS_EXCLUSIVE, &lc->table, COST_BRIEF,
-		        "PostgreSQL 12+ proves this from the validated check: no second scan.", b.ptr);
+		step_up(sb, "PostgreSQL 12+ proves this from the validated check: no second scan.", b.ptr);
 		nn_check_add(&b2, lc, a->column);
-		step_down(sb, LOCK_ACCESS_EXCLUSIVE, &lc->table, COST_BRIEF, NULL, b2.ptr);
+		step_down(sb, NULL, b2.ptr);
 		sqlfrag_alter_column(&b2, lc, a->column, " DROP NOT NULL");
-		step_down(sb, LOCK_ACCESS_EXCLUSIVE, &lc->table, COST_BRIEF, NULL, b2.ptr);
+		step_down(sb, NULL, b2.ptr);
 		sqlfrag_constraint_drop(&b, lc, nn);
-		step_up(sb, LOCK_ACCESS_EXCLUSIVE, &lc->table, COST_BRIEF, "The helper check is redundant now.", b.ptr);
+		step_up(sb, "The helper check is redundant now.", b.ptr);
 		free(nn);
 	}
 	buf_free(&b);

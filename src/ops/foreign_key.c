@@ -31,13 +31,12 @@ static void fk_add(mp_buf *b, const mdl_lifecycle *lc, const mdl_fk *f)
 	buf_puts(b, " NOT VALID");
 }
 
-/* Both tables are locked: the referencing one and the referenced one. */
 static void fk_each(step_builder *sb, const mdl_lifecycle *lc, constraint_step step)
 {
 	mp_buf b = MP_BUF_INIT;
 	for (size_t i = 0; i < lc->nfks; i++) {
 		fk_add(&b, lc, &lc->fks[i]);
-		step(sb, lc, lc->fks[i].name, b.ptr, LOCK_SHARE_ROW_EXCLUSIVE, &lc->fks[i].ref);
+		step(sb, lc, lc->fks[i].name, b.ptr);
 	}
 	buf_free(&b);
 }

@@ -57,14 +57,13 @@ static void index_build(step_builder *sb, const mdl_lifecycle *lc, size_t i)
 	mp_buf b = MP_BUF_INIT;
 	sb->sample_query = x->sample_query;
 	index_create(&b, lc, x, true);
-	step_up(sb, LOCK_SHARE_UPDATE_EXCLUSIVE, &lc->table, COST_BUILD,
-	        "CONCURRENTLY: reads and writes go on while it builds. If it fails it leaves an INVALID index;\n"
+	step_up(sb, "CONCURRENTLY: reads and writes go on while it builds. If it fails it leaves an INVALID index;\n"
 	        "-- migrun drops that before it retries.",
 	        b.ptr);
 	buf_clear(&b);
 	buf_puts(&b, "DROP INDEX CONCURRENTLY IF EXISTS ");
 	sql_quote_qualified(&b, lc->table.schema, x->name);
-	step_down(sb, LOCK_ACCESS_EXCLUSIVE, &lc->table, COST_INDEX_UNUSED, NULL, b.ptr);
+	step_down(sb, NULL, b.ptr);
 	buf_free(&b);
 }
 
@@ -80,12 +79,11 @@ static void index_contract(step_builder *sb, const mdl_lifecycle *lc)
 		sql_quote_ident(&b, x->name);
 		buf_puts(&b, " UNIQUE USING INDEX ");
 		sql_quote_ident(&b, x->name);
-		step_up(sb, LOCK_ACCESS_EXCLUSIVE, &lc->table, COST_BRIEF,
-		        "Uses the index built CONCURRENTLY: no scan, no build here.", b.ptr);
+		step_up(sb, "Uses the index built CONCURRENTLY: no scan, no build here.", b.ptr);
 		index_create(&b2, lc, x, false);
-		step_down(sb, LOCK_SHARE, &lc->table, COST_BUILD_BLOCKING, NULL, b2.ptr);
+		step_down(sb, NULL, b2.ptr);
 		sqlfrag_constraint_drop(&b2, lc, x->name);
-		step_down(sb, LOCK_ACCESS_EXCLUSIVE, &lc->table, COST_BRIEF, NULL, b2.ptr);
+		step_down(sb, NULL, b2.ptr);
 		buf_puts(&sb->warnings, "-- WARNING: dropping constraint ");
 		sql_quote_ident(&sb->warnings, x->name);
 		buf_puts(&sb->warnings, " drops its index; it is rebuilt without CONCURRENTLY (a transaction\n"

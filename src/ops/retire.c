@@ -46,13 +46,12 @@ static void retire_expand(step_builder *sb, const mdl_lifecycle *lc)
 		           lc->name);
 		sql_quote_literal(&b, v.ptr);
 		buf_clear(&v);
-		step_up(sb, LOCK_SHARE_UPDATE_EXCLUSIVE, &lc->table, COST_BRIEF,
-		        i ? NULL : "Starts the window: the contract drops the column no sooner than the window after this step.",
+		step_up(sb, i ? NULL : "Starts the window: the contract drops the column no sooner than the window after this step.",
 		        b.ptr);
 		buf_clear(&b);
 		comment_on(&b, lc, r->column);
 		buf_puts(&b, "NULL");
-		step_down(sb, LOCK_SHARE_UPDATE_EXCLUSIVE, &lc->table, COST_BRIEF, NULL, b.ptr);
+		step_down(sb, NULL, b.ptr);
 		buf_clear(&b);
 		buf_puts(&sb->warnings, "-- WARNING: clears the comment on ");
 		sqlfrag_col(&sb->warnings, r->column);
@@ -85,7 +84,7 @@ static void retire_down(step_builder *sb, const mdl_lifecycle *lc, const mdl_ret
 	mp_buf b = MP_BUF_INIT;
 	if (r->not_null) {
 		sqlfrag_alter_column(&b, lc, r->column, " SET NOT NULL");
-		step_down(sb, LOCK_ACCESS_EXCLUSIVE, &lc->table, COST_REWRITE_ALL, NULL, b.ptr);
+		step_down(sb, NULL, b.ptr);
 	}
 	if (r->refill_sql) {
 		buf_clear(&b);
@@ -94,7 +93,7 @@ static void retire_down(step_builder *sb, const mdl_lifecycle *lc, const mdl_ret
 		buf_puts(&b, " SET ");
 		sqlfrag_col(&b, r->column);
 		buf_printf(&b, " = (%s)", r->refill_sql);
-		step_down(sb, LOCK_ROW_EXCLUSIVE, &lc->table, COST_REWRITE_ALL, "Refill through the reverse mapping.", b.ptr);
+		step_down(sb, "Refill through the reverse mapping.", b.ptr);
 	}
 	sqlfrag_alter(&b, lc);
 	buf_puts(&b, "ADD COLUMN ");
@@ -102,7 +101,7 @@ static void retire_down(step_builder *sb, const mdl_lifecycle *lc, const mdl_ret
 	buf_printf(&b, " %s", r->type);
 	if (r->default_sql)
 		buf_printf(&b, " DEFAULT %s", r->default_sql);
-	step_down(sb, LOCK_ACCESS_EXCLUSIVE, &lc->table, COST_BRIEF, NULL, b.ptr);
+	step_down(sb, NULL, b.ptr);
 	buf_free(&b);
 }
 
@@ -132,8 +131,7 @@ static void retire_contract(step_builder *sb, const mdl_lifecycle *lc)
 		sqlfrag_alter(&b, lc);
 		buf_puts(&b, "DROP COLUMN ");
 		sqlfrag_col(&b, r->column);
-		step_up(sb, LOCK_ACCESS_EXCLUSIVE, &lc->table, COST_BRIEF,
-		        "Catalog-only: the space is reclaimed by later updates and VACUUM.", b.ptr);
+		step_up(sb, "Catalog-only: the space is reclaimed by later updates and VACUUM.", b.ptr);
 		retire_down(sb, lc, r);
 		retire_warning(&sb->warnings, r);
 	}

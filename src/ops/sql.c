@@ -44,8 +44,8 @@ static char *trimmed(const char *sql)
 static void sql_build(step_builder *sb, const mdl_lifecycle *lc, size_t i)
 {
 	char *u = trimmed(lc->sqls[i].up), *d = trimmed(lc->sqls[i].down);
-	step_up(sb, LOCK_NONE, &lc->table, COST_NONE, "Hand-written SQL from the spec.", u);
-	step_down(sb, LOCK_NONE, &lc->table, COST_NONE, NULL, d);
+	step_up(sb, "Hand-written SQL from the spec.", u);
+	step_down(sb, NULL, d);
 	free(u);
 	free(d);
 }

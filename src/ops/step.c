@@ -1,4 +1,4 @@
-/* The step builder: UP and DOWN statements, their lock declarations, gates. */
+/* The step builder: UP and DOWN statements, warnings, gates. */
 #include "ops/step.h"
 #include "util/quote.h"
 #include "util/sha256.h"
@@ -6,21 +6,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-const char *step_cost_text(step_cost cost)
-{
-	static const char *text[] = {
-		[COST_NONE] = "",
-		[COST_BRIEF] = "brief: catalog only",
-		[COST_SCAN] = "held during a full scan; reads and writes go on",
-		[COST_BATCH] = "per batch: row locks only, committed every batch",
-		[COST_BUILD] = "held while the index builds; reads and writes go on",
-		[COST_REWRITE_ALL] = "held while every row is rewritten: blocks reads and writes",
-		[COST_BUILD_BLOCKING] = "held while the index builds: blocks writes",
-		[COST_INDEX_UNUSED] = "brief, once no transaction uses the index",
-	};
-	return text[cost];
-}
 
 void step_rel_sql(mp_buf *b, const mdl_table *t)
 {
@@ -53,39 +38,15 @@ char *step_object_name(const char *a, const char *b, const char *c)
 	return buf_detach(&s);
 }
 
-void step_lock(step_lock_use **v, size_t *n, lock_mode mode, const mdl_table *t, step_cost cost)
+void step_up(step_builder *sb, const char *why, const char *sql)
 {
-	if (mode == LOCK_NONE)
-		return;
-	char *plain = step_rel_plain(t);
-	for (size_t i = 0; i < *n; i++) {
-		if ((*v)[i].mode == mode && strcmp((*v)[i].plain, plain) == 0) {
-			free(plain);
-			return;
-		}
-	}
-	mp_buf r = MP_BUF_INIT;
-	step_rel_sql(&r, t);
-	*MP_VEC_PUSH(*v, *n) = (step_lock_use){mode, buf_detach(&r), plain, cost};
-}
-
-void step_up(step_builder *sb, lock_mode mode, const mdl_table *t, step_cost cost, const char *why, const char *sql)
-{
-	step_lock(&sb->uplocks, &sb->nup, mode, t, cost);
 	if (why)
 		buf_printf(&sb->up, "-- %s\n", why);
 	buf_printf(&sb->up, "%s;\n\n", sql);
 }
 
-void step_lock_also(step_builder *sb, lock_mode mode, const mdl_table *t, step_cost cost)
+void step_down(step_builder *sb, const char *why, const char *sql)
 {
-	step_lock(&sb->uplocks, &sb->nup, mode, t, cost);
-}
-
-void step_down(step_builder *sb, lock_mode mode, const mdl_table *t, step_cost cost, const char *why,
-               const char *sql)
-{
-	step_lock(&sb->downlocks, &sb->ndown, mode, t, cost);
 	mp_buf b = MP_BUF_INIT;
 	if (why)
 		buf_printf(&b, "-- %s\n", why);
@@ -109,15 +70,6 @@ mf_gate *step_add_column_gate(step_builder *sb, mf_gate_kind kind, const mdl_lif
 	return g;
 }
 
-static void free_locks(step_lock_use *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].relation);
-		free(v[i].plain);
-	}
-	free(v);
-}
-
 /* The gates and the backfill have been moved to the step by then. */
 void step_builder_free(step_builder *sb)
 {
@@ -128,7 +80,5 @@ void step_builder_free(step_builder *sb)
 	buf_free(&sb->warnings);
 	buf_free(&sb->disables);
 	buf_free(&sb->updisables);
-	free_locks(sb->uplocks, sb->nup);
-	free_locks(sb->downlocks, sb->ndown);
 	free(sb->gates);
 }

@@ -290,19 +290,19 @@ static void sync_drop_function(mp_buf *fn, const mdl_lifecycle *lc)
 static void sync_install(step_builder *sb, const mdl_lifecycle *lc, bool up, const char *why)
 {
 	mp_buf b = MP_BUF_INIT;
-	void (*emit)(step_builder *, lock_mode, const mdl_table *, step_cost, const char *, const char *) =
+	void (*emit)(step_builder *, const char *, const char *) =
 	    up ? step_up : step_down;
 	if (!up) {
 		for (size_t k = 0; sync_create_trigger(&b, lc, k); k++) {
-			emit(sb, LOCK_SHARE_ROW_EXCLUSIVE, &lc->table, COST_BRIEF, NULL, b.ptr);
+			emit(sb, NULL, b.ptr);
 			buf_clear(&b);
 		}
 	}
 	sync_function(&b, lc);
-	emit(sb, LOCK_NONE, &lc->table, COST_NONE, why, b.ptr);
+	emit(sb, why, b.ptr);
 	buf_clear(&b);
 	for (size_t k = 0; up && sync_create_trigger(&b, lc, k); k++) {
-		emit(sb, LOCK_SHARE_ROW_EXCLUSIVE, &lc->table, COST_BRIEF, NULL, b.ptr);
+		emit(sb, NULL, b.ptr);
 		buf_clear(&b);
 	}
 	buf_free(&b);
@@ -311,20 +311,20 @@ static void sync_install(step_builder *sb, const mdl_lifecycle *lc, bool up, con
 static void sync_remove(step_builder *sb, const mdl_lifecycle *lc, bool up, const char *why)
 {
 	mp_buf b = MP_BUF_INIT;
-	void (*emit)(step_builder *, lock_mode, const mdl_table *, step_cost, const char *, const char *) =
+	void (*emit)(step_builder *, const char *, const char *) =
 	    up ? step_up : step_down;
 	if (!up) {
 		sync_drop_function(&b, lc);
-		emit(sb, LOCK_NONE, &lc->table, COST_NONE, NULL, b.ptr);
+		emit(sb, NULL, b.ptr);
 		buf_clear(&b);
 	}
 	for (size_t k = 0; sync_drop_trigger(&b, lc, k); k++) {
-		emit(sb, LOCK_ACCESS_EXCLUSIVE, &lc->table, COST_BRIEF, k ? NULL : why, b.ptr);
+		emit(sb, k ? NULL : why, b.ptr);
 		buf_clear(&b);
 	}
 	if (up) {
 		sync_drop_function(&b, lc);
-		emit(sb, LOCK_NONE, &lc->table, COST_NONE, NULL, b.ptr);
+		emit(sb, NULL, b.ptr);
 	}
 	buf_free(&b);
 }

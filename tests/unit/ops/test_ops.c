@@ -37,42 +37,19 @@ static void test_phase_names_are_the_folder_and_manifest_words(void **state)
 	assert_string_equal(ops_phase_name(PHASE_CONTRACT), "contract");
 }
 
-/* A lock is declared once per mode and relation; LOCK_NONE declares nothing. */
-static void test_step_lock_declares_each_mode_and_relation_once(void **state)
-{
-	(void)state;
-	step_lock_use *v = NULL;
-	size_t n = 0;
-	mdl_table t = {"s", "T"}, u = {NULL, "U"};
-	step_lock(&v, &n, LOCK_ACCESS_EXCLUSIVE, &t, COST_BRIEF);
-	step_lock(&v, &n, LOCK_ACCESS_EXCLUSIVE, &t, COST_SCAN);
-	step_lock(&v, &n, LOCK_NONE, &t, COST_NONE);
-	step_lock(&v, &n, LOCK_ROW_SHARE, &u, COST_SCAN);
-	assert_int_equal(n, 2);
-	assert_string_equal(v[0].plain, "s.T");
-	assert_string_equal(v[0].relation, "\"s\".\"T\"");
-	assert_int_equal(v[0].cost, COST_BRIEF);
-	assert_string_equal(v[1].plain, "U");
-	assert_string_equal(lock_mode_name(v[1].mode), "ROW SHARE");
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].relation);
-		free(v[i].plain);
-	}
-	free(v);
-}
-
-/* DOWN statements come out in reverse; gates and locks are the builder's. */
+/* UP statements in order, DOWN statements kept to be written out in reverse; gates. */
 static void test_step_builder_keeps_up_in_order_and_gates(void **state)
 {
 	(void)state;
 	mdl_table t = {NULL, "T"};
 	step_builder sb = {0};
-	step_up(&sb, LOCK_ACCESS_EXCLUSIVE, &t, COST_BRIEF, "why", "SELECT 1");
-	step_up(&sb, LOCK_NONE, &t, COST_NONE, NULL, "SELECT 2");
-	step_down(&sb, LOCK_ACCESS_EXCLUSIVE, &t, COST_BRIEF, NULL, "SELECT 3");
+	step_up(&sb, "why", "SELECT 1");
+	step_up(&sb, NULL, "SELECT 2");
+	step_down(&sb, NULL, "SELECT 3");
+	step_down(&sb, "undo", "SELECT 4");
 	assert_string_equal(buf_cstr(&sb.up), "-- why\nSELECT 1;\n\nSELECT 2;\n\n");
-	assert_int_equal(sb.ndowns, 1);
-	assert_int_equal(sb.nup, 1);
+	assert_int_equal(sb.ndowns, 2);
+	assert_string_equal(sb.downs[1], "-- undo\nSELECT 4;\n\n");
 	mdl_lifecycle lc = {.table = t};
 	mf_gate *g = step_add_column_gate(&sb, GATE_NO_NULLS, &lc, "c");
 	assert_int_equal(g->kind, GATE_NO_NULLS);
@@ -107,7 +84,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_item_kind_has_an_op_that_checks),
 		cmocka_unit_test(test_phase_names_are_the_folder_and_manifest_words),
-		cmocka_unit_test(test_step_lock_declares_each_mode_and_relation_once),
 		cmocka_unit_test(test_step_builder_keeps_up_in_order_and_gates),
 		cmocka_unit_test(test_object_names_fit_postgres),
 	};

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sql/locks.h"
+#include "sql/locks_file.h"
 #include "sql/sqlparse.h"
 
 static sql_file *parse(const char *sql)
@@ -246,6 +247,41 @@ static void test_context_knows_indexes_and_foreign_keys(void **state)
 	sqlparse_free(f);
 }
 
+/* A step header's lock list: each mode and relation once, in the order the
+ * statements take them, the worst bite kept, reads (ACCESS SHARE) left out;
+ * in one transaction a lock bites with the strongest mode held by then. */
+static void test_file_summary_lists_each_mode_and_relation_once(void **state)
+{
+	(void)state;
+	sql_file *f = parse("SELECT * FROM s.\"T\";\n"
+	                    "ALTER TABLE s.\"T\" ADD COLUMN c int;\n"
+	                    "ALTER TABLE s.\"T\" ALTER COLUMN c SET NOT NULL;\n"
+	                    "UPDATE s.\"T\" SET c = 1;\n"
+	                    "ALTER TABLE \"U\" VALIDATE CONSTRAINT k;\n"
+	                    "CREATE INDEX CONCURRENTLY i ON \"V\" (a);");
+	locks_ctx *c = locks_ctx_new();
+	file_locks l = {0};
+	locks_file_summarize(c, f, true, &l);
+	assert_int_equal(l.count, 4);
+	assert_int_equal(l.items[0].mode, LOCK_ACCESS_EXCLUSIVE);
+	assert_string_equal(l.items[0].schema, "s");
+	assert_string_equal(l.items[0].table, "T");
+	assert_int_equal(l.items[0].bite, BITE_SCAN); /* SET NOT NULL's scan, not ADD COLUMN's catalog change */
+	assert_string_equal(lock_bite_text(&l.items[0]), "held during a full scan: blocks reads and writes");
+	assert_int_equal(l.items[1].mode, LOCK_ROW_EXCLUSIVE);
+	assert_string_equal(lock_bite_text(&l.items[1]), "held while every row is rewritten: blocks reads and writes");
+	assert_null(l.items[2].schema);
+	assert_string_equal(lock_bite_text(&l.items[2]), "held during a full scan; reads and writes go on");
+	assert_string_equal(lock_bite_text(&l.items[3]), "held while the index builds; reads and writes go on");
+	file_locks_free(&l);
+	/* Statement by statement (autocommit), the UPDATE holds only its own mode. */
+	locks_file_summarize(c, f, false, &l);
+	assert_string_equal(lock_bite_text(&l.items[1]), "held while the rows are written: writers of those rows wait");
+	file_locks_free(&l);
+	locks_ctx_free(c);
+	sqlparse_free(f);
+}
+
 static void test_transaction_states_follow_how_prisma_sends_the_file(void **state)
 {
 	(void)state;
@@ -312,6 +348,7 @@ int main(void)
 		cmocka_unit_test(test_context_knows_new_tables_and_validated_checks),
 		cmocka_unit_test(test_do_block_statements_and_commits),
 		cmocka_unit_test(test_context_knows_indexes_and_foreign_keys),
+		cmocka_unit_test(test_file_summary_lists_each_mode_and_relation_once),
 		cmocka_unit_test(test_transaction_states_follow_how_prisma_sends_the_file),
 		cmocka_unit_test(test_spans_start_at_the_keyword_and_comments_are_found),
 		cmocka_unit_test(test_parse_errors_and_the_compiler_check),

@@ -1,8 +1,8 @@
 -- migplan: generated from prisma/change_type.mig; edit the spec and run `migc compile`, not this file.
 -- lifecycle order_amount on "Order", step 20250301090002_order_amount_contract: contract (DOWN)
--- locks: ACCESS EXCLUSIVE on "Order" (brief: catalog only)
--- locks: SHARE ROW EXCLUSIVE on "Order" (brief: catalog only)
+-- locks: ACCESS EXCLUSIVE on "Order" (held during a full scan: blocks reads and writes)
 -- locks: ROW EXCLUSIVE on "Order" (held while every row is rewritten: blocks reads and writes)
+-- locks: SHARE ROW EXCLUSIVE on "Order" (brief: catalog only)
 -- runs in one transaction: all or nothing
 -- WARNING: re-creates "amount_cents" and refills it from the new column.
 -- WARNING: a re-created column goes to the end of the table: PostgreSQL cannot put it

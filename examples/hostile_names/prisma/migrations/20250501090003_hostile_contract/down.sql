@@ -1,8 +1,8 @@
 -- migplan: generated from prisma/hostile_names.mig; edit the spec and run `migc compile`, not this file.
 -- lifecycle hostile on "app"."we""ird", step 20250501090003_hostile_contract: contract (DOWN)
 -- locks: ACCESS EXCLUSIVE on "app"."we""ird" (brief: catalog only)
--- locks: SHARE ROW EXCLUSIVE on "app"."we""ird" (brief: catalog only)
 -- locks: ROW EXCLUSIVE on "app"."we""ird" (held while every row is rewritten: blocks reads and writes)
+-- locks: SHARE ROW EXCLUSIVE on "app"."we""ird" (brief: catalog only)
 -- runs in one transaction: all or nothing
 -- WARNING: re-creates "old name" and refills it from the new column.
 -- WARNING: a re-created column goes to the end of the table: PostgreSQL cannot put it

@@ -1,8 +1,9 @@
 -- migplan: generated from prisma/post_constraints.mig; edit the spec and run `migc compile`, not this file.
 -- lifecycle post_constraints on "Post", step 20250401090003_post_constraints_contract: contract (DOWN)
--- locks: SHARE ROW EXCLUSIVE on "Post" (brief: catalog only)
 -- locks: ACCESS EXCLUSIVE on "Post" (brief: catalog only)
 -- locks: SHARE on "Post" (held while the index builds: blocks writes)
+-- locks: SHARE ROW EXCLUSIVE on "Post" (brief: catalog only)
+-- locks: SHARE ROW EXCLUSIVE on "User" (brief: catalog only)
 -- runs in one transaction: all or nothing
 -- WARNING: dropping constraint "Post_slug_key" drops its index; it is rebuilt without CONCURRENTLY (a transaction
 -- cannot build concurrently), which blocks writes while it builds.

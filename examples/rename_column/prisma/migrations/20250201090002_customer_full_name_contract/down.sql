@@ -1,8 +1,8 @@
 -- migplan: generated from prisma/rename_column.mig; edit the spec and run `migc compile`, not this file.
 -- lifecycle customer_full_name on "Customer", step 20250201090002_customer_full_name_contract: contract (DOWN)
--- locks: ACCESS EXCLUSIVE on "Customer" (brief: catalog only)
--- locks: SHARE ROW EXCLUSIVE on "Customer" (brief: catalog only)
+-- locks: ACCESS EXCLUSIVE on "Customer" (held during a full scan: blocks reads and writes)
 -- locks: ROW EXCLUSIVE on "Customer" (held while every row is rewritten: blocks reads and writes)
+-- locks: SHARE ROW EXCLUSIVE on "Customer" (brief: catalog only)
 -- runs in one transaction: all or nothing
 -- WARNING: re-creates "fullname" and refills it from the new column.
 -- WARNING: a re-created column goes to the end of the table: PostgreSQL cannot put it

@@ -1,8 +1,8 @@
 -- migplan: generated from prisma/user_status.mig; edit the spec and run `migc compile`, not this file.
 -- lifecycle user_status on "User", step 20250101120002_user_status_contract: contract (DOWN)
 -- locks: ACCESS EXCLUSIVE on "User" (brief: catalog only)
--- locks: SHARE ROW EXCLUSIVE on "User" (brief: catalog only)
 -- locks: ROW EXCLUSIVE on "User" (held while every row is rewritten: blocks reads and writes)
+-- locks: SHARE ROW EXCLUSIVE on "User" (brief: catalog only)
 -- runs in one transaction: all or nothing
 -- WARNING: re-creates "legacy_status" from the new column, but not every value comes back:
 -- NULLs that became 'active' come back as 'active'.
