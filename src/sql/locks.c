@@ -117,6 +117,18 @@ static void drop_index_locks(const locks_ctx *c, const char *name, bool concurre
 	buf_free(&key);
 }
 
+/* A dropped table's foreign keys go with it, off their referenced tables. */
+static void drop_table_fkey_locks(const locks_ctx *c, const char *name, lock_list *out)
+{
+	mp_buf key = MP_BUF_INIT;
+	buf_printf(&key, "%s%s", strchr(name, '.') ? "" : "public.", name);
+	const char *schema, *table;
+	for (size_t it = 0; locks_ctx_fkey_next(c, buf_cstr(&key), NULL, &it, &schema, &table);)
+		lock_list_add_named(c, out, LOCK_ACCESS_EXCLUSIVE, schema, table, DUR_METADATA,
+		                    "referenced by a foreign key of the dropped table");
+	buf_free(&key);
+}
+
 static void drop_locks(const locks_ctx *c, const sql_stmt *st, lock_list *out)
 {
 	const json_t *n = st->node;
@@ -145,6 +157,8 @@ static void drop_locks(const locks_ctx *c, const sql_stmt *st, lock_list *out)
 			drop_index_locks(c, name, concurrent, out);
 		else
 			lock_list_add(c, out, LOCK_ACCESS_EXCLUSIVE, NULL, name, DUR_METADATA, NULL);
+		if (strcmp(type, "OBJECT_TABLE") == 0)
+			drop_table_fkey_locks(c, name, out);
 		free(name);
 	}
 }

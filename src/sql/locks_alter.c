@@ -121,8 +121,21 @@ static alter_effect alter_cmd_effect(const locks_ctx *c, const json_t *cmd, cons
 	if (sub_is(sub, "AT_SetTableSpace") || sub_is(sub, "AT_SetLogged") || sub_is(sub, "AT_SetUnLogged") ||
 	    sub_is(sub, "AT_SetAccessMethod"))
 		return (alter_effect){LOCK_ACCESS_EXCLUSIVE, DUR_REWRITE, "writes a new copy of the table"};
-	if (sub_is(sub, "AT_DropColumn"))
-		return (alter_effect){LOCK_ACCESS_EXCLUSIVE, DUR_METADATA, "the column is hidden, its space reclaimed later"};
+	if (sub_is(sub, "AT_DropColumn") || sub_is(sub, "AT_DropConstraint")) {
+		/* A foreign key that goes (with its column, or by name) takes its
+		 * triggers off the referenced table: ACCESS EXCLUSIVE there too. */
+		const char *name = sqlnode_str(cmd, "name"), *schema, *table;
+		bool column = sub_is(sub, "AT_DropColumn");
+		if (column)
+			for (size_t it = 0; name && locks_ctx_fkey_next(c, tkey, name, &it, &schema, &table);)
+				lock_list_add_named(c, out, LOCK_ACCESS_EXCLUSIVE, schema, table, DUR_METADATA,
+				                    "referenced by a foreign key on the dropped column");
+		else if (name && locks_ctx_fkey_target(c, tkey, name, &schema, &table))
+			lock_list_add_named(c, out, LOCK_ACCESS_EXCLUSIVE, schema, table, DUR_METADATA,
+			                    "referenced by the dropped foreign key");
+		return (alter_effect){LOCK_ACCESS_EXCLUSIVE, DUR_METADATA,
+		                      column ? "the column is hidden, its space reclaimed later" : NULL};
+	}
 	return (alter_effect){LOCK_ACCESS_EXCLUSIVE, DUR_METADATA, NULL};
 }
 

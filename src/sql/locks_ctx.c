@@ -16,8 +16,9 @@ typedef struct {
  * ("table\nconstraint") to the table it references. */
 typedef struct {
 	char *key;
-	char *schema; /* as written, NULL when unqualified */
+	char *schema;  /* as written, NULL when unqualified */
 	char *table;
+	char *columns; /* foreign keys: "\ncol\ncol\n", the referencing columns */
 } relref;
 
 typedef struct {
@@ -69,10 +70,29 @@ static const relref *ref_find(const refset *s, const char *key)
 	return NULL;
 }
 
-static void ref_add(refset *s, const char *key, const char *schema, const char *table)
+static void ref_add(refset *s, const char *key, const char *schema, const char *table, const char *columns)
 {
-	*MP_VEC_PUSH(s->items, s->count) =
-	    (relref){xstrdup(key), schema ? xstrdup(schema) : NULL, xstrdup(table)};
+	*MP_VEC_PUSH(s->items, s->count) = (relref){xstrdup(key), schema ? xstrdup(schema) : NULL, xstrdup(table),
+	                                            xstrdup(columns ? columns : "")};
+}
+
+/* Removes the entries whose key is key, or starts with key and a newline (prefix). */
+static void ref_remove(refset *s, const char *key, bool prefix)
+{
+	size_t kl = strlen(key), n = 0;
+	for (size_t i = 0; i < s->count; i++) {
+		relref *r = &s->items[i];
+		bool hit = prefix ? strncmp(r->key, key, kl) == 0 && r->key[kl] == '\n' : strcmp(r->key, key) == 0;
+		if (!hit) {
+			s->items[n++] = *r;
+			continue;
+		}
+		free(r->key);
+		free(r->schema);
+		free(r->table);
+		free(r->columns);
+	}
+	s->count = n;
 }
 
 static void ref_free(refset *s)
@@ -81,6 +101,7 @@ static void ref_free(refset *s)
 		free(s->items[i].key);
 		free(s->items[i].schema);
 		free(s->items[i].table);
+		free(s->items[i].columns);
 	}
 	free(s->items);
 }
@@ -88,7 +109,7 @@ static void ref_free(refset *s)
 static void ref_copy(refset *to, const refset *from)
 {
 	for (size_t i = 0; i < from->count; i++)
-		ref_add(to, from->items[i].key, from->items[i].schema, from->items[i].table);
+		ref_add(to, from->items[i].key, from->items[i].schema, from->items[i].table, from->items[i].columns);
 }
 
 locks_ctx *locks_ctx_new(void)
@@ -132,6 +153,30 @@ static bool ref_get(const refset *s, const char *key, const char **schema, const
 bool locks_ctx_index_table(const locks_ctx *c, const char *index_key, const char **schema, const char **table)
 {
 	return ref_get(&c->indexes, index_key, schema, table);
+}
+
+bool locks_ctx_fkey_next(const locks_ctx *c, const char *table_key, const char *column, size_t *it,
+                         const char **schema, const char **table)
+{
+	size_t tl = strlen(table_key);
+	for (; *it < c->fkeys.count; (*it)++) {
+		const relref *r = &c->fkeys.items[*it];
+		if (strncmp(r->key, table_key, tl) != 0 || r->key[tl] != '\n')
+			continue;
+		if (column) {
+			mp_buf b = MP_BUF_INIT;
+			buf_printf(&b, "\n%s\n", column);
+			bool has = strstr(r->columns, buf_cstr(&b)) != NULL;
+			buf_free(&b);
+			if (!has)
+				continue;
+		}
+		*schema = r->schema;
+		*table = r->table;
+		(*it)++;
+		return true;
+	}
+	return false;
 }
 
 bool locks_ctx_fkey_target(const locks_ctx *c, const char *table_key, const char *conname, const char **schema,
@@ -251,16 +296,69 @@ static void note_validate(locks_ctx *c, const char *table, const char *conname)
 	}
 }
 
-static void note_fkey(locks_ctx *c, const char *table, const json_t *con)
+/* A foreign key: its name (PostgreSQL's table_column_fkey when none is
+ * given, for a one-column key) and referencing columns (fk_attrs, or the
+ * column it is declared on). */
+static void note_fkey(locks_ctx *c, const char *table, const char *relname, const json_t *con, const char *column)
 {
-	json_t *pk = sqlnode_get(con, "pktable");
-	const char *name = sqlnode_str(con, "conname"), *pktable = sqlnode_str(pk, "relname");
-	if (!name || !pktable)
+	json_t *pk = sqlnode_get(con, "pktable"), *attrs = sqlnode_get(con, "fk_attrs");
+	const char *pktable = sqlnode_str(pk, "relname");
+	if (!pktable)
 		return;
-	mp_buf b = MP_BUF_INIT;
-	buf_printf(&b, "%s\n%s", table, name);
-	ref_add(&c->fkeys, buf_cstr(&b), sqlnode_str(pk, "schemaname"), pktable);
-	buf_free(&b);
+	mp_buf cols = MP_BUF_INIT, key = MP_BUF_INIT;
+	buf_putc(&cols, '\n');
+	for (size_t i = 0; i < json_array_size(attrs); i++)
+		buf_printf(&cols, "%s\n", sqlnode_string(json_array_get(attrs, i)) ? sqlnode_string(json_array_get(attrs, i)) : "");
+	if (column)
+		buf_printf(&cols, "%s\n", column);
+	const char *first = column ? column : json_array_size(attrs) ? sqlnode_string(json_array_get(attrs, 0)) : NULL;
+	if (sqlnode_str(con, "conname"))
+		buf_printf(&key, "%s\n%s", table, sqlnode_str(con, "conname"));
+	else
+		buf_printf(&key, "%s\n%s_%s_fkey", table, relname, first ? first : "");
+	ref_add(&c->fkeys, buf_cstr(&key), sqlnode_str(pk, "schemaname"), pktable, buf_cstr(&cols));
+	buf_free(&cols);
+	buf_free(&key);
+}
+
+/* CREATE TABLE's foreign keys, on columns and on the table. */
+static void note_create_table(locks_ctx *c, const char *key, const json_t *n)
+{
+	const char *relname = sqlnode_str(sqlnode_get(n, "relation"), "relname");
+	json_t *elts = sqlnode_get(n, "tableElts");
+	for (size_t i = 0; relname && i < json_array_size(elts); i++) {
+		json_t *e = json_array_get(elts, i), *in, *con;
+		const char *k = sqlnode_kind(e, &in), *t;
+		if (k && strcmp(k, "ColumnDef") == 0) {
+			for (size_t it = 0; (con = sqlnode_next_constraint(in, &it, &t));)
+				if (strcmp(t, "CONSTR_FOREIGN") == 0)
+					note_fkey(c, key, relname, con, sqlnode_str(in, "colname"));
+		} else if (k && strcmp(k, "Constraint") == 0 && sqlnode_str(in, "contype") &&
+		           strcmp(sqlnode_str(in, "contype"), "CONSTR_FOREIGN") == 0) {
+			note_fkey(c, key, relname, in, NULL);
+		}
+	}
+}
+
+/* DROP TABLE forgets the table's foreign keys. */
+static void note_drop(locks_ctx *c, const json_t *n)
+{
+	const char *type = sqlnode_str(n, "removeType");
+	json_t *objs = sqlnode_get(n, "objects");
+	if (!type || strcmp(type, "OBJECT_TABLE") != 0)
+		return;
+	for (size_t i = 0; i < json_array_size(objs); i++) {
+		json_t *items = sqlnode_get(sqlnode_get(json_array_get(objs, i), "List"), "items");
+		size_t k = json_array_size(items);
+		const char *table = k ? sqlnode_string(json_array_get(items, k - 1)) : NULL;
+		const char *schema = k >= 2 ? sqlnode_string(json_array_get(items, k - 2)) : "public";
+		if (!table)
+			continue;
+		mp_buf key = MP_BUF_INIT;
+		buf_printf(&key, "%s.%s", schema ? schema : "public", table);
+		ref_remove(&c->fkeys, buf_cstr(&key), true);
+		buf_free(&key);
+	}
 }
 
 /* An index lives in its table's schema. */
@@ -273,7 +371,15 @@ static void note_index(locks_ctx *c, const json_t *n)
 	const char *schema = sqlnode_str(rv, "schemaname");
 	mp_buf b = MP_BUF_INIT;
 	buf_printf(&b, "%s.%s", schema ? schema : "public", idx);
-	ref_add(&c->indexes, buf_cstr(&b), schema, table);
+	ref_add(&c->indexes, buf_cstr(&b), schema, table, NULL);
+	buf_free(&b);
+}
+
+static void note_drop_constraint(locks_ctx *c, const char *table, const char *conname)
+{
+	mp_buf b = MP_BUF_INIT;
+	buf_printf(&b, "%s\n%s", table, conname);
+	ref_remove(&c->fkeys, buf_cstr(&b), false);
 	buf_free(&b);
 }
 
@@ -284,13 +390,20 @@ void locks_ctx_update(locks_ctx *c, const sql_stmt *st)
 		note_index(c, n);
 		return;
 	}
+	if (st->kind_id == SQL_KIND_DROP) {
+		note_drop(c, n);
+		return;
+	}
 	if (st->kind_id == SQL_KIND_CREATE_TABLE || st->kind_id == SQL_KIND_CREATE_TABLE_AS) {
 		json_t *rv = sqlnode_get(n, "relation");
 		if (!rv) /* CREATE TABLE AS keeps it under "into" */
 			rv = sqlnode_get(sqlnode_get(sqlnode_get(n, "into"), "IntoClause"), "rel");
 		char *key = locks_relation_key(rv);
-		if (key)
+		if (key) {
 			set_add(&c->created, key);
+			if (st->kind_id == SQL_KIND_CREATE_TABLE)
+				note_create_table(c, key, n);
+		}
 		free(key);
 	} else if (st->kind_id == SQL_KIND_ALTER_TABLE) {
 		char *key = locks_relation_key(sqlnode_get(n, "relation"));
@@ -306,7 +419,9 @@ void locks_ctx_update(locks_ctx *c, const sql_stmt *st)
 				note_check(c, key, con);
 			else if (sub && strcmp(sub, "AT_AddConstraint") == 0 && contype &&
 			         strcmp(contype, "CONSTR_FOREIGN") == 0)
-				note_fkey(c, key, con);
+				note_fkey(c, key, sqlnode_str(sqlnode_get(n, "relation"), "relname"), con, NULL);
+			else if (sub && strcmp(sub, "AT_DropConstraint") == 0 && sqlnode_str(cmd, "name"))
+				note_drop_constraint(c, key, sqlnode_str(cmd, "name"));
 			else if (sub && strcmp(sub, "AT_ValidateConstraint") == 0 && sqlnode_str(cmd, "name"))
 				note_validate(c, key, sqlnode_str(cmd, "name"));
 		}

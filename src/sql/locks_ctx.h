@@ -30,6 +30,10 @@ bool locks_ctx_has_notnull_check(const locks_ctx *c, const char *table_key, cons
 bool locks_ctx_index_table(const locks_ctx *c, const char *index_key, const char **schema, const char **table);
 bool locks_ctx_fkey_target(const locks_ctx *c, const char *table_key, const char *conname, const char **schema,
                            const char **table);
+/* The referenced tables of table's foreign keys (only those on column when
+ * it is not NULL), one per call from *it = 0; false after the last. */
+bool locks_ctx_fkey_next(const locks_ctx *c, const char *table_key, const char *column, size_t *it,
+                         const char **schema, const char **table);
 
 /* A RangeVar's relation, schema-qualified (public when unqualified): the
  * context's key. NULL if not a RangeVar. */

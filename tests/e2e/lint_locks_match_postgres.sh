@@ -55,20 +55,43 @@ check 'COMMENT ON COLUMN "User".email IS NULL' User
 check 'WITH d AS (UPDATE "User" SET n = n + 1 WHERE id < 10 RETURNING id) SELECT count(*) FROM d' User
 check 'DO $$BEGIN UPDATE "User" SET n = n + 1 WHERE id < 10; END$$' User
 
-# A foreign key's validation reads the referenced table (ROW SHARE there),
-# which the analyzer knows from the ADD in an earlier file.
-tl_psql "$db" -c 'ALTER TABLE "Post" ADD CONSTRAINT g FOREIGN KEY ("authorId") REFERENCES "User"(id) NOT VALID'
-held=$(tl_psql "$db" -c "BEGIN; ALTER TABLE \"Post\" VALIDATE CONSTRAINT g; SELECT mode FROM pg_locks
-  WHERE pid = pg_backend_pid() AND locktype = 'relation' AND relation = '\"User\"'::regclass; ROLLBACK;" | tail -1)
-mkdir -p "$dir/fk/1_add" "$dir/fk/2_validate"
-echo 'ALTER TABLE "Post" ADD CONSTRAINT g FOREIGN KEY ("authorId") REFERENCES "User"(id) NOT VALID;' > "$dir/fk/1_add/migration.sql"
-echo 'ALTER TABLE "Post" VALIDATE CONSTRAINT g;' > "$dir/fk/2_validate/migration.sql"
-said=$("$MIGC" explain --format json "$dir/fk" | python3 -c '
+# Statements whose lock on another table only the earlier files tell: the
+# setup runs as one migration, the statement as the next. pg_locks must show
+# on $table the strongest mode explain names there for the second file.
+n_ctx=0
+check_after() {
+  local setup=$1 sql=$2 table=$3 held said
+  n_ctx=$((n_ctx + 1))
+  local d="$dir/ctx$n_ctx"
+  mkdir -p "$d/1_setup" "$d/2_next"
+  printf '%s;\n' "$setup" > "$d/1_setup/migration.sql"
+  printf '%s;\n' "$sql" > "$d/2_next/migration.sql"
+  tl_psql "$db" -c "$setup"
+  held=$(tl_psql "$db" -c "BEGIN; $sql; SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'relation'
+    AND relation = '\"$table\"'::regclass ORDER BY array_position(ARRAY['AccessShareLock','RowShareLock',
+    'RowExclusiveLock','ShareUpdateExclusiveLock','ShareLock','ShareRowExclusiveLock','ExclusiveLock',
+    'AccessExclusiveLock'], mode::text) DESC LIMIT 1; ROLLBACK;" | tail -1)
+  said=$("$MIGC" explain --format json "$d" | python3 -c '
 import json, sys
+order = ["ACCESS SHARE", "ROW SHARE", "ROW EXCLUSIVE", "SHARE UPDATE EXCLUSIVE", "SHARE", "SHARE ROW EXCLUSIVE",
+         "EXCLUSIVE", "ACCESS EXCLUSIVE"]
 f = json.load(sys.stdin)["files"][-1]
-print(" ".join(l["mode"] for s in f["statements"] for l in s["locks"] if l["relation"] == "User"))')
-tl_assert_eq "$held" "RowShareLock" "VALIDATE of a foreign key holds ROW SHARE on the referenced table"
-tl_assert_eq "$said" "ROW SHARE" "explain names it, knowing the key from the earlier file"
+modes = [l["mode"] for s in f["statements"] for l in s["locks"] if l["relation"] in (sys.argv[1], "public." + sys.argv[1])]
+print("".join(w.capitalize() for w in max(modes, key=order.index).split()) + "Lock" if modes else "none")' "$table")
+  tl_assert_eq "$said" "$held" "after an earlier file: $sql: $held on $table"
+}
+
+# A foreign key's validation reads the referenced table (ROW SHARE there).
+check_after 'ALTER TABLE "Post" ADD CONSTRAINT g FOREIGN KEY ("authorId") REFERENCES "User"(id) NOT VALID' \
+  'ALTER TABLE "Post" VALIDATE CONSTRAINT g' User
+# A foreign key that goes takes ACCESS EXCLUSIVE on the referenced table:
+# dropped by name, with its column (declared on the column, named by
+# PostgreSQL), or with its table.
+check_after 'CREATE TABLE "A" (id int PRIMARY KEY); CREATE TABLE "B" (id int, a int);
+  ALTER TABLE "B" ADD CONSTRAINT "B_a_fkey" FOREIGN KEY (a) REFERENCES "A"(id)' \
+  'ALTER TABLE "B" DROP CONSTRAINT "B_a_fkey"' A
+check_after 'CREATE TABLE "C" (id int, a int REFERENCES "A"(id))' 'ALTER TABLE "C" DROP COLUMN a' A
+check_after 'CREATE TABLE "D" (id int, a int, CONSTRAINT "D_fk" FOREIGN KEY (a) REFERENCES "A"(id))' 'DROP TABLE "D"' A
 
 # Prisma sends the whole file as one query: psql -c does the same.
 tl_run psql -X -d "$db" -v ON_ERROR_STOP=1 -c "$(cat "$MIGPLAN_SOURCE_DIR/tests/lint/concurrently-in-transaction.bad.sql")"
