@@ -1,6 +1,7 @@
 /* The lint rules over parsed migration SQL: per statement kind, per file,
  * and the migplan-disable comments. */
 #include "sql/lint.h"
+#include "sql/locks_do.h"
 #include "util/buf.h"
 #include "migdir/mark.h"
 #include "migdir/order.h"
@@ -45,6 +46,7 @@ typedef struct {
 	diag_list *out;
 	bool disabled[LINT_RULE_COUNT];
 	const sql_stmt *st;
+	const sql_stmt *outer; /* the DO block st stands in, or NULL */
 	lock_tx tx;
 	bool lock_timeout, timeout_reported, ddl_seen;
 	int open_begin; /* offset of an unmatched BEGIN, or -1 */
@@ -60,9 +62,10 @@ static void report_sev(lint_run *r, lint_rule_id rule, diag_severity sev, int lo
 {
 	if (r->disabled[rule])
 		return;
-	/* At the node the finding is about when it lies in the statement. */
-	mp_span span = r->st->span;
-	if (loc >= span.start && loc < span.end)
+	/* At the node the finding is about when it lies in the statement; a
+	 * statement inside a DO block is reported at the block. */
+	mp_span span = r->outer ? r->outer->span : r->st->span;
+	if (!r->outer && loc >= span.start && loc < span.end)
 		span.start = loc;
 	mp_buf b = MP_BUF_INIT;
 	va_list ap;
@@ -396,6 +399,29 @@ static void lint_rename(lint_run *r, const json_t *n)
 	rel_close(&rel);
 }
 
+static void lint_stmt(lint_run *r);
+
+/* The static statements of a DO block, each linted as if it stood alone
+ * and reported at the block. */
+static void lint_do(lint_run *r, const json_t *n)
+{
+	(void)n;
+	sql_do_block b;
+	sql_do_block_read(r->st, &b);
+	if (b.dynamic)
+		report(r, LINT_DYNAMIC_SQL, -1, "this DO block runs dynamic SQL (EXECUTE): migplan cannot see those statements");
+	const sql_stmt *block = r->st;
+	r->outer = block;
+	for (size_t i = 0; i < b.nfiles; i++)
+		for (size_t k = 0; k < b.files[i]->nstmts; k++) {
+			r->st = &b.files[i]->stmts[k];
+			lint_stmt(r);
+		}
+	r->outer = NULL;
+	r->st = block;
+	sql_do_block_free(&b);
+}
+
 /* One handler per statement kind, from stmtkind.h's lint column. */
 typedef void lint_handler(lint_run *r, const json_t *n);
 static lint_handler *const handlers[SQL_KIND_COUNT] = {
@@ -413,7 +439,8 @@ static void note_locks(lint_run *r, const lock_list *locks)
 	for (size_t i = 0; i < locks->count && !dml; i++)
 		if (locks->items[i].mode >= LOCK_SHARE_UPDATE_EXCLUSIVE && !locks->items[i].new_relation)
 			r->ddl_seen = true;
-	if ((k == SQL_KIND_UPDATE || k == SQL_KIND_DELETE) && locks->count && !locks->items[0].new_relation)
+	if ((k == SQL_KIND_UPDATE || k == SQL_KIND_DELETE) && locks->count && !locks->items[0].new_relation &&
+	    !r->outer)
 		*MP_VEC_PUSH(r->dml, r->ndml) = (size_t)(r->st - r->f->stmts);
 }
 

@@ -79,3 +79,6 @@ LINT_RULE(UNCOMMITTED_TRANSACTION, "uncommitted-transaction", DIAG_ERROR,
 	"a BEGIN without COMMIT leaves the transaction open after the file; Prisma's bookkeeping then "
 	"runs inside it and is lost with it",
 	"end every BEGIN with COMMIT, or drop the BEGIN")
+LINT_RULE(DYNAMIC_SQL, "dynamic-sql", DIAG_WARNING,
+	"a DO block that runs EXECUTE of a string: what it does, and the locks it takes, cannot be known before it runs",
+	"write the statements out in the block, or as plain statements, so lint and explain can see them")

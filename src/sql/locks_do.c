@@ -1,30 +1,22 @@
-/* The locks of a DO block, from its PL/pgSQL parsed by PostgreSQL's own parser. */
+/* A DO block's static SQL, from its PL/pgSQL parsed by PostgreSQL's own parser, and its locks. */
 #include "sql/locks_do.h"
 #include "sql/locks.h"
 #include "util/buf.h"
+#include "util/vec.h"
 
 #include <pg_query.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-	const locks_ctx *c;
-	lock_list found;
-	bool commits;
-} do_walk;
-
-/* Each embedded statement is analysed as if it stood alone: what it locks
+/* Each embedded statement is parsed as if it stood alone: what it locks
  * does not depend on the PL/pgSQL around it. */
-static void add_query(do_walk *w, const char *query)
+static void add_query(sql_do_block *b, const char *query)
 {
 	sql_file *f = NULL;
 	sql_parse_error perr;
 	mp_error err = {0};
-	if (!query || sqlparse_file(query, strlen(query), &f, &perr, &err) != MP_OK)
-		return;
-	for (size_t i = 0; i < f->nstmts; i++)
-		locks_analyze(w->c, &f->stmts[i], &w->found);
-	sqlparse_free(f);
+	if (query && sqlparse_file(query, strlen(query), &f, &perr, &err) == MP_OK)
+		*MP_VEC_PUSH(b->files, b->nfiles) = f;
 }
 
 static const char *expr_query(const json_t *expr)
@@ -34,16 +26,17 @@ static const char *expr_query(const json_t *expr)
 
 static bool visit(const char *key, json_t *value, void *ctx)
 {
-	do_walk *w = ctx;
+	sql_do_block *b = ctx;
 	if (strcmp(key, "PLpgSQL_stmt_execsql") == 0)
-		add_query(w, expr_query(sqlnode_get(value, "sqlstmt")));
+		add_query(b, expr_query(sqlnode_get(value, "sqlstmt")));
 	else if (strcmp(key, "PLpgSQL_stmt_perform") == 0)
-		add_query(w, expr_query(sqlnode_get(value, "expr"))); /* kept as "SELECT …" */
+		add_query(b, expr_query(sqlnode_get(value, "expr"))); /* kept as "SELECT …" */
 	else if (strcmp(key, "PLpgSQL_stmt_commit") == 0 || strcmp(key, "PLpgSQL_stmt_rollback") == 0)
-		w->commits = true;
+		b->commits = true;
+	else if (strcmp(key, "PLpgSQL_stmt_dynexecute") == 0 || strcmp(key, "PLpgSQL_stmt_dynfors") == 0)
+		b->dynamic = true;
 	return true;
 }
-
 static const char *do_arg(const json_t *n, const char *name)
 {
 	json_t *args = sqlnode_get(n, "args");
@@ -70,9 +63,11 @@ static char *as_function(const char *body)
 	return buf_detach(&f);
 }
 
-void locks_do_block(const locks_ctx *c, const sql_stmt *st, lock_list *out)
+void sql_do_block_read(const sql_stmt *st, sql_do_block *out)
 {
+	memset(out, 0, sizeof *out);
 	const char *body = do_arg(st->node, "as"), *lang = do_arg(st->node, "language");
+	out->unparsed = true;
 	if (!body || (lang && strcmp(lang, "plpgsql") != 0))
 		return;
 	char *fn = as_function(body);
@@ -81,13 +76,32 @@ void locks_do_block(const locks_ctx *c, const sql_stmt *st, lock_list *out)
 	json_t *tree = r.error ? NULL : json_loads(r.plpgsql_funcs, 0, NULL);
 	pg_query_free_plpgsql_parse_result(r);
 	if (!tree)
-		return; /* PostgreSQL refuses the block when it runs; lint says why */
-	do_walk w = {c, {0}, false};
-	sqlnode_walk(tree, visit, &w);
+		return; /* PostgreSQL refuses the block when it runs */
+	out->unparsed = false;
+	sqlnode_walk(tree, visit, out);
 	json_decref(tree);
-	for (size_t i = 0; i < w.found.count; i++) {
-		w.found.items[i].batched = w.commits;
-		w.found.items[i].location = -1; /* an offset into the block's text, not the file's */
+}
+
+void sql_do_block_free(sql_do_block *b)
+{
+	for (size_t i = 0; i < b->nfiles; i++)
+		sqlparse_free(b->files[i]);
+	free(b->files);
+	memset(b, 0, sizeof *b);
+}
+
+void locks_do_block(const locks_ctx *c, const sql_stmt *st, lock_list *out)
+{
+	sql_do_block b;
+	sql_do_block_read(st, &b);
+	lock_list found = {0};
+	for (size_t i = 0; i < b.nfiles; i++)
+		for (size_t k = 0; k < b.files[i]->nstmts; k++)
+			locks_analyze(c, &b.files[i]->stmts[k], &found);
+	for (size_t i = 0; i < found.count; i++) {
+		found.items[i].batched = b.commits;
+		found.items[i].location = -1; /* an offset into the block's text, not the file's */
 	}
-	lock_list_take(out, &w.found);
+	lock_list_take(out, &found);
+	sql_do_block_free(&b);
 }

@@ -237,6 +237,29 @@ static void test_disable_comment_takes_names_and_a_reason(void **state)
 	run_free(&r);
 }
 
+/* The statements inside a DO block are linted and reported at the block
+ * (line 2 here); a block of dynamic SQL says it cannot be seen into. */
+static void test_statements_inside_do_blocks_are_linted(void **state)
+{
+	(void)state;
+	run r;
+	lint_one(&r, "SET lock_timeout = '5s';\n"
+	             "DO $$\nBEGIN\n  ALTER TABLE \"User\" ADD COLUMN c int NOT NULL;\n  UPDATE \"User\" SET c = 1;\n"
+	             "  CREATE UNIQUE INDEX u ON \"User\" (c);\nEND\n$$;\n");
+	assert_int_equal(count_rule(&r, "adding-required-column"), 1);
+	assert_int_equal(count_rule(&r, "create-index-non-concurrently"), 1);
+	assert_int_equal(count_rule(&r, "dynamic-sql"), 0);
+	for (size_t i = 0; i < r.d.count; i++) {
+		int line, col;
+		source_position(r.src[0], r.d.items[i].span.start, &line, &col);
+		assert_int_equal(line, 2);
+	}
+	run_free(&r);
+	lint_one(&r, "SET lock_timeout = '5s';\nDO $$BEGIN EXECUTE format('DROP TABLE %I', 'x'); END$$;\n");
+	assert_int_equal(count_rule(&r, "dynamic-sql"), 1);
+	run_free(&r);
+}
+
 static void test_a_file_that_does_not_parse_is_one_error_at_the_cursor(void **state)
 {
 	(void)state;
@@ -358,6 +381,7 @@ int main(void)
 		cmocka_unit_test(test_concurrently_is_fine_only_alone_in_its_file),
 		cmocka_unit_test(test_seed_phase_c_fires_the_hazards_it_has),
 		cmocka_unit_test(test_collect_inputs_reads_migration_folders_in_order),
+		cmocka_unit_test(test_statements_inside_do_blocks_are_linted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

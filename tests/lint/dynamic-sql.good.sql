@@ -1,0 +1,2 @@
+SET lock_timeout = '5s';
+DO $$BEGIN ALTER TABLE "User" ADD COLUMN c int; END$$;
