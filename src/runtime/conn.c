@@ -5,13 +5,30 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-/* Parameters Prisma reads itself and libpq would reject. */
+/* Parameters Prisma reads itself and libpq would reject; the TLS ones
+ * (sslmode, sslaccept, sslcert, sslidentity, sslpassword) are mapped by
+ * tls_map below. */
 static const char *prisma_params[] = {
 	"schema", "connection_limit", "pool_timeout", "pgbouncer", "statement_cache_size",
-	"socket_timeout", "sslaccept", "sslidentity", "max_connection_lifetime",
-	"max_idle_connection_lifetime", NULL,
+	"socket_timeout", "max_connection_lifetime", "max_idle_connection_lifetime", NULL,
 };
+
+/* Prisma's TLS parameters as written (percent-decoded), NULL when absent. */
+typedef struct {
+	char *mode, *accept, *cert, *identity;
+} url_tls;
+
+static char **tls_slot(url_tls *t, const char *key, size_t len)
+{
+	static const char *const names[] = {"sslmode", "sslaccept", "sslcert", "sslidentity"};
+	char **slots[] = {&t->mode, &t->accept, &t->cert, &t->identity};
+	for (int i = 0; i < 4; i++)
+		if (strlen(names[i]) == len && strncmp(names[i], key, len) == 0)
+			return slots[i];
+	return NULL;
+}
 
 static bool is_prisma_param(const char *name, size_t len)
 {
@@ -152,6 +169,48 @@ static void split_hosts(mp_buf *ci, const char *h, size_t n)
 	buf_free(&ports);
 }
 
+/* The CA bundle Debian and Ubuntu keep (ca-certificates): what Prisma's
+ * TLS stack (native-tls over OpenSSL) trusts when the URL names no sslcert. */
+#define SYSTEM_CA_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
+
+/* Prisma's TLS settings as libpq's: sslaccept=strict (or any value but
+ * accept_invalid_certs, as Prisma reads it) verifies the chain and the host
+ * name, which is libpq's verify-full; with sslmode=prefer that is stricter
+ * than Prisma (no fall back to plain text), never weaker. sslcert is the CA
+ * that signed the server's certificate: libpq's sslrootcert (libpq's own
+ * sslcert is a client certificate). sslidentity, a PKCS12 client
+ * certificate, libpq cannot read: refused rather than dropped. A sslmode
+ * that only libpq knows (verify-ca, verify-full, allow) is passed on. */
+static void tls_map(url_tls *t, mp_buf *ci, conn_url *out)
+{
+	bool strict = t->accept && strcmp(t->accept, "accept_invalid_certs") != 0;
+	bool off = t->mode && strcmp(t->mode, "disable") == 0;
+	if (strict && !off)
+		kv(ci, "sslmode", "verify-full", 11);
+	else if (t->mode)
+		kv(ci, "sslmode", t->mode, strlen(t->mode));
+	const char *root = t->cert;
+	if (!root && strict && !off && access(SYSTEM_CA_BUNDLE, R_OK) == 0)
+		root = SYSTEM_CA_BUNDLE;
+	if (root)
+		kv(ci, "sslrootcert", root, strlen(root));
+	if (t->cert && !off && access(t->cert, R_OK) != 0) {
+		mp_buf m = MP_BUF_INIT;
+		buf_printf(&m, "the URL's sslcert %s cannot be read (a relative path is read from the current directory, "
+		               "where Prisma reads it from the schema's folder)",
+		           t->cert);
+		out->refusal = buf_detach(&m);
+	}
+	if (t->identity)
+		out->refusal = xstrdup("the URL's sslidentity (a PKCS12 client certificate) cannot be used by libpq: "
+		                       "convert it to PEM (openssl pkcs12 -in FILE -out client.pem -nodes) and give it "
+		                       "as PGSSLCERT and PGSSLKEY");
+	free(t->mode);
+	free(t->accept);
+	free(t->cert);
+	free(t->identity);
+}
+
 /* The URL as WHATWG (and so Prisma) splits it — the authority ends at the
  * first '/', '?' or '#', the user part at the authority's last '@' — handed to
  * libpq as keywords, so that libpq (which splits at the first '@') connects
@@ -183,13 +242,25 @@ static void parse_url(const char *url, conn_url *out)
 			kv_decoded(&ci, "dbname", rest + 1, dl);
 		rest += 1 + dl;
 	}
+	url_tls tls = {0};
 	if (*rest == '?') {
 		for (const char *p = rest + 1; *p && *p != '#';) {
 			size_t n = strcspn(p, "&#");
 			size_t klen = strcspn(p, "=&#");
 			if (klen > n)
 				klen = n;
-			if (n > 0 && is_prisma_param(p, klen)) {
+			char **slot = tls_slot(&tls, p, klen);
+			if (slot) {
+				free(*slot);
+				*slot = percent_decode(klen < n ? p + klen + 1 : "", klen < n ? n - klen - 1 : 0);
+			} else if (klen == 11 && strncmp(p, "sslpassword", 11) == 0) {
+				if (klen < n) { /* the PKCS12 file's password: a secret, never libpq's */
+					add_secret(out, p + klen + 1, n - klen - 1);
+					char *dec = percent_decode(p + klen + 1, n - klen - 1);
+					add_secret(out, dec, strlen(dec));
+					free(dec);
+				}
+			} else if (n > 0 && is_prisma_param(p, klen)) {
 				if (klen == 6 && strncmp(p, "schema", 6) == 0 && klen < n) {
 					free(out->schema);
 					out->schema = percent_decode(p + klen + 1, n - klen - 1);
@@ -204,6 +275,7 @@ static void parse_url(const char *url, conn_url *out)
 				p++;
 		}
 	}
+	tls_map(&tls, &ci, out);
 	out->conninfo = buf_detach(&ci);
 	if (!out->conninfo)
 		out->conninfo = xstrdup("");
@@ -228,6 +300,7 @@ void conn_url_free(conn_url *u)
 	free(u->conninfo);
 	free(u->schema);
 	free(u->password);
+	free(u->refusal);
 	for (size_t i = 0; i < u->nsecrets; i++)
 		free(u->secrets[i]);
 	free(u->secrets);
@@ -322,6 +395,13 @@ int conn_open(rt_conn **out, const char *url, mp_error *err)
 		url = getenv("DATABASE_URL");
 	conn_url u;
 	conn_url_parse(url, &u);
+	if (u.refusal) {
+		mp_buf m = MP_BUF_INIT;
+		buf_printf(&m, "invalid database URL: %s", u.refusal);
+		int rc = fail_connect(err, buf_detach(&m), &u, NULL);
+		conn_url_free(&u);
+		return rc;
+	}
 	char *pw = NULL;
 	if (*u.conninfo) {
 		char *perr = NULL;

@@ -25,6 +25,7 @@ typedef struct {
 	char *schema;    /* NULL when the URL names none */
 	char *password;  /* as written in the URL (to redact), or NULL */
 	char **secrets;  /* every fragment that may be part of a password, to redact */
+	char *refusal;   /* why the URL cannot be used as Prisma means it (TLS), or NULL */
 	size_t nsecrets;
 } conn_url;
 

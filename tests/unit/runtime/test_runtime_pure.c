@@ -39,13 +39,53 @@ static void test_url_strips_prisma_params_and_keeps_schema(void **state)
 	assert_null(strstr(u.conninfo, "secr99/et")); /* not a password libpq would send */
 	conn_url_free(&u);
 	conn_url_parse("postgresql://u@[::1]:5433,h2:5434/db?sslmode=verify-full&options=-c%20x%3Dy", &u);
-	assert_string_equal(u.conninfo, "host='::1,h2' port='5433,5434' user='u' dbname='db' sslmode='verify-full' options='-c x=y'");
+	assert_string_equal(u.conninfo, "host='::1,h2' port='5433,5434' user='u' dbname='db' options='-c x=y' sslmode='verify-full'");
 	conn_url_free(&u);
 	conn_url_parse(NULL, &u);
 	assert_string_equal(u.conninfo, "");
 	conn_url_free(&u);
 	conn_url_parse("host=/tmp dbname=x", &u);
 	assert_string_equal(u.conninfo, "host=/tmp dbname=x");
+	conn_url_free(&u);
+}
+
+/* issue 19 item 8: Prisma's TLS parameters mean what Prisma means. */
+static void test_url_tls_maps_prisma_to_libpq(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *url, *conninfo;
+	} cases[] = {
+		{"postgresql://u@h/d?sslmode=require", "host='h' user='u' dbname='d' sslmode='require'"},
+		/* strict: chain and host name checked (libpq's verify-full) against
+		 * the CA of sslcert, which is the server's CA, not a client cert */
+		{"postgresql://u@h/d?sslmode=require&sslaccept=strict&sslcert=/dev/null",
+		 "host='h' user='u' dbname='d' sslmode='verify-full' sslrootcert='/dev/null'"},
+		{"postgresql://u@h/d?sslcert=/dev/null&sslaccept=bogus", /* Prisma reads an unknown value as strict */
+		 "host='h' user='u' dbname='d' sslmode='verify-full' sslrootcert='/dev/null'"},
+		{"postgresql://u@h/d?sslmode=prefer&sslaccept=accept_invalid_certs&sslcert=/dev/null",
+		 "host='h' user='u' dbname='d' sslmode='prefer' sslrootcert='/dev/null'"},
+		{"postgresql://u@h/d?sslmode=disable&sslaccept=strict", "host='h' user='u' dbname='d' sslmode='disable'"},
+	};
+	conn_url u;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		conn_url_parse(cases[i].url, &u);
+		assert_string_equal(u.conninfo, cases[i].conninfo);
+		assert_null(u.refusal);
+		conn_url_free(&u);
+	}
+	/* A PKCS12 identity libpq cannot read is refused, not dropped; its
+	 * password is a secret to redact and never reaches libpq. */
+	conn_url_parse("postgresql://u@h/d?sslidentity=id.p12&sslpassword=s3cr%40t", &u);
+	assert_non_null(u.refusal);
+	assert_null(strstr(u.conninfo, "s3cr"));
+	bool secret = false;
+	for (size_t i = 0; i < u.nsecrets; i++)
+		secret = secret || strcmp(u.secrets[i], "s3cr@t") == 0;
+	assert_true(secret);
+	conn_url_free(&u);
+	conn_url_parse("postgresql://u@h/d?sslmode=require&sslcert=/no/such/ca.pem", &u);
+	assert_non_null(strstr(u.refusal, "/no/such/ca.pem"));
 	conn_url_free(&u);
 }
 
@@ -194,6 +234,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_url_strips_prisma_params_and_keeps_schema),
+		cmocka_unit_test(test_url_tls_maps_prisma_to_libpq),
 		cmocka_unit_test(test_connection_errors_become_one_line),
 		cmocka_unit_test(test_wrappable_files),
 		cmocka_unit_test(test_created_index_name),
