@@ -14,16 +14,10 @@
 # with tests/lib/pg.sh in a temporary directory and stopped at the end.
 source "$(dirname "$0")/../lib/testlib.sh"
 
-PGSH=$MIGPLAN_SOURCE_DIR/tests/lib/pg.sh
-priv=$(mktemp -d /tmp/migplan-faultpg.XXXXXX)
-trap 'rc=$?; "$PGSH" stop "$priv" >/dev/null 2>&1; rm -rf "$priv"; (exit $rc); _tl_finish' EXIT
-"$PGSH" start "$priv" >/dev/null
-eval "$("$PGSH" env "$priv")"
-base=$priv
-[ -f "$priv/cluster" ] && base=$(cat "$priv/cluster")
+tl_private_pg
+base=$TL_PG_BASE
 bindir=$(pg_config --bindir 2>/dev/null || true)
 [ -x "$bindir/pg_ctl" ] || bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-as_owner() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 newdb() { psql -X -q -d postgres -c "CREATE DATABASE \"$1\""; echo "$1"; }
 url_of() { echo "postgresql://$PGUSER@127.0.0.1:$PGPORT/$1"; }
@@ -105,7 +99,7 @@ want=$(prepare "$db")
 pid=$!
 cut=$((2000 + RANDOM % 50000)); echo "# cut after $cut backfilled rows"
 tl_psql "$db" -c "$(backfilled_sql "$cut")" || { tl_fail "no cut inside the backfill"; cat "$TL_TMP/a.out"; exit 1; }
-as_owner "$bindir/pg_ctl" -D "$base/data" -m immediate -w -t 600 restart >/dev/null 2>&1 || true
+tl_as_owner "$bindir/pg_ctl" -D "$base/data" -m immediate -w -t 600 restart >/dev/null 2>&1 || true
 rc=0; wait "$pid" || rc=$?
 [ "$rc" != 0 ] && tl_pass "apply failed when the server crashed (exit $rc)" || tl_fail "apply finished despite the crash"
 tl_wait_for "the restarted server accepts connections" pg_isready -q -h 127.0.0.1 -p "$PGPORT" || exit 1

@@ -11,14 +11,8 @@
 # and libpq's require is TLS on this server.
 source "$(dirname "$0")/../lib/testlib.sh"
 
-PGSH=$MIGPLAN_SOURCE_DIR/tests/lib/pg.sh
-priv=$(mktemp -d /tmp/migplan-tlspg.XXXXXX)
-trap 'rc=$?; "$PGSH" stop "$priv" >/dev/null 2>&1; rm -rf "$priv"; (exit $rc); _tl_finish' EXIT
-"$PGSH" start "$priv" >/dev/null
-eval "$("$PGSH" env "$priv")"
-base=$priv
-[ -f "$priv/cluster" ] && base=$(cat "$priv/cluster")
-as_owner() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+tl_private_pg
+base=$TL_PG_BASE
 
 certs=$(tl_tmpdir)
 mkcert() { # NAME: a self-signed certificate for localhost and 127.0.0.1 (its own CA)
@@ -28,9 +22,8 @@ mkcert() { # NAME: a self-signed certificate for localhost and 127.0.0.1 (its ow
 }
 mkcert server
 mkcert other
-as_owner cp "$certs/server.crt" "$certs/server.key" "$base/data/" 2>/dev/null \
-  || { cp "$certs/server.crt" "$certs/server.key" "$base/data/"; }
-[ "$(id -u)" -eq 0 ] && chown postgres: "$base/data/server.crt" "$base/data/server.key"
+cp "$certs/server.crt" "$certs/server.key" "$base/data/"
+if [ "$(id -u)" -eq 0 ]; then chown postgres: "$base/data/server.crt" "$base/data/server.key"; fi
 chmod 600 "$base/data/server.key"
 psql -X -q -d postgres -c "ALTER SYSTEM SET ssl = on" -c "SELECT pg_reload_conf()" >/dev/null
 tls_on() { psql -X -q -d "host=127.0.0.1 port=$PGPORT user=$PGUSER dbname=postgres sslmode=require" -c 'SELECT 1' >/dev/null 2>&1; }

@@ -241,3 +241,19 @@ while True:
   fi
   cat "$TL_TMP/.refused_port"
 }
+
+# A PostgreSQL of the test's own (tests/lib/pg.sh), for what the shared one
+# must not see (a restart, TLS switched on): its PG* variables replace the
+# shared server's, TL_PG_BASE is the folder that holds its data/, and it is
+# stopped at exit.
+tl_private_pg() {
+  TL_PG_PRIV=$(mktemp -d /tmp/migplan-privpg.XXXXXX)
+  trap 'rc=$?; "$MIGPLAN_SOURCE_DIR/tests/lib/pg.sh" stop "$TL_PG_PRIV" >/dev/null 2>&1; rm -rf "$TL_PG_PRIV"; (exit $rc); _tl_finish' EXIT
+  "$MIGPLAN_SOURCE_DIR/tests/lib/pg.sh" start "$TL_PG_PRIV" >/dev/null
+  eval "$("$MIGPLAN_SOURCE_DIR/tests/lib/pg.sh" env "$TL_PG_PRIV")"
+  TL_PG_BASE=$TL_PG_PRIV
+  if [ -f "$TL_PG_PRIV/cluster" ]; then TL_PG_BASE=$(cat "$TL_PG_PRIV/cluster"); fi
+}
+
+# Runs a command as the owner of the test clusters (postgres when root).
+tl_as_owner() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
