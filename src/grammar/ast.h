@@ -122,8 +122,9 @@ typedef struct ast_item {
 	size_t nref_columns;
 	char *on_delete, *on_update;
 	char *check_expr;
-	/* sql */
+	/* sql: the texts, and the DOWN's place (the UP's is value_span) */
 	char *up_sql, *down_sql;
+	mp_span down_span;
 	bool no_transaction;
 	struct ast_item *next;
 } ast_item;

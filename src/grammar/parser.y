@@ -275,10 +275,10 @@ item:
 		$$ = mkitem(ctx, ITEM_CHECK, @1); $$->name = $2; $$->check_expr = $3; $$->value_span = @3;
 	  }
 	| SQL name UP SQLTEXT DOWN SQLTEXT ';' {
-		$$ = mkitem(ctx, ITEM_SQL, @1); $$->name = $2; $$->up_sql = $4; $$->down_sql = $6; $$->value_span = @4;
+		$$ = mkitem(ctx, ITEM_SQL, @1); $$->name = $2; $$->up_sql = $4; $$->down_sql = $6; $$->value_span = @4; $$->down_span = @6;
 	  }
 	| SQL name UP SQLTEXT DOWN SQLTEXT NO TRANSACTION ';' {
-		$$ = mkitem(ctx, ITEM_SQL, @1); $$->name = $2; $$->up_sql = $4; $$->down_sql = $6; $$->value_span = @4;
+		$$ = mkitem(ctx, ITEM_SQL, @1); $$->name = $2; $$->up_sql = $4; $$->down_sql = $6; $$->value_span = @4; $$->down_span = @6;
 		$$->no_transaction = true;
 	  }
 	| error ';'             { $$ = NULL; yyerrok; }

@@ -279,11 +279,13 @@ static void check_map(lc_state *st, const ast_map_entry *map, size_t n)
  * column's default for the window (existing rows read it at no cost);
  * with a different default the default comes after the column, so that
  * existing rows stay NULL for the backfill. */
-static void add_check_constant(lc_state *st, const ast_source *s, mdl_add *a)
+static void add_check_constant(lc_state *st, const ast_item *it, const ast_source *s, mdl_add *a)
 {
 	mp_buf v = MP_BUF_INIT;
 	if (s->constant.kind == LIT_NULL)
 		check_error(st->c, s->span, "backfilling NULL changes nothing; leave the backfill out");
+	if (a->type)
+		check_literal_fits(st, &it->type, a->type, &s->constant, "the backfill value");
 	names_render_literal(&v, &s->constant);
 	a->value_sql = check_dup_buf(st->c, &v);
 	if (!a->default_sql)
@@ -304,6 +306,8 @@ static void add_check_column(lc_state *st, const ast_item *it, const ast_source 
 		    s->column.text);
 	check_column_use(st, &s->column, "as a backfill source");
 	check_map(st, s->map, s->nmap);
+	for (size_t i = 0; a->type && i < s->nmap; i++)
+		check_literal_fits(st, &it->type, a->type, &s->map[i].value, "the mapped value");
 	render_map(&v, "", s->column.text, s->map, s->nmap);
 	a->value_sql = check_dup_buf(c, &v);
 	render_map(&v, "NEW.", s->column.text, s->map, s->nmap);
@@ -387,7 +391,7 @@ static void add_check(lc_state *st, const ast_item *it)
 		check_error(c, o->batch_span, "a batch size needs a backfill");
 	const ast_source *s = &o->backfill;
 	if (s->kind == SRC_CONST)
-		add_check_constant(st, s, a);
+		add_check_constant(st, it, s, a);
 	else if (s->kind == SRC_COLUMN)
 		add_check_column(st, it, s, a);
 	else if (s->kind == SRC_EXPR)

@@ -250,6 +250,25 @@ const char **check_name_array(lc_state *st, const ast_name *names, size_t n, con
 
 /* A new column from an add, rename or retype item: its type, default,
  * nullability and batch size come from the item's (new-side) options. */
+/* PostgreSQL refuses a string longer than varchar(n) or char(n) unless
+ * what is cut off is spaces ("value too long for type …"): say so here,
+ * at the literal, rather than at apply. */
+void check_literal_fits(lc_state *st, const ast_type *t, const char *type_sql, const ast_literal *lit,
+                        const char *what)
+{
+	long max = types_max_chars(t);
+	if (max < 0 || lit->kind != LIT_STRING)
+		return;
+	long n = 0;
+	const char *cut = NULL;
+	for (const char *p = lit->text; *p; p++)
+		if (((unsigned char)*p & 0xC0) != 0x80 && ++n == max + 1)
+			cut = p;
+	if (cut && cut[strspn(cut, " ")] != '\0')
+		check_error(st->c, lit->span, "%s '%s' is %ld characters long; %s holds %ld", what, lit->text, n, type_sql,
+		            max);
+}
+
 mdl_add *check_new_add(lc_state *st, const ast_item *it, const ast_name *column, bool default_in_expand)
 {
 	mdl_add *a = MP_VEC_PUSH(st->lc->adds, st->lc->nadds);
@@ -258,6 +277,8 @@ mdl_add *check_new_add(lc_state *st, const ast_item *it, const ast_name *column,
 	a->span = it->span;
 	type_class cls = check_render_type(st, &it->type, &a->type);
 	a->default_sql = check_render_default(st, &it->opts, cls);
+	if (it->opts.has_default && a->type)
+		check_literal_fits(st, &it->type, a->type, &it->opts.deflt, "the default");
 	a->default_in_expand = default_in_expand;
 	a->enforce_not_null = it->opts.has_nullability && it->opts.not_null;
 	a->batch = check_batch(st, &it->opts);

@@ -77,6 +77,9 @@ const char **check_name_array(lc_state *st, const ast_name *names, size_t n, con
 
 /* A new column from an add, rename or retype item: type, default,
  * nullability and batch size from the item's (new-side) options. */
+/* An error at lit when it is a string too long for t (rendered type_sql). */
+void check_literal_fits(lc_state *st, const ast_type *t, const char *type_sql, const ast_literal *lit,
+                        const char *what);
 mdl_add *check_new_add(lc_state *st, const ast_item *it, const ast_name *column, bool default_in_expand);
 /* A column retired by a retire, rename or retype item, or NULL after an error. */
 mdl_retire *check_new_retire(lc_state *st, const ast_name *n);

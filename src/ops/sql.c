@@ -5,6 +5,7 @@
 #include "ops/check_ctx.h"
 #include "util/vec.h"
 #include "ops/ops.h"
+#include "sql/sqlparse.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -50,6 +51,31 @@ static void sql_build(step_builder *sb, const mdl_lifecycle *lc, size_t i)
 	free(d);
 }
 
+/* A parse error in the team's SQL, at its place in the spec: span is the
+ * dollar-quoted text (tag included), cursor PostgreSQL's 1-based character
+ * position in what is between the tags. */
+static void sql_check_parses(lc_state *st, const char *sql, mp_span span, const char *what)
+{
+	mp_buf msg = MP_BUF_INIT;
+	int cursor = 0;
+	if (sqlparse_check(sql, &msg, &cursor) == 0) {
+		buf_free(&msg);
+		return;
+	}
+	const char *text = st->c->src->text;
+	int at = span.start;
+	if (text[at] == '$') { /* past the opening tag */
+		const char *close = strchr(text + at + 1, '$');
+		if (close && close < text + span.end)
+			at = (int)(close - text) + 1;
+	}
+	for (int chars = 1; chars < cursor && at < span.end; at++)
+		if (((unsigned char)text[at + 1] & 0xC0) != 0x80)
+			chars++;
+	check_error(st->c, (mp_span){at, at + 1}, "the %s SQL does not parse: %s", what, buf_cstr(&msg));
+	buf_free(&msg);
+}
+
 static void sql_check(lc_state *st, const ast_item *it)
 {
 	check_claim_object(st->c, &it->name, "sql item");
@@ -59,6 +85,8 @@ static void sql_check(lc_state *st, const ast_item *it)
 	q->down = it->down_sql;
 	q->no_transaction = it->no_transaction;
 	q->before_expand = !st->seen_column_item;
+	sql_check_parses(st, it->up_sql, it->value_span, "UP");
+	sql_check_parses(st, it->down_sql, it->down_span, "DOWN");
 	for (const char *p = it->name.text; *p; p++)
 		if (!isalnum((unsigned char)*p) && *p != '_') {
 			check_error(st->c, it->name.span, "sql item names become folder names: use letters, digits and '_'");

@@ -174,3 +174,18 @@ bool types_render(const ast_type *t, mp_buf *out, type_class *cls, mp_buf *msg, 
 		buf_puts(out, "[]");
 	return true;
 }
+
+long types_max_chars(const ast_type *t)
+{
+	if (t->user_defined || t->array)
+		return -1;
+	for (size_t k = 0; k < NKNOWN; k++) {
+		if (strcasecmp(t->base, known[k].name) != 0)
+			continue;
+		bool is_char = strcmp(known[k].canonical, "char") == 0;
+		if (!is_char && strcmp(known[k].canonical, "varchar") != 0)
+			return -1;
+		return t->nargs ? t->args[0] : is_char ? 1 : -1; /* char alone is char(1) */
+	}
+	return -1;
+}

@@ -12,4 +12,8 @@ typedef enum { TYPECLASS_OTHER, TYPECLASS_NUMERIC, TYPECLASS_BOOL, TYPECLASS_TEX
  * suggestion into hint, possibly empty) and returns false. */
 bool types_render(const ast_type *t, mp_buf *out, type_class *cls, mp_buf *msg, mp_buf *hint);
 
+/* The most characters a value of t may hold (varchar(n), char(n)), or -1
+ * for no limit this module knows. */
+long types_max_chars(const ast_type *t);
+
 #endif

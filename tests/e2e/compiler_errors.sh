@@ -30,6 +30,34 @@ tl_assert_contains "$TL_ERR" "    5 |   enforce not null stauts;
       |                    ^~~~~~" "the source line and a caret under the span"
 tl_assert_contains "$TL_ERR" "errors, nothing written" "a closing count"
 
+# issue 19 item 18: an sql item's SQL that does not parse is located in the
+# spec (line, column, caret) like every other error, UP and DOWN; a string
+# too long for its varchar(n)/char(n) column is caught here, not at apply.
+cat > sqlitem.mig <<'MIG'
+lifecycle fix at 20250101120000 on "User" {
+  sql patch up $$
+    ALTER TABLE "User" ADD COLUMN x int;
+    ALTER TABLE "User" ALTR COLUMN y TYPE bigint;
+  $$ down $t$DROP TABL "é"$t$;
+  add status varchar(5) default 'active' backfill from legacy_status map ('x' -> 'abcdefgh', else -> 'ok   ');
+  add code char(2) backfill 'abc';
+}
+MIG
+tl_run "$MIGC" compile sqlitem.mig -o out
+tl_assert_eq 1 "$TL_RC" "SQL that does not parse in an sql item: exit 1"
+tl_assert_contains "$TL_ERR" "sqlitem.mig:4:24: error: the UP SQL does not parse: syntax error at or near \"ALTR\"" \
+  "the UP's error at its line and column in the spec"
+tl_assert_contains "$TL_ERR" "    4 |     ALTER TABLE \"User\" ALTR COLUMN y TYPE bigint;
+      |                        ^" "with the line and a caret"
+tl_assert_contains "$TL_ERR" "sqlitem.mig:5:19: error: the DOWN SQL does not parse" "the DOWN's too (after a multi-byte character's line)"
+tl_assert_contains "$TL_ERR" "sqlitem.mig:6:33: error: the default 'active' is 6 characters long; varchar(5) holds 5" \
+  "a default too long for varchar(n)"
+tl_assert_contains "$TL_ERR" "sqlitem.mig:6:82: error: the mapped value 'abcdefgh' is 8 characters long; varchar(5) holds 5" \
+  "a mapped value too long"
+tl_assert_not_contains "$TL_ERR" "mapped value 'ok" "trailing spaces PostgreSQL cuts silently are fine"
+tl_assert_contains "$TL_ERR" "sqlitem.mig:7:29: error: the backfill value 'abc' is 3 characters long; char(2) holds 2" \
+  "a backfill constant too long for char(n)"
+
 printf 'lifecycle x at 20250101120000 on t { add \xff\xfe int; }\0garbage' > bin.mig
 tl_run "$MIGC" compile bin.mig -o out
 tl_assert_eq 1 "$TL_RC" "a binary file is refused with exit 1"

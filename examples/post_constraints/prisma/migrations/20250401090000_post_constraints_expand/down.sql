@@ -1,6 +1,7 @@
 -- migplan: generated from prisma/post_constraints.mig; edit the spec and run `migc compile`, not this file.
 -- lifecycle post_constraints on "Post", step 20250401090000_post_constraints_expand: expand (DOWN)
 -- locks: ACCESS EXCLUSIVE on "Post" (brief: catalog only)
+-- locks: ACCESS EXCLUSIVE on "User" (brief: catalog only)
 -- runs in one transaction: all or nothing
 
 SET LOCAL lock_timeout = '500ms';

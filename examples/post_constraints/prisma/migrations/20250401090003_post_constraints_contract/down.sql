@@ -2,6 +2,7 @@
 -- lifecycle post_constraints on "Post", step 20250401090003_post_constraints_contract: contract (DOWN)
 -- locks: ACCESS EXCLUSIVE on "Post" (brief: catalog only)
 -- locks: SHARE on "Post" (held while the index builds: blocks writes)
+-- locks: ACCESS EXCLUSIVE on "User" (brief: catalog only)
 -- locks: SHARE ROW EXCLUSIVE on "Post" (brief: catalog only)
 -- locks: SHARE ROW EXCLUSIVE on "User" (brief: catalog only)
 -- runs in one transaction: all or nothing
