@@ -6,6 +6,13 @@
 # reports a pending step whose file no longer matches its manifest hash.
 source "$(dirname "$0")/../lib/testlib.sh"
 
+# Every committed example is what this compiler writes (so a change to the
+# generated SQL cannot land without its examples).
+for ex in "$MIGPLAN_SOURCE_DIR"/examples/*/; do
+  rc=0; (cd "$ex" && "$MIGC" compile prisma/*.mig --check) > "$TL_TMP/check.out" 2>&1 || rc=$?
+  tl_assert_eq 0 "$rc" "examples/$(basename "$ex") is up to date: $(grep -v '^ ' "$TL_TMP/check.out" | tail -2 | tr '\n' ' ')"
+done
+
 p=$(tl_tmpdir); cp -r "$MIGPLAN_SOURCE_DIR/examples/user_status/." "$p/"; cd "$p"
 mig=prisma/migrations
 contract=20250101120002_user_status_contract
