@@ -1,5 +1,6 @@
 /* `migrun apply`: pre-flight checks, then the pending migrations in order under the advisory lock. */
 #include "runtime/apply.h"
+#include "util/quote.h"
 #include "util/buf.h"
 #include "runtime/gates.h"
 #include "runtime/ledger.h"
@@ -110,19 +111,63 @@ static int gate_step(rt_conn *c, const folder_mig *m, const ledger *l, size_t un
 	return rc;
 }
 
+/* What a dry run says of the backfill it stops at. The count is taken
+ * before the dry run's transaction begins: inside it, the locks of the
+ * steps before (an expand's ACCESS EXCLUSIVE) are held to its end, and a
+ * full count under them would block the application; before it, the count
+ * takes ACCESS SHARE only. Where the column does not exist yet (a pending
+ * expand adds it), every row of the table is still to fill. */
+typedef struct {
+	long long rows;
+	bool added; /* the column is added by a step before the backfill */
+} dry_backfill;
+
+static int dry_backfill_count(rt_conn *c, const mig_folder *f, const bool *todo, long stop, dry_backfill *out,
+                              mp_error *err)
+{
+	memset(out, 0, sizeof *out);
+	const mf_backfill *bf = NULL;
+	for (long i = 0; !bf && i <= stop && i < (long)f->n; i++)
+		if (todo[i] && f->migs[i].step && f->migs[i].step->backfill)
+			bf = f->migs[i].step->backfill;
+	if (!bf)
+		return MP_OK;
+	mp_buf rel = MP_BUF_INIT;
+	sql_quote_qualified(&rel, bf->schema, bf->table);
+	const char *params[2] = {buf_cstr(&rel), bf->column};
+	char *v = NULL;
+	int rc = conn_query_value(c,
+	                          "SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = $2 "
+	                          "AND NOT attisdropped",
+	                          2, params, &v, err);
+	out->added = rc == MP_OK && v && atoll(v) == 0;
+	free(v);
+	v = NULL;
+	if (rc == MP_OK && out->added) {
+		mp_buf q = MP_BUF_INIT;
+		buf_printf(&q, "SELECT count(*) FROM %s", buf_cstr(&rel));
+		rc = conn_query_value(c, buf_cstr(&q), 0, NULL, &v, err);
+		out->rows = v ? atoll(v) : 0;
+		buf_free(&q);
+	} else if (rc == MP_OK) {
+		rc = backfill_count_remaining(c, bf, &out->rows, err);
+	}
+	free(v);
+	buf_free(&rel);
+	return rc;
+}
+
 static int run_one(rt_conn *c, const mig_folder *f, const folder_mig *m, const apply_opts *o, const rt_report *r,
-                   bool *go_on, mp_error *err)
+                   const dry_backfill *dry, bool *go_on, mp_error *err)
 {
 	*go_on = true;
 	if (m->step && m->step->backfill) {
 		if (o->dry_run) {
-			long long n = 0;
-			int rc = backfill_count_remaining(c, m->step->backfill, &n, err);
-			if (rc == MP_OK)
-				report_line(r, "%s: backfill would update %lld rows in batches of %ld; not rehearsed", m->name, n,
-				            m->step->backfill->batch);
+			report_line(r, "%s: backfill would update %lld rows in batches of %ld; not rehearsed%s", m->name,
+			            dry->rows, m->step->backfill->batch,
+			            dry->added ? " (every row: its column is added by a step before it)" : "");
 			*go_on = false;
-			return rc;
+			return MP_OK;
 		}
 		long long n;
 		return backfill_run(c, m, &o->backfill, r, &n, err);
@@ -215,7 +260,8 @@ static int apply_locked(rt_conn *c, const mig_folder *f, const apply_opts *o, co
 	if (rc == MP_OK && pending == 0)
 		report_line(r, "up to date: %zu migrations applied", applied);
 	bool began = false;
-	if (rc == MP_OK && pending && o->dry_run)
+	dry_backfill dry = {0};
+	if (rc == MP_OK && pending && o->dry_run && (rc = dry_backfill_count(c, f, todo, stop, &dry, err)) == MP_OK)
 		began = (rc = conn_exec(c, "BEGIN", err)) == MP_OK;
 	if (rc == MP_OK && pending && !l.exists)
 		rc = ledger_ensure(c, err);
@@ -229,7 +275,7 @@ static int apply_locked(rt_conn *c, const mig_folder *f, const apply_opts *o, co
 		if (rc != MP_OK)
 			break;
 		bool go_on = true;
-		rc = run_one(c, f, m, o, r, &go_on, err);
+		rc = run_one(c, f, m, o, r, &dry, &go_on, err);
 		if (rc != MP_OK || !go_on)
 			break;
 		res->applied++;
