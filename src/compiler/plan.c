@@ -94,7 +94,8 @@ static void finish_step(step_builder *sb, plan_step *s)
 	s->locks = xcalloc(sb->nup ? sb->nup : 1, sizeof *s->locks);
 	for (size_t i = 0; i < sb->nup; i++) {
 		s->locks[i].mode = xstrdup(lock_mode_name(sb->uplocks[i].mode));
-		s->locks[i].relation = xstrdup(sb->uplocks[i].plain);
+		s->locks[i].schema = sb->uplocks[i].schema ? xstrdup(sb->uplocks[i].schema) : NULL;
+		s->locks[i].table = xstrdup(sb->uplocks[i].table);
 	}
 	for (size_t i = 0; i < sb->ngates; i++)
 		*MP_VEC_PUSH(s->gates, s->ngates) = sb->gates[i];

@@ -66,7 +66,8 @@ void step_lock(step_lock_use **v, size_t *n, lock_mode mode, const mdl_table *t,
 	}
 	mp_buf r = MP_BUF_INIT;
 	step_rel_sql(&r, t);
-	*MP_VEC_PUSH(*v, *n) = (step_lock_use){mode, buf_detach(&r), plain, cost};
+	*MP_VEC_PUSH(*v, *n) = (step_lock_use){mode, buf_detach(&r), plain, cost, t->schema ? xstrdup(t->schema) : NULL,
+	                                       xstrdup(t->name)};
 }
 
 void step_up(step_builder *sb, lock_mode mode, const mdl_table *t, step_cost cost, const char *why, const char *sql)
@@ -114,6 +115,8 @@ static void free_locks(step_lock_use *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(v[i].relation);
 		free(v[i].plain);
+		free(v[i].schema);
+		free(v[i].table);
 	}
 	free(v);
 }

@@ -31,8 +31,9 @@ typedef enum {
 typedef struct {
 	lock_mode mode;
 	char *relation; /* as SQL: "schema"."table" */
-	char *plain;    /* schema.table, for the manifest */
+	char *plain;    /* schema.table, unquoted */
 	step_cost cost;
+	char *schema, *table; /* for the manifest; schema NULL when the spec gave none */
 } step_lock_use;
 
 typedef struct {

@@ -54,9 +54,16 @@ static void test_step_lock_declares_each_mode_and_relation_once(void **state)
 	assert_int_equal(v[0].cost, COST_BRIEF);
 	assert_string_equal(v[1].plain, "U");
 	assert_string_equal(lock_mode_name(v[1].mode), "ROW SHARE");
+	/* the manifest's schema and table, apart: NULL when none was written */
+	assert_string_equal(v[0].schema, "s");
+	assert_string_equal(v[0].table, "T");
+	assert_null(v[1].schema);
+	assert_string_equal(v[1].table, "U");
 	for (size_t i = 0; i < n; i++) {
 		free(v[i].relation);
 		free(v[i].plain);
+		free(v[i].schema);
+		free(v[i].table);
 	}
 	free(v);
 }
