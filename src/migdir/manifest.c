@@ -287,7 +287,7 @@ static void split_relation(load_ctx *c, const char *rel, mf_lock *l, size_t i)
 	const char *dot = strchr(rel, '.');
 	char what[256];
 	if (!*rel || (dot && (dot == rel || !dot[1]))) {
-		snprintf(what, sizeof what, "lock relation \"%.60s\" has an empty schema or table name", rel);
+		snprintf(what, sizeof what, "format-1 lock relation \"%.60s\" has an empty schema or table name", rel);
 		bad(c, what, i);
 	} else if (dot && strchr(dot + 1, '.')) {
 		snprintf(what, sizeof what, "format-1 lock relation \"%.60s\" is ambiguous (more than one dot); recompile "

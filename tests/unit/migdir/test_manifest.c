@@ -192,7 +192,8 @@ static void test_format1_ambiguous_refused(void **state)
 	(void)state;
 	assert_refused(1, "[{\"mode\": \"ACCESS EXCLUSIVE\", \"relation\": \"a.b.c.d\"}]",
 	               "format-1 lock relation \"a.b.c.d\" is ambiguous (more than one dot); recompile");
-	assert_refused(1, "[{\"mode\": \"ACCESS EXCLUSIVE\", \"relation\": \"public.\"}]", "empty schema or table");
+	assert_refused(1, "[{\"mode\": \"ACCESS EXCLUSIVE\", \"relation\": \"public.\"}]",
+	               "format-1 lock relation \"public.\" has an empty schema or table name");
 	assert_refused(1, "[{\"mode\": \"ACCESS EXCLUSIVE\", \"relation\": \".User\"}]", "empty schema or table");
 	assert_refused(1, "[{\"mode\": \"ACCESS EXCLUSIVE\", \"relation\": \"\"}]", "empty schema or table");
 	assert_refused(1, "[{\"mode\": \"ACCESS EXCLUSIVE\", \"schema\": null, \"table\": \"User\"}]",
