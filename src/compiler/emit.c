@@ -221,6 +221,8 @@ int emit_prisma_folder(const mp_plan *plan, const char *dir, diag_list *diags, e
 		free(mpath);
 		return rc;
 	}
+	if (old && old->format != MANIFEST_FORMAT)
+		rep->old_format = old->format;
 	int errors_before = diags->errors;
 	id_index old_ids = {0}, plan_ids = {0}, folders = {0};
 	for (size_t i = 0; old && i < old->nsteps; i++)
@@ -276,6 +278,8 @@ int emit_check_folder(const mp_plan *plan, const char *dir, emit_report *rep, mp
 	mf_manifest *old = NULL;
 	if (fs_exists(mpath) && manifest_load(mpath, &old, err) != MP_OK)
 		old = NULL; /* unreadable: it differs, below */
+	if (old && old->format != MANIFEST_FORMAT)
+		rep->old_format = old->format;
 	for (size_t i = 0; i < plan->count; i++) {
 		const plan_step *s = &plan->steps[i];
 		char *sub = fs_join(dir, s->id);

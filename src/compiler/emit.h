@@ -14,6 +14,8 @@ typedef struct {
 	bool lock_created;
 	char **differing; /* emit_check_folder: the paths compile would change */
 	size_t ndiffering;
+	int old_format; /* the format of the manifest found in the folder when it is not
+	                 * MANIFEST_FORMAT (compile rewrites it in MANIFEST_FORMAT); else 0 */
 } emit_report;
 
 /* Returns 0; MP_EINVAL with diagnostics when the plan conflicts with what

@@ -133,9 +133,9 @@ static void finish_step(step_vec *sv, step_builder *sb, plan_step *s)
 	s->nlocks = up.count;
 	s->locks = xcalloc(up.count ? up.count : 1, sizeof *s->locks);
 	for (size_t i = 0; i < up.count; i++) {
-		mdl_table t = {up.items[i].schema, up.items[i].table};
 		s->locks[i].mode = xstrdup(lock_mode_name(up.items[i].mode));
-		s->locks[i].relation = step_rel_plain(&t);
+		s->locks[i].schema = up.items[i].schema ? xstrdup(up.items[i].schema) : NULL;
+		s->locks[i].table = xstrdup(up.items[i].table);
 	}
 	file_locks_free(&up);
 	for (size_t i = 0; i < sb->ngates; i++)

@@ -58,7 +58,34 @@ static json_t *file_to_json(const mf_file *f)
 	return json_pack("{s:s, s:s}", "path", f->path, "sha256", f->sha256);
 }
 
-static json_t *step_to_json(const mf_step *s, bool with_chain)
+void mf_relation_text(mp_buf *b, const char *schema, const char *table)
+{
+	if (schema)
+		buf_printf(b, "%s.", schema);
+	buf_puts(b, table);
+}
+
+bool mf_same_relation(const char *s1, const char *t1, const char *s2, const char *t2)
+{
+	return strcmp(t1, t2) == 0 && ((!s1 && !s2) || (s1 && s2 && strcmp(s1, s2) == 0));
+}
+
+/* Format 2 names the relation as gates and backfills do; format 1 (only
+ * rendered to recompute the chains of a format-1 manifest) as one string. */
+static json_t *lock_to_json(const mf_lock *l, int format)
+{
+	if (format == MANIFEST_FORMAT_1) {
+		mp_buf rel = MP_BUF_INIT;
+		mf_relation_text(&rel, l->schema, l->table);
+		json_t *o = json_pack("{s:s, s:s}", "mode", l->mode, "relation", buf_cstr(&rel));
+		buf_free(&rel);
+		return o;
+	}
+	return json_pack("{s:s, s:o, s:s}", "mode", l->mode, "schema", l->schema ? json_string(l->schema) : json_null(),
+	                 "table", l->table);
+}
+
+static json_t *step_to_json(const mf_step *s, bool with_chain, int format)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_string(s->id));
@@ -75,8 +102,7 @@ static json_t *step_to_json(const mf_step *s, bool with_chain)
 		json_object_set_new(o, "sample_query", json_string(s->sample_query));
 	json_t *locks = json_array();
 	for (size_t i = 0; i < s->nlocks; i++)
-		json_array_append_new(locks, json_pack("{s:s, s:s}", "mode", s->locks[i].mode,
-		                                       "relation", s->locks[i].relation));
+		json_array_append_new(locks, lock_to_json(&s->locks[i], format));
 	json_object_set_new(o, "locks", locks);
 	json_t *gates = json_array();
 	for (size_t i = 0; i < s->ngates; i++)
@@ -97,9 +123,10 @@ static json_t *step_to_json(const mf_step *s, bool with_chain)
 	return o;
 }
 
-void manifest_chain_step(const char prev[SHA256_HEX_LEN + 1], const mf_step *s, char out[SHA256_HEX_LEN + 1])
+void manifest_chain_step(int format, const char prev[SHA256_HEX_LEN + 1], const mf_step *s,
+                         char out[SHA256_HEX_LEN + 1])
 {
-	json_t *o = step_to_json(s, false);
+	json_t *o = step_to_json(s, false, format);
 	char *canon = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(o);
 	mp_buf b = MP_BUF_INIT;
@@ -117,7 +144,7 @@ long manifest_chain_check(const mf_manifest *m)
 	const char *prev = zero_chain;
 	for (size_t i = 0; i < m->nsteps; i++) {
 		char want[SHA256_HEX_LEN + 1];
-		manifest_chain_step(prev, &m->steps[i], want);
+		manifest_chain_step(m->format, prev, &m->steps[i], want);
 		if (strcmp(want, m->steps[i].chain) != 0)
 			return (long)i;
 		prev = m->steps[i].chain;
@@ -129,10 +156,11 @@ void manifest_render(mf_manifest *m, mp_buf *out)
 {
 	const char *prev = zero_chain;
 	json_t *steps = json_array();
+	m->format = MANIFEST_FORMAT; /* the chains below are this format's */
 	for (size_t i = 0; i < m->nsteps; i++) {
-		manifest_chain_step(prev, &m->steps[i], m->steps[i].chain);
+		manifest_chain_step(m->format, prev, &m->steps[i], m->steps[i].chain);
 		prev = m->steps[i].chain;
-		json_array_append_new(steps, step_to_json(&m->steps[i], true));
+		json_array_append_new(steps, step_to_json(&m->steps[i], true, m->format));
 	}
 	json_t *root = json_object();
 	json_object_set_new(root, "format", json_integer(m->format));
@@ -160,6 +188,7 @@ typedef struct {
 	const char *path;
 	mp_error *err;
 	int rc;
+	int format; /* of the file being read */
 } load_ctx;
 
 static int bad(load_ctx *c, const char *what, size_t i)
@@ -249,6 +278,58 @@ static void load_gate(load_ctx *c, json_t *o, mf_gate *g, size_t i)
 	}
 }
 
+/* Format 1 wrote schema.table, or table alone when the spec gave no schema,
+ * without quoting: one dot splits it; with more than one the split is
+ * ambiguous (a dot inside a name), and guessing would point a post-check or
+ * a rehearsal at another table, so the manifest is refused. */
+static void split_relation(load_ctx *c, const char *rel, mf_lock *l, size_t i)
+{
+	const char *dot = strchr(rel, '.');
+	char what[256];
+	if (!*rel || (dot && (dot == rel || !dot[1]))) {
+		snprintf(what, sizeof what, "format-1 lock relation \"%.60s\" has an empty schema or table name", rel);
+		bad(c, what, i);
+	} else if (dot && strchr(dot + 1, '.')) {
+		snprintf(what, sizeof what, "format-1 lock relation \"%.60s\" is ambiguous (more than one dot); recompile "
+		         "with `migc compile`, which writes format 2 (schema and table apart)", rel);
+		bad(c, what, i);
+	} else if (dot) {
+		l->schema = xstrndup(rel, (size_t)(dot - rel));
+		l->table = xstrdup(dot + 1);
+	} else {
+		l->table = xstrdup(rel);
+	}
+}
+
+static void load_lock(load_ctx *c, json_t *o, mf_lock *l, size_t i)
+{
+	if (!json_is_object(o)) {
+		bad(c, "a lock is not an object", i);
+		return;
+	}
+	l->mode = dup_field(c, o, "mode", i, true);
+	if (c->format == MANIFEST_FORMAT_1) {
+		char *rel = dup_field(c, o, "relation", i, true);
+		if (rel)
+			split_relation(c, rel, l, i);
+		free(rel);
+		return;
+	}
+	/* "schema" must be there, string or null: a lock written without it
+	 * may mean either, and a format-1 "relation" is no longer read */
+	json_t *schema = json_object_get(o, "schema");
+	if (json_object_get(o, "relation"))
+		bad(c, "a lock has \"relation\", which is format 1; format 2 names it by \"schema\" and \"table\"", i);
+	else if (!json_is_null(schema) && !(json_is_string(schema) && *json_string_value(schema)))
+		bad(c, "a lock's \"schema\" must be a non-empty string or null", i);
+	else if (!json_is_string(json_object_get(o, "table")) || !*json_string_value(json_object_get(o, "table")))
+		bad(c, "a lock's \"table\" must be a non-empty string", i);
+	else {
+		l->schema = json_is_string(schema) ? xstrdup(json_string_value(schema)) : NULL;
+		l->table = xstrdup(json_string_value(json_object_get(o, "table")));
+	}
+}
+
 static void load_step(load_ctx *c, json_t *o, mf_step *s, size_t i)
 {
 	if (!json_is_object(o)) {
@@ -270,10 +351,8 @@ static void load_step(load_ctx *c, json_t *o, mf_step *s, size_t i)
 	if (json_is_array(locks) && json_array_size(locks)) {
 		s->nlocks = json_array_size(locks);
 		s->locks = xcalloc(s->nlocks, sizeof *s->locks);
-		for (size_t j = 0; j < s->nlocks; j++) {
-			s->locks[j].mode = dup_field(c, json_array_get(locks, j), "mode", i, true);
-			s->locks[j].relation = dup_field(c, json_array_get(locks, j), "relation", i, true);
-		}
+		for (size_t j = 0; j < s->nlocks; j++)
+			load_lock(c, json_array_get(locks, j), &s->locks[j], i);
 	}
 	json_t *gates = json_object_get(o, "gates");
 	if (json_is_array(gates) && json_array_size(gates)) {
@@ -323,14 +402,16 @@ int manifest_load(const char *path, mf_manifest **out, mp_error *err)
 	if (!root)
 		return mp_error_set(err, MP_EVERIFY, "%s:%d:%d: invalid JSON: %s", path, jerr.line,
 		                    jerr.column, jerr.text);
-	load_ctx c = {path, err, MP_OK};
+	load_ctx c = {path, err, MP_OK, -1};
 	mf_manifest *m = xcalloc(1, sizeof *m);
 	json_t *fmt = json_object_get(root, "format");
 	/* compared as read: a cast would make 4294967297 a 1 */
-	m->format = json_is_integer(fmt) && json_integer_value(fmt) == MANIFEST_FORMAT ? MANIFEST_FORMAT : -1;
-	if (m->format != MANIFEST_FORMAT) {
-		c.rc = mp_error_set(err, MP_EVERIFY, "%s: unsupported manifest format (expected %d)", path,
-		                    MANIFEST_FORMAT);
+	if (json_is_integer(fmt) && (json_integer_value(fmt) == MANIFEST_FORMAT || json_integer_value(fmt) == MANIFEST_FORMAT_1))
+		c.format = (int)json_integer_value(fmt);
+	m->format = c.format;
+	if (m->format < 0) {
+		c.rc = mp_error_set(err, MP_EVERIFY, "%s: unsupported manifest format (expected %d, or %d as written before)",
+		                    path, MANIFEST_FORMAT, MANIFEST_FORMAT_1);
 	}
 	json_t *gen = json_object_get(root, "generator");
 	m->generator = xstrdup(json_is_string(gen) ? json_string_value(gen) : "");
@@ -377,7 +458,8 @@ void manifest_parts_free(mf_lock *locks, size_t nlocks, mf_gate *gates, size_t n
 {
 	for (size_t j = 0; j < nlocks; j++) {
 		free(locks[j].mode);
-		free(locks[j].relation);
+		free(locks[j].schema);
+		free(locks[j].table);
 	}
 	free(locks);
 	for (size_t j = 0; j < ngates; j++)

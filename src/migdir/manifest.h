@@ -9,7 +9,12 @@
 #include "util/buf.h"
 #include "util/sha256.h"
 
-#define MANIFEST_FORMAT 1
+/* The format migc writes. manifest_load also reads MANIFEST_FORMAT_1, whose
+ * locks name their relation as one dotted string (docs/manifest.md,
+ * "Changes from format 1"): manifests committed before format 2 keep
+ * verifying. */
+#define MANIFEST_FORMAT 2
+#define MANIFEST_FORMAT_1 1
 #define MANIFEST_FILENAME "migplan.manifest.json"
 
 typedef enum {
@@ -40,8 +45,9 @@ typedef struct {
 } mf_backfill;
 
 typedef struct {
-	char *mode;      /* e.g. "ACCESS EXCLUSIVE" */
-	char *relation;  /* schema-qualified, unquoted: public.User */
+	char *mode;   /* e.g. "ACCESS EXCLUSIVE" */
+	char *schema; /* NULL: unqualified, resolved through search_path (as gates and backfills) */
+	char *table;  /* unquoted, as PostgreSQL stores it */
 } mf_lock;
 
 typedef struct {
@@ -69,28 +75,37 @@ typedef struct {
 } mf_step;
 
 typedef struct {
-	int format;
+	int format; /* as read: MANIFEST_FORMAT or MANIFEST_FORMAT_1; what each step's chain was computed over */
 	char *generator;
 	mf_step *steps;
 	size_t nsteps;
 } mf_manifest;
 
-/* Writes path (atomically), computing every step's chain first. */
+/* Writes path (atomically) in MANIFEST_FORMAT, computing every step's chain first. */
 int manifest_save(mf_manifest *m, const char *path, mp_error *err);
-/* The text manifest_save writes (computing each step's chain). */
+/* The text manifest_save writes (computing each step's chain; m->format
+ * becomes MANIFEST_FORMAT). */
 void manifest_render(mf_manifest *m, mp_buf *out);
-/* Reads and shape-checks a manifest; hashes are not checked here. */
+/* Reads and shape-checks a manifest of MANIFEST_FORMAT or MANIFEST_FORMAT_1
+ * (whose dotted lock relations become schema and table); hashes are not
+ * checked here. */
 int manifest_load(const char *path, mf_manifest **out, mp_error *err);
 void manifest_free(mf_manifest *m);
 /* Frees a step's locks, gates and backfill (arrays and strings), for owners of
  * step parts outside a manifest (the planner's steps). */
 void manifest_parts_free(mf_lock *locks, size_t nlocks, mf_gate *gates, size_t ngates, mf_backfill *backfill);
 /* chain(i) = sha256_hex(chain(i-1) + "\n" + canonical JSON of step i without
- * its chain); chain(-1) is 64 zeros. */
-void manifest_chain_step(const char prev[SHA256_HEX_LEN + 1], const mf_step *s, char out[SHA256_HEX_LEN + 1]);
+ * its chain, in manifest format `format`); chain(-1) is 64 zeros. */
+void manifest_chain_step(int format, const char prev[SHA256_HEX_LEN + 1], const mf_step *s,
+                         char out[SHA256_HEX_LEN + 1]);
 /* Index of the first step whose stored chain does not recompute, or -1. */
 long manifest_chain_check(const mf_manifest *m);
 const mf_step *manifest_find(const mf_manifest *m, const char *id);
 const char *mf_gate_kind_name(mf_gate_kind k);
+/* A relation as messages name it, unquoted: schema.table, or table when no
+ * schema was given (the text of a format-1 "relation"). */
+void mf_relation_text(mp_buf *b, const char *schema, const char *table);
+/* The same relation: same table, and the same schema or both unqualified. */
+bool mf_same_relation(const char *s1, const char *t1, const char *s2, const char *t2);
 
 #endif

@@ -12,15 +12,6 @@ void step_rel_sql(mp_buf *b, const mdl_table *t)
 	sql_quote_qualified(b, t->schema, t->name);
 }
 
-char *step_rel_plain(const mdl_table *t)
-{
-	mp_buf b = MP_BUF_INIT;
-	if (t->schema)
-		buf_printf(&b, "%s.", t->schema);
-	buf_puts(&b, t->name);
-	return buf_detach(&b);
-}
-
 char *step_object_name(const char *a, const char *b, const char *c)
 {
 	mp_buf n = MP_BUF_INIT;

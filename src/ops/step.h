@@ -37,9 +37,8 @@ mf_gate *step_add_gate(step_builder *sb, mf_gate_kind kind);
 mf_gate *step_add_column_gate(step_builder *sb, mf_gate_kind kind, const mdl_lifecycle *lc, const char *column);
 void step_builder_free(step_builder *sb);
 
-/* "schema"."table" as SQL, and schema.table for the manifest. */
+/* "schema"."table" as SQL. */
 void step_rel_sql(mp_buf *b, const mdl_table *t);
-char *step_rel_plain(const mdl_table *t);
 /* a||b||c as a generated object name within PostgreSQL's 63 bytes: a long one
  * is cut on a character boundary and made unique with a hash of the whole. */
 char *step_object_name(const char *a, const char *b, const char *c);

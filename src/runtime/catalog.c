@@ -77,16 +77,15 @@ static const char snapshot_sql[] =
 	"  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid "
 	"  AND d.deptype = 'e')";
 
-int catalog_find_table(rt_conn *c, const char *rel, bool matviews, char **out, mp_error *err)
+int catalog_find_table(rt_conn *c, const char *schema, const char *table, bool matviews, char **out, mp_error *err)
 {
 	mp_buf sql = MP_BUF_INIT;
 	buf_printf(&sql,
 	           "SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-	           "WHERE c.relkind IN ('r', 'p'%s) AND ((n.nspname = current_schema() AND c.relname = $1) "
-	           "OR n.nspname || '.' || c.relname = $1) ORDER BY n.nspname = current_schema() DESC LIMIT 1",
+	           "WHERE c.relkind IN ('r', 'p'%s) AND n.nspname = coalesce($1, current_schema()) AND c.relname = $2",
 	           matviews ? ", 'm'" : "");
-	const char *p[1] = {rel};
-	int rc = conn_query_value(c, sql.ptr, 1, p, out, err);
+	const char *p[2] = {schema, table};
+	int rc = conn_query_value(c, sql.ptr, 2, p, out, err);
 	buf_free(&sql);
 	return rc;
 }

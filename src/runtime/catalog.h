@@ -23,10 +23,10 @@ typedef struct {
 	size_t n;
 } catalog_snapshot;
 
-/* A manifest relation ("User", "public.User", or a name holding a dot: the
- * current schema's table first) as a quoted regclass text in *out, or NULL
- * when no such table (or, with matviews, materialized view) exists now. */
-int catalog_find_table(rt_conn *c, const char *rel, bool matviews, char **out, mp_error *err);
+/* A manifest relation (schema NULL: the current schema's table) as a quoted
+ * regclass text in *out, or NULL when no such table (or, with matviews,
+ * materialized view) exists now. */
+int catalog_find_table(rt_conn *c, const char *schema, const char *table, bool matviews, char **out, mp_error *err);
 int catalog_snapshot_read(rt_conn *c, catalog_snapshot *out, mp_error *err);
 /* Takes ownership of key and value (both xmalloc'ed); call catalog_sort
  * before diffing. Used to build snapshots in tests. */

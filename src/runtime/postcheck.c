@@ -13,11 +13,12 @@ static int analyze_tables(rt_conn *c, const mf_step *s, mp_buf *done, mp_error *
 {
 	int rc = MP_OK;
 	for (size_t i = 0; rc == MP_OK && i < s->nlocks; i++) {
+		const mf_lock *l = &s->locks[i];
 		bool seen = false;
 		for (size_t j = 0; j < i; j++)
-			seen |= !strcmp(s->locks[j].relation, s->locks[i].relation);
+			seen |= mf_same_relation(s->locks[j].schema, s->locks[j].table, l->schema, l->table);
 		char *rel = NULL;
-		if (seen || (rc = catalog_find_table(c, s->locks[i].relation, true, &rel, err)) != MP_OK || !rel)
+		if (seen || (rc = catalog_find_table(c, l->schema, l->table, true, &rel, err)) != MP_OK || !rel)
 			continue;
 		mp_buf sql = MP_BUF_INIT;
 		buf_printf(&sql, "ANALYZE %s", rel);

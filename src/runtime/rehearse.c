@@ -128,8 +128,10 @@ static int probe_locks(rt_conn *c, const mig_folder *f, const folder_mig *m, reh
 static void declared_locks(const folder_mig *m, rehearse_step *st)
 {
 	mp_buf b = MP_BUF_INIT;
-	for (size_t i = 0; m->step && i < m->step->nlocks; i++)
-		buf_printf(&b, "%s%s on %s", b.len ? ", " : "", m->step->locks[i].mode, m->step->locks[i].relation);
+	for (size_t i = 0; m->step && i < m->step->nlocks; i++) {
+		buf_printf(&b, "%s%s on ", b.len ? ", " : "", m->step->locks[i].mode);
+		mf_relation_text(&b, m->step->locks[i].schema, m->step->locks[i].table);
+	}
 	st->locks = buf_detach(&b);
 	st->locks_how = "declared";
 }
@@ -249,19 +251,21 @@ out:
 	return rc;
 }
 
-/* The tables the pending steps touch, as they exist before those steps. */
-static void touched_tables(const mig_folder *f, size_t first, char ***out, size_t *n)
+/* The tables the pending steps touch, as they exist before those steps:
+ * each a lock of the manifest, once per relation. */
+static void touched_tables(const mig_folder *f, size_t first, const mf_lock ***out, size_t *n)
 {
-	char **v = NULL;
+	const mf_lock **v = NULL;
 	size_t nv = 0;
 	for (size_t i = first; i < f->n; i++) {
 		const mf_step *s = f->migs[i].step;
 		for (size_t k = 0; s && k < s->nlocks; k++) {
+			const mf_lock *l = &s->locks[k];
 			bool seen = false;
 			for (size_t j = 0; j < nv; j++)
-				seen |= !strcmp(v[j], s->locks[k].relation);
+				seen |= mf_same_relation(v[j]->schema, v[j]->table, l->schema, l->table);
 			if (!seen)
-				*MP_VEC_PUSH(v, nv) = xstrdup(s->locks[k].relation);
+				*MP_VEC_PUSH(v, nv) = l;
 		}
 	}
 	*out = v;
@@ -284,12 +288,10 @@ static int rehearse_on(rt_conn *c, const mig_folder *f, size_t first, const rehe
 		/* Filled right before the first generated step: plain Prisma
 		 * migrations before it (a baseline) may create the tables. */
 		if (!filled && f->migs[i].step) {
-			char **tables;
+			const mf_lock **tables;
 			size_t nt;
 			touched_tables(f, i, &tables, &nt);
 			rc = rehearse_fill(c, tables, nt, o->with_data, r, &res->rows_filled, err);
-			for (size_t k = 0; k < nt; k++)
-				free(tables[k]);
 			free(tables);
 			filled = true;
 		}

@@ -56,9 +56,9 @@ void rehearse_result_free(rehearse_result *res);
 
 /* --with-data: inserts rows synthetic rows into each table (and the tables
  * their NOT NULL foreign keys need), respecting NOT NULL, unique keys and
- * foreign keys; tables are "schema.name" or "name" as in manifest locks.
- * *filled gets the rows inserted. (rehearse_data.c) */
-int rehearse_fill(rt_conn *c, char **tables, size_t ntables, long rows, const rt_report *r, long long *filled,
-                  mp_error *err);
+ * foreign keys; tables are named by manifest locks (their schema and
+ * table). *filled gets the rows inserted. (rehearse_data.c) */
+int rehearse_fill(rt_conn *c, const mf_lock *const *tables, size_t ntables, long rows, const rt_report *r,
+                  long long *filled, mp_error *err);
 
 #endif

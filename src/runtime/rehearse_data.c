@@ -162,12 +162,13 @@ static size_t add_table(fill_table **t, size_t *n, const char *rel)
 /* The tables to fill: those named that exist now (absent ones the steps
  * create), and the parents of their NOT NULL foreign keys (the list grows
  * while it is walked). */
-static int collect_tables(rt_conn *c, char **tables, size_t ntables, fill_table **t, size_t *n, mp_error *err)
+static int collect_tables(rt_conn *c, const mf_lock *const *tables, size_t ntables, fill_table **t, size_t *n,
+                          mp_error *err)
 {
 	int rc = MP_OK;
 	for (size_t i = 0; rc == MP_OK && i < ntables; i++) {
 		char *rel = NULL;
-		rc = catalog_find_table(c, tables[i], false, &rel, err);
+		rc = catalog_find_table(c, tables[i]->schema, tables[i]->table, false, &rel, err);
 		if (rc == MP_OK && rel)
 			add_table(t, n, rel);
 		free(rel);
@@ -219,8 +220,8 @@ static int fill_in_order(rt_conn *c, fill_table *t, size_t n, long rows, const r
 	return rc;
 }
 
-int rehearse_fill(rt_conn *c, char **tables, size_t ntables, long rows, const rt_report *r, long long *filled,
-                  mp_error *err)
+int rehearse_fill(rt_conn *c, const mf_lock *const *tables, size_t ntables, long rows, const rt_report *r,
+                  long long *filled, mp_error *err)
 {
 	*filled = 0;
 	fill_table *t = NULL;

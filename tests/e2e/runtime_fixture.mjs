@@ -39,7 +39,7 @@ function writeManifest(dir, steps) {
     return step;
   });
   writeFileSync(join(dir, 'migplan.manifest.json'),
-    JSON.stringify({ format: 1, generator: 'runtime_fixture', steps: out }, null, 2) + '\n');
+    JSON.stringify({ format: 2, generator: 'runtime_fixture', steps: out }, null, 2) + '\n');
 }
 
 function put(dir, id, up, down) {
@@ -86,12 +86,12 @@ function userStatus(dir, opts) {
     `  NEW."status" := ${VALUE.replaceAll('"legacy_status"', 'NEW."legacy_status"')};\n  RETURN NEW;\nEND;\n$$;\n` +
     `CREATE TRIGGER "user_status_sync" BEFORE INSERT OR UPDATE ON "User"\n` +
     `  FOR EACH ROW EXECUTE FUNCTION "user_status_sync"();\n`);
-  const lock = [{ mode: 'ACCESS EXCLUSIVE', relation: 'public.User' }];
+  const lock = [{ mode: 'ACCESS EXCLUSIVE', schema: 'public', table: 'User' }];
   const mp = { kind: 'max_pending', value: opts.maxPending };
   writeManifest(dir, [
     { id: expand, lifecycle: 'user_status', phase: 'expand', lock_timeout: '500ms', locks: lock, gates: [mp] },
     { id: backfill, lifecycle: 'user_status', phase: 'backfill', transactional: false, lock_timeout: '500ms',
-      locks: [{ mode: 'ROW EXCLUSIVE', relation: 'public.User' }], gates: [],
+      locks: [{ mode: 'ROW EXCLUSIVE', schema: 'public', table: 'User' }], gates: [],
       backfill: { schema: 'public', table: 'User', key: 'id', column: 'status', value: VALUE, batch: opts.batch } },
     { id: contract, lifecycle: 'user_status', phase: 'contract', lock_timeout: '500ms', locks: lock, gates: [
       mp,

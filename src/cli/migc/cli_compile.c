@@ -2,10 +2,13 @@
 #include "cli/migc/cli.h"
 #include "compiler/compile.h"
 #include "compiler/emit.h"
+#include "migdir/manifest.h"
+#include "util/fsutil.h"
 #include "schema/schema_check.h"
 
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
@@ -66,6 +69,9 @@ static void print_human(const compile_args *a, const compile_result *r, const em
 		printf("removed stale generated step %s\n", rep->removed_ids[i]);
 	printf("%zu step%s in %s: %zu written, %zu unchanged%s\n", n, cli_plural(n), a->outdir, rep->written,
 	       rep->unchanged, rep->lock_created ? "; created migration_lock.toml" : "");
+	if (rep->old_format)
+		printf("rewrote %s in manifest format %d (it was format %d)\n", MANIFEST_FILENAME, MANIFEST_FORMAT,
+		       rep->old_format);
 }
 
 /* Compiles, checks a schema.prisma beside the folder, writes unless
@@ -111,8 +117,18 @@ static int compile_run(void *args, const mp_opt_list *specs)
 		print_human(a, r, &rep);
 	}
 	/* --check: the folder must hold exactly what compile would write */
-	for (size_t i = 0; exit_code == MIGC_EXIT_OK && i < rep.ndiffering; i++)
-		fprintf(stderr, "migc compile --check: %s differs from what `migc compile` writes\n", rep.differing[i]);
+	char *mpath = fs_join(a->outdir, MANIFEST_FILENAME);
+	for (size_t i = 0; exit_code == MIGC_EXIT_OK && i < rep.ndiffering; i++) {
+		fprintf(stderr, "migc compile --check: %s differs from what `migc compile` writes", rep.differing[i]);
+		/* an older format is a reason of its own: say it, or the byte diff
+		 * of every lock looks like a hand edit */
+		if (rep.old_format && strcmp(rep.differing[i], mpath) == 0)
+			fprintf(stderr, ": it is in manifest format %d, and migc now writes format %d (docs/manifest.md, "
+			        "\"Changes from format 1\"); migrun still reads it, and `migc compile` rewrites it", rep.old_format,
+			        MANIFEST_FORMAT);
+		fputc('\n', stderr);
+	}
+	free(mpath);
 	if (exit_code == MIGC_EXIT_OK && rep.ndiffering)
 		exit_code = MIGC_EXIT_FINDINGS;
 	emit_report_free(&rep);
