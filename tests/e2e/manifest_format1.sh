@@ -24,19 +24,28 @@ tl_assert_contains "$TL_OUT" "verified: 8 generated steps, hashes and chain matc
 tl_run "$MIGC" verify -d "$m1"
 tl_assert_eq 0 "$TL_RC" "migc verify: a format-1 manifest agrees with its folder"
 
-# --- --check names the format; compile rewrites only the manifest ---
+# --- --check names the format; compile rewrites the manifest and, of the step
+# files, only the -- locks: lines of six DOWNs, which the lock analyzer now
+# computes (docs/locks.md, "The locks a generated step declares"): every
+# migration.sql, which Prisma checksums, stays byte-identical ---
 (cd "$one" && tl_run "$MIGC" compile --check prisma/*.mig
  tl_assert_eq 1 "$TL_RC" "--check on a format-1 manifest: exit 1 (its bytes differ)"
- tl_assert_contains "$TL_OUT" "1 file would change" "only the manifest"
+ tl_assert_contains "$TL_OUT" "7 files would change" "the manifest and six DOWNs"
  tl_assert_contains "$TL_ERR" "prisma/migrations/migplan.manifest.json differs from what \`migc compile\` writes: it is in manifest format 1, and migc now writes format 2" \
    "and it says the format changed"
  tl_assert_contains "$TL_ERR" "migrun still reads it, and \`migc compile\` rewrites it" "and what to do")
 (cd "$two" && tl_run "$MIGC" compile prisma/*.mig
  tl_assert_eq 0 "$TL_RC" "compile over the format-1 manifest: exit 0"
- tl_assert_contains "$TL_OUT" "0 written, 8 unchanged" "no step file rewritten"
+ tl_assert_contains "$TL_OUT" "6 written, 2 unchanged" "the six steps whose DOWN header changed"
  tl_assert_contains "$TL_OUT" "rewrote migplan.manifest.json in manifest format 2 (it was format 1)" "says the manifest was")
 tl_assert_eq 2 "$(jq .format "$m2/migplan.manifest.json")" "the recompile is format 2"
-tl_assert_eq "" "$(diff -r -x migplan.manifest.json "$m1" "$m2")" "every other file byte-identical"
+tl_assert_eq "" "$(diff -r -x migplan.manifest.json -x down.sql "$m1" "$m2")" "every migration.sql byte-identical"
+downs=""
+for d in "$m1"/*/down.sql; do
+  rel=${d#"$m1"/}
+  downs+=$(diff <(grep -v '^-- locks:' "$d") <(grep -v '^-- locks:' "$m2/$rel"))
+done
+tl_assert_eq "" "$downs" "every down.sql the same but for its -- locks: lines"
 tl_assert_eq '{"mode":"ACCESS EXCLUSIVE","schema":"app","table":"we\"ird"}' \
   "$(jq -c '.steps[] | select(.id == "20250501090000_hostile_expand") | .locks[0]' "$m2/migplan.manifest.json")" \
   "format 2: app.we\"ird as schema and table"
