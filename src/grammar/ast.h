@@ -109,8 +109,8 @@ typedef struct {
 	char *method;     /* using IDENT */
 	mp_span method_span;
 	bool as_constraint;
-	/* From the end of the column list (or of the option before) to
-	 * `constraint`, as bison spans the left-recursive option list. */
+	/* From the end of the column list to `constraint`: bison spans the
+	 * left-recursive option list, so the options written before are inside. */
 	mp_span as_constraint_span;
 	char *sample_query; /* explain $$SELECT …$$ */
 	mp_span sample_span;
@@ -147,15 +147,15 @@ typedef struct ast_item {
 	ast_colopts opts;
 	ast_type old_type;     /* retype: the old column's type and options */
 	ast_colopts old_opts;
-	/* set, sql */
+	/* set */
 	char *value;
-	mp_span value_span; /* set: the value; sql: the up SQL */
+	mp_span value_span;
 	ast_index_opts index; /* index, unique */
 	ast_fk_opts fk;       /* foreign key */
 	ast_check_opts check; /* check */
-	/* sql: the texts, and the DOWN's place (the UP's is value_span) */
+	/* sql: the texts and their places */
 	char *up_sql, *down_sql;
-	mp_span down_span;
+	mp_span up_span, down_span;
 	bool no_transaction;
 	struct ast_item *next;
 } ast_item;

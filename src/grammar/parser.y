@@ -277,10 +277,10 @@ item:
 		$$ = mkitem(ctx, ITEM_CHECK, @1); $$->name = $2; $$->check.expr = $3; $$->check.expr_span = @3;
 	  }
 	| SQL name UP SQLTEXT DOWN SQLTEXT ';' {
-		$$ = mkitem(ctx, ITEM_SQL, @1); $$->name = $2; $$->up_sql = $4; $$->down_sql = $6; $$->value_span = @4; $$->down_span = @6;
+		$$ = mkitem(ctx, ITEM_SQL, @1); $$->name = $2; $$->up_sql = $4; $$->down_sql = $6; $$->up_span = @4; $$->down_span = @6;
 	  }
 	| SQL name UP SQLTEXT DOWN SQLTEXT NO TRANSACTION ';' {
-		$$ = mkitem(ctx, ITEM_SQL, @1); $$->name = $2; $$->up_sql = $4; $$->down_sql = $6; $$->value_span = @4; $$->down_span = @6;
+		$$ = mkitem(ctx, ITEM_SQL, @1); $$->name = $2; $$->up_sql = $4; $$->down_sql = $6; $$->up_span = @4; $$->down_span = @6;
 		$$->no_transaction = true;
 	  }
 	| error ';'             { $$ = NULL; yyerrok; }
