@@ -7,6 +7,10 @@
 
 #include "util/opt.h"
 
+/* Where Prisma keeps a project's migrations, and so where both command lines
+ * look for them unless told otherwise. */
+#define CLI_MIGRATIONS_DIR "prisma/migrations"
+
 /* A subcommand: run gets argv with argv[0] its name. A table ends with a NULL name. */
 typedef struct {
 	const char *name;

@@ -68,6 +68,13 @@ typedef enum {
 	ITEM_SQL,
 } ast_item_kind;
 
+/* Options written twice in one item: how many, and where the first repeat
+ * stands, so the checker reports it there. */
+typedef struct {
+	int count;
+	mp_span first;
+} ast_repeats;
+
 /* Column options in any order; has_* records that one was written, so the
  * checker can report duplicates at their place. */
 typedef struct {
@@ -84,8 +91,7 @@ typedef struct {
 	mp_span batch_span;
 	char *after; /* retire ... after 72h */
 	mp_span after_span;
-	int duplicates; /* count of options written twice */
-	mp_span duplicate_span;
+	ast_repeats repeats;
 } ast_colopts;
 
 typedef struct {
@@ -94,11 +100,47 @@ typedef struct {
 	mp_span span;
 } ast_qname;
 
+/* index / unique NAME ON (COLUMNS) and its options, in any order. */
+typedef struct {
+	ast_name *columns;
+	size_t ncolumns;
+	char *where_expr; /* where $$…$$: a partial index */
+	mp_span where_span;
+	char *method;     /* using IDENT */
+	mp_span method_span;
+	bool as_constraint;
+	/* From the end of the column list to `constraint`: bison spans the
+	 * left-recursive option list, so the options written before are inside. */
+	mp_span as_constraint_span;
+	char *sample_query; /* explain $$SELECT …$$ */
+	mp_span sample_span;
+	ast_repeats repeats;
+} ast_index_opts;
+
+/* foreign key NAME (COLUMNS) references TABLE (COLUMNS) and its actions. */
+typedef struct {
+	ast_name *columns;
+	size_t ncolumns;
+	ast_qname ref_table;
+	ast_name *ref_columns;
+	size_t nref_columns;
+	char *on_delete, *on_update; /* SQL words ("SET NULL"), NULL when not given */
+	mp_span on_delete_span, on_update_span;
+	ast_repeats repeats;
+} ast_fk_opts;
+
+/* check NAME $$EXPR$$ */
+typedef struct {
+	char *expr;
+	mp_span expr_span;
+} ast_check_opts;
+
 typedef struct ast_item {
 	ast_item_kind kind;
 	mp_span span;
 	mp_span keyword_span;
 	ast_name name;   /* column (add/enforce/retire), old column (rename/retype), object name, setting */
+	/* add, retire, rename, retype */
 	ast_name target; /* new column (rename/retype) */
 	ast_type type;
 	bool has_type;
@@ -107,24 +149,13 @@ typedef struct ast_item {
 	ast_colopts old_opts;
 	/* set */
 	char *value;
-	int value_kind; /* token kind of the value: DURATION, INTEGER, name */
 	mp_span value_span;
-	/* index/unique/foreign key/check */
-	ast_name *columns;
-	size_t ncolumns;
-	char *where_expr;
-	char *method;
-	char *sample_query; /* index ... explain $$SELECT …$$ */
-	mp_span sample_span;
-	bool as_constraint;
-	ast_qname ref_table;
-	ast_name *ref_columns;
-	size_t nref_columns;
-	char *on_delete, *on_update;
-	char *check_expr;
-	/* sql: the texts, and the DOWN's place (the UP's is value_span) */
+	ast_index_opts index; /* index, unique */
+	ast_fk_opts fk;       /* foreign key */
+	ast_check_opts check; /* check */
+	/* sql: the texts and their places */
 	char *up_sql, *down_sql;
-	mp_span down_span;
+	mp_span up_span, down_span;
 	bool no_transaction;
 	struct ast_item *next;
 } ast_item;

@@ -96,10 +96,10 @@ static map_vec *map_push(mig_parse_ctx *ctx, map_vec *vec, ast_map_entry e)
 	return vec;
 }
 
-static void opt_dup(ast_colopts *o, bool already, mp_span at)
+static void opt_dup(ast_repeats *r, bool already, mp_span at)
 {
-	if (already && o->duplicates++ == 0)
-		o->duplicate_span = at;
+	if (already && r->count++ == 0)
+		r->first = at;
 }
 
 static char *type_join(mig_parse_ctx *ctx, const char *a, const char *b)
@@ -143,6 +143,8 @@ static void yyerror(MIG_YYLTYPE *loc, yyscan_t scanner, mig_parse_ctx *ctx, cons
 	ast_type type;
 	ast_source source;
 	ast_colopts *opts;
+	ast_index_opts *index_opts;
+	ast_fk_opts *fk_opts;
 	ast_item *item;
 	ast_lifecycle *lifecycle;
 	struct name_vec *names;
@@ -171,7 +173,9 @@ static void yyerror(MIG_YYLTYPE *loc, yyscan_t scanner, mig_parse_ctx *ctx, cons
 %type <lit> literal signed_number
 %type <type> type
 %type <source> backfill_source reverse_source
-%type <opts> colopts index_opts fk_actions
+%type <opts> colopts
+%type <index_opts> index_opts
+%type <fk_opts> fk_actions
 %type <item> item
 %type <items> items
 %type <lifecycle> lifecycle
@@ -257,28 +261,26 @@ item:
 		$$->target = $7; $$->type = $9; $$->has_type = true; $$->opts = *$10;
 	  }
 	| INDEX name ON '(' name_list ')' index_opts ';' {
-		$$ = mkitem(ctx, ITEM_INDEX, @1); $$->name = $2; $$->columns = $5->v; $$->ncolumns = $5->n;
-		$$->opts = *$7; $$->where_expr = $7->using_expr; $$->method = $7->after; $$->as_constraint = $7->not_null;
-		$$->sample_query = $7->reverse.expr; $$->sample_span = $7->reverse.span;
+		$$ = mkitem(ctx, ITEM_INDEX, @1); $$->name = $2;
+		$$->index = *$7; $$->index.columns = $5->v; $$->index.ncolumns = $5->n;
 	  }
 	| UNIQUE name ON '(' name_list ')' index_opts ';' {
-		$$ = mkitem(ctx, ITEM_UNIQUE, @1); $$->name = $2; $$->columns = $5->v; $$->ncolumns = $5->n;
-		$$->opts = *$7; $$->where_expr = $7->using_expr; $$->method = $7->after; $$->as_constraint = $7->not_null;
-		$$->sample_query = $7->reverse.expr; $$->sample_span = $7->reverse.span;
+		$$ = mkitem(ctx, ITEM_UNIQUE, @1); $$->name = $2;
+		$$->index = *$7; $$->index.columns = $5->v; $$->index.ncolumns = $5->n;
 	  }
 	| FOREIGN KEY name '(' name_list ')' REFERENCES qname '(' name_list ')' fk_actions ';' {
-		$$ = mkitem(ctx, ITEM_FOREIGN_KEY, @1); $$->name = $3; $$->columns = $5->v; $$->ncolumns = $5->n;
-		$$->ref_table = $8; $$->ref_columns = $10->v; $$->nref_columns = $10->n;
-		$$->on_delete = $12->using_expr; $$->on_update = $12->after; $$->opts = *$12;
+		$$ = mkitem(ctx, ITEM_FOREIGN_KEY, @1); $$->name = $3;
+		$$->fk = *$12; $$->fk.columns = $5->v; $$->fk.ncolumns = $5->n;
+		$$->fk.ref_table = $8; $$->fk.ref_columns = $10->v; $$->fk.nref_columns = $10->n;
 	  }
 	| CHECK name SQLTEXT ';' {
-		$$ = mkitem(ctx, ITEM_CHECK, @1); $$->name = $2; $$->check_expr = $3; $$->value_span = @3;
+		$$ = mkitem(ctx, ITEM_CHECK, @1); $$->name = $2; $$->check.expr = $3; $$->check.expr_span = @3;
 	  }
 	| SQL name UP SQLTEXT DOWN SQLTEXT ';' {
-		$$ = mkitem(ctx, ITEM_SQL, @1); $$->name = $2; $$->up_sql = $4; $$->down_sql = $6; $$->value_span = @4; $$->down_span = @6;
+		$$ = mkitem(ctx, ITEM_SQL, @1); $$->name = $2; $$->up_sql = $4; $$->down_sql = $6; $$->up_span = @4; $$->down_span = @6;
 	  }
 	| SQL name UP SQLTEXT DOWN SQLTEXT NO TRANSACTION ';' {
-		$$ = mkitem(ctx, ITEM_SQL, @1); $$->name = $2; $$->up_sql = $4; $$->down_sql = $6; $$->value_span = @4; $$->down_span = @6;
+		$$ = mkitem(ctx, ITEM_SQL, @1); $$->name = $2; $$->up_sql = $4; $$->down_sql = $6; $$->up_span = @4; $$->down_span = @6;
 		$$->no_transaction = true;
 	  }
 	| error ';'             { $$ = NULL; yyerrok; }
@@ -292,37 +294,37 @@ setting_value:
 colopts:
 	  %empty                { $$ = arena_alloc(A, sizeof *$$); }
 	| colopts DEFAULT literal {
-		$$ = $1; opt_dup($$, $$->has_default, @2); $$->has_default = true; $$->deflt = $3;
+		$$ = $1; opt_dup(&$$->repeats, $$->has_default, @2); $$->has_default = true; $$->deflt = $3;
 	  }
 	| colopts NOT NULL_P    {
-		$$ = $1; opt_dup($$, $$->has_nullability, @2); $$->has_nullability = true; $$->not_null = true;
+		$$ = $1; opt_dup(&$$->repeats, $$->has_nullability, @2); $$->has_nullability = true; $$->not_null = true;
 		$$->nullability_span = @$;
 	  }
 	| colopts NULL_P        {
-		$$ = $1; opt_dup($$, $$->has_nullability, @2); $$->has_nullability = true; $$->not_null = false;
+		$$ = $1; opt_dup(&$$->repeats, $$->has_nullability, @2); $$->has_nullability = true; $$->not_null = false;
 		$$->nullability_span = @2;
 	  }
 	| colopts BACKFILL backfill_source {
-		$$ = $1; opt_dup($$, $$->backfill.kind != SRC_NONE, @2); $$->backfill = $3;
+		$$ = $1; opt_dup(&$$->repeats, $$->backfill.kind != SRC_NONE, @2); $$->backfill = $3;
 	  }
 	| colopts REVERSE reverse_source {
-		$$ = $1; opt_dup($$, $$->reverse.kind != SRC_NONE, @2); $$->reverse = $3;
+		$$ = $1; opt_dup(&$$->repeats, $$->reverse.kind != SRC_NONE, @2); $$->reverse = $3;
 	  }
 	| colopts USING SQLTEXT {
-		$$ = $1; opt_dup($$, $$->using_expr != NULL, @2); $$->using_expr = $3; $$->using_span = @3;
+		$$ = $1; opt_dup(&$$->repeats, $$->using_expr != NULL, @2); $$->using_expr = $3; $$->using_span = @3;
 	  }
 	| colopts BATCH INTEGER {
-		$$ = $1; opt_dup($$, $$->has_batch, @2); $$->has_batch = true; $$->batch_span = @3;
+		$$ = $1; opt_dup(&$$->repeats, $$->has_batch, @2); $$->has_batch = true; $$->batch_span = @3;
 		errno = 0;
 		char *end;
 		long long v = strtoll($3, &end, 10);
 		$$->batch = (errno || v > 100000000) ? -1 : (long)v;
 	  }
 	| colopts AFTER DURATION {
-		$$ = $1; opt_dup($$, $$->after != NULL, @2); $$->after = $3; $$->after_span = @3;
+		$$ = $1; opt_dup(&$$->repeats, $$->after != NULL, @2); $$->after = $3; $$->after_span = @3;
 	  }
 	| colopts AFTER INTEGER {
-		$$ = $1; opt_dup($$, $$->after != NULL, @2); $$->after = $3; $$->after_span = @3;
+		$$ = $1; opt_dup(&$$->repeats, $$->after != NULL, @2); $$->after = $3; $$->after_span = @3;
 	  }
 	;
 
@@ -357,32 +359,32 @@ map_entry:
 	| ELSE ARROW literal    { memset(&$$, 0, sizeof $$); $$.is_else = true; $$.value = $3; $$.span = @$; }
 	;
 
-/* index options reuse ast_colopts slots: using_expr = where, after = method,
- * not_null = "as constraint", reverse.expr = the explain query. */
+/* Index options, in any order; repeats are recorded for the checker. */
 index_opts:
 	  %empty                { $$ = arena_alloc(A, sizeof *$$); }
 	| index_opts WHERE SQLTEXT {
-		$$ = $1; opt_dup($$, $$->using_expr != NULL, @2); $$->using_expr = $3; $$->using_span = @3;
+		$$ = $1; opt_dup(&$$->repeats, $$->where_expr != NULL, @2); $$->where_expr = $3; $$->where_span = @3;
 	  }
 	| index_opts USING IDENT {
-		$$ = $1; opt_dup($$, $$->after != NULL, @2); $$->after = $3; $$->after_span = @3;
+		$$ = $1; opt_dup(&$$->repeats, $$->method != NULL, @2); $$->method = $3; $$->method_span = @3;
 	  }
 	| index_opts EXPLAIN SQLTEXT {
-		$$ = $1; opt_dup($$, $$->reverse.expr != NULL, @2); $$->reverse.expr = $3; $$->reverse.span = @3;
+		$$ = $1; opt_dup(&$$->repeats, $$->sample_query != NULL, @2); $$->sample_query = $3; $$->sample_span = @3;
 	  }
 	| index_opts AS CONSTRAINT {
-		$$ = $1; opt_dup($$, $$->not_null, @2); $$->not_null = true; $$->nullability_span = @$;
+		$$ = $1; opt_dup(&$$->repeats, $$->as_constraint, @2); $$->as_constraint = true;
+		$$->as_constraint_span = @$;
 	  }
 	;
 
-/* fk actions reuse ast_colopts slots: using_expr = on delete, after = on update. */
+/* Foreign key actions, in either order; repeats are recorded for the checker. */
 fk_actions:
 	  %empty                { $$ = arena_alloc(A, sizeof *$$); }
 	| fk_actions ON DELETE fk_action {
-		$$ = $1; opt_dup($$, $$->using_expr != NULL, @2); $$->using_expr = $4; $$->using_span = @4;
+		$$ = $1; opt_dup(&$$->repeats, $$->on_delete != NULL, @2); $$->on_delete = $4; $$->on_delete_span = @4;
 	  }
 	| fk_actions ON UPDATE fk_action {
-		$$ = $1; opt_dup($$, $$->after != NULL, @2); $$->after = $4; $$->after_span = @4;
+		$$ = $1; opt_dup(&$$->repeats, $$->on_update != NULL, @2); $$->on_update = $4; $$->on_update_span = @4;
 	  }
 	;
 

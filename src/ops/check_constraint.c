@@ -43,13 +43,14 @@ static void check_contract_scan(step_builder *sb, const mdl_lifecycle *lc)
 static void check_constraint_check(lc_state *st, const ast_item *it)
 {
 	check_claim_object(st->c, &it->name, "constraint");
-	if (!*it->check_expr)
-		check_error(st->c, it->value_span, "empty check expression");
+	const ast_check_opts *o = &it->check;
+	if (!*o->expr)
+		check_error(st->c, o->expr_span, "empty check expression");
 	else
-		check_sql_expr(st->c, it->check_expr, it->value_span, "the check expression");
+		check_sql_expr(st->c, o->expr, o->expr_span, "the check expression");
 	mdl_check *k = MP_VEC_PUSH(st->lc->checks, st->lc->nchecks);
 	k->name = it->name.text;
-	k->expr = it->check_expr;
+	k->expr = o->expr;
 }
 
 const op_def op_check = {

@@ -204,8 +204,8 @@ void check_forbid_opts(lc_state *st, const ast_colopts *o, const char *what, boo
                        bool allow_after)
 {
 	checker *c = st->c;
-	if (o->duplicates)
-		check_error(c, o->duplicate_span, "option given twice");
+	if (o->repeats.count)
+		check_error(c, o->repeats.first, "option given twice");
 	if (o->has_default && !allow_default)
 		check_error(c, o->deflt.span, "%s takes no default", what);
 	if (o->has_nullability && !allow_null)

@@ -53,23 +53,24 @@ static void fk_contract_scan(step_builder *sb, const mdl_lifecycle *lc)
 
 static void fk_check(lc_state *st, const ast_item *it)
 {
+	const ast_fk_opts *o = &it->fk;
 	checker *c = st->c;
 	check_claim_object(c, &it->name, "constraint");
-	if (it->opts.duplicates)
-		check_error(c, it->opts.duplicate_span, "option given twice");
+	if (o->repeats.count)
+		check_error(c, o->repeats.first, "option given twice");
 	mdl_fk *f = MP_VEC_PUSH(st->lc->fks, st->lc->nfks);
 	f->name = it->name.text;
-	f->columns = check_name_array(st, it->columns, it->ncolumns, "in a foreign key", true);
-	f->ncolumns = it->ncolumns;
-	f->ref.schema = it->ref_table.schema.text;
-	f->ref.name = it->ref_table.name.text;
-	f->ref_columns = check_name_array(st, it->ref_columns, it->nref_columns, "as a referenced column", false);
-	f->nref_columns = it->nref_columns;
-	f->on_delete = it->on_delete;
-	f->on_update = it->on_update;
-	if (it->ncolumns != it->nref_columns)
-		check_error(c, it->ref_table.span, "foreign key has %zu column(s) but references %zu", it->ncolumns,
-		    it->nref_columns);
+	f->columns = check_name_array(st, o->columns, o->ncolumns, "in a foreign key", true);
+	f->ncolumns = o->ncolumns;
+	f->ref.schema = o->ref_table.schema.text;
+	f->ref.name = o->ref_table.name.text;
+	f->ref_columns = check_name_array(st, o->ref_columns, o->nref_columns, "as a referenced column", false);
+	f->nref_columns = o->nref_columns;
+	f->on_delete = o->on_delete;
+	f->on_update = o->on_update;
+	if (o->ncolumns != o->nref_columns)
+		check_error(c, o->ref_table.span, "foreign key has %zu column(s) but references %zu", o->ncolumns,
+		    o->nref_columns);
 }
 
 const op_def op_foreign_key = {

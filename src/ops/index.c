@@ -93,56 +93,45 @@ static void index_contract(step_builder *sb, const mdl_lifecycle *lc)
 	buf_free(&b2);
 }
 
-/* The parser records an index's option places in the column-option slots of
- * the AST (grammar/ast.h); this names them once, typed. */
-typedef struct {
-	mp_span where, as_constraint, method;
-} index_spans;
-
-static index_spans index_spans_of(const ast_item *it)
-{
-	return (index_spans){it->opts.using_span, it->opts.nullability_span, it->opts.after_span};
-}
-
 static void index_check(lc_state *st, const ast_item *it)
 {
-	index_spans at = index_spans_of(it);
+	const ast_index_opts *o = &it->index;
 	checker *c = st->c;
 	bool unique = it->kind == ITEM_UNIQUE;
 	check_claim_object(c, &it->name, unique ? "unique index" : "index");
-	if (it->opts.duplicates)
-		check_error(c, it->opts.duplicate_span, "option given twice");
+	if (o->repeats.count)
+		check_error(c, o->repeats.first, "option given twice");
 	mdl_index *x = MP_VEC_PUSH(st->lc->indexes, st->lc->nindexes);
 	x->name = it->name.text;
 	x->unique = unique;
-	x->as_constraint = it->as_constraint;
-	x->columns = check_name_array(st, it->columns, it->ncolumns, "in an index", true);
-	x->ncolumns = it->ncolumns;
-	x->where_sql = it->where_expr;
-	if (it->where_expr)
-		check_sql_expr(c, it->where_expr, at.where, "the where expression");
-	x->method = it->method;
-	x->sample_query = it->sample_query;
-	if (it->sample_query) {
+	x->as_constraint = o->as_constraint;
+	x->columns = check_name_array(st, o->columns, o->ncolumns, "in an index", true);
+	x->ncolumns = o->ncolumns;
+	x->where_sql = o->where_expr;
+	if (o->where_expr)
+		check_sql_expr(c, o->where_expr, o->where_span, "the where expression");
+	x->method = o->method;
+	x->sample_query = o->sample_query;
+	if (o->sample_query) {
 		mp_buf msg = MP_BUF_INIT;
-		if (sqlparse_check(it->sample_query, &msg, NULL) != 0 || sqlparse_count_statements(it->sample_query) != 1)
-			check_error(c, it->sample_span, "the explain query must be one SQL statement that parses%s%s",
+		if (sqlparse_check(o->sample_query, &msg, NULL) != 0 || sqlparse_count_statements(o->sample_query) != 1)
+			check_error(c, o->sample_span, "the explain query must be one SQL statement that parses%s%s",
 			    msg.len ? ": " : "", buf_cstr(&msg));
 		buf_free(&msg);
 	}
-	if (it->as_constraint && !unique)
-		check_error(c, at.as_constraint, "only a unique index can become a constraint");
-	if (it->as_constraint && it->where_expr)
-		check_error(c, at.as_constraint, "a partial unique index cannot become a constraint");
-	if (it->method) {
+	if (o->as_constraint && !unique)
+		check_error(c, o->as_constraint_span, "only a unique index can become a constraint");
+	if (o->as_constraint && o->where_expr)
+		check_error(c, o->as_constraint_span, "a partial unique index cannot become a constraint");
+	if (o->method) {
 		static const char *methods[] = {"btree", "hash", "gist", "gin", "brin", "spgist"};
 		bool ok = false;
 		for (size_t i = 0; i < 6; i++)
-			ok = ok || strcasecmp(it->method, methods[i]) == 0;
+			ok = ok || strcasecmp(o->method, methods[i]) == 0;
 		if (!ok)
-			check_error(c, at.method, "unknown index method '%s' (btree, hash, gist, gin, brin, spgist)", it->method);
-		if (unique && strcasecmp(it->method, "btree") != 0)
-			check_error(c, at.method, "unique indexes must use btree");
+			check_error(c, o->method_span, "unknown index method '%s' (btree, hash, gist, gin, brin, spgist)", o->method);
+		if (unique && strcasecmp(o->method, "btree") != 0)
+			check_error(c, o->method_span, "unique indexes must use btree");
 	}
 }
 

@@ -85,7 +85,7 @@ static void sql_check(lc_state *st, const ast_item *it)
 	q->down = it->down_sql;
 	q->no_transaction = it->no_transaction;
 	q->before_expand = !st->seen_column_item;
-	sql_check_parses(st, it->up_sql, it->value_span, "UP");
+	sql_check_parses(st, it->up_sql, it->up_span, "UP");
 	sql_check_parses(st, it->down_sql, it->down_span, "DOWN");
 	for (const char *p = it->name.text; *p; p++)
 		if (!isalnum((unsigned char)*p) && *p != '_') {

@@ -4,6 +4,7 @@
 #include "schema/prisma_schema.h"
 #include "schema/prisma_lex.h"
 #include "schema/prisma_lexer.h"
+#include "util/vec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -349,26 +350,28 @@ static const char *schema_name(const psl_attr *attrs, size_t n)
 	return a && a->nargs && a->args[0].kind == PSL_V_STRING ? a->args[0].text : NULL;
 }
 
-/* The members parsed so far of a model (fields) or an enum (values). */
+/* The members parsed so far of a model (psl_field) or an enum
+ * (psl_enum_value): one list for both, its element size set by the block. */
 typedef struct {
-	psl_field *v;
-	size_t n, cap;
-} field_list;
-typedef struct {
-	psl_enum_value *v;
-	size_t n, cap;
-} value_list;
+	void *v;
+	size_t n, elem;
+} member_list;
 
-static bool model_member(parser *p, void *ctx)
+/* A zeroed slot at the end of the list. */
+static void *member_push(member_list *l)
 {
-	field_list *l = ctx;
-	return parse_field(p, PUSH(l->v, l->n, l->cap));
+	l->v = mp_vec_grow(l->v, l->n, l->elem);
+	return (char *)l->v + l->n++ * l->elem;
 }
 
-static bool enum_member(parser *p, void *ctx)
+static bool model_member(parser *p, member_list *l)
 {
-	value_list *l = ctx;
-	psl_enum_value *v = PUSH(l->v, l->n, l->cap);
+	return parse_field(p, member_push(l));
+}
+
+static bool enum_member(parser *p, member_list *l)
+{
+	psl_enum_value *v = member_push(l);
 	v->name = tok_text(p);
 	v->span = p->span;
 	next(p);
@@ -393,20 +396,34 @@ static bool parse_block_name(parser *p, const char *what, const char **name, mp_
 	return true;
 }
 
+/* What a model's or enum's body holds, in the schema's arena: its members,
+ * its block attributes and the database name and schema they give. */
+typedef struct {
+	void *members;
+	size_t nmembers;
+	psl_attr *attrs;
+	size_t nattrs;
+	const char *db_name; /* @@map or the block's name */
+	const char *schema;  /* @@schema, or NULL */
+	bool ok;             /* false after a syntax error */
+} block_body;
+
 /* A model's or enum's body: '{' ('@@' attr | member)* '}', where member
- * parses one member that starts with a name; false after a syntax error. */
-static bool parse_body(parser *p, bool (*member)(parser *, void *), void *ctx, const char *expected,
-                       psl_attr **attrs, size_t *na)
+ * parses one member (of elem bytes) that starts with a name. */
+static block_body parse_body(parser *p, const char *name, bool (*member)(parser *, member_list *), size_t elem,
+                             const char *expected)
 {
-	size_t capa = 0;
+	member_list ml = {NULL, 0, elem};
+	psl_attr *attrs = NULL;
+	size_t na = 0, capa = 0;
 	bool ok = expect(p, '{', "'{'");
 	while (ok && p->tok != '}' && p->tok != PSL_TOK_EOF) {
 		if (p->tok == PSL_TOK_ATAT) {
 			int at = p->span.start;
 			next(p);
-			ok = parse_attr(p, PUSH(*attrs, *na, capa), at);
+			ok = parse_attr(p, PUSH(attrs, na, capa), at);
 		} else if (p->tok == PSL_TOK_IDENT) {
-			ok = member(p, ctx);
+			ok = member(p, &ml);
 		} else {
 			syntax_error(p, expected);
 			ok = false;
@@ -414,7 +431,12 @@ static bool parse_body(parser *p, bool (*member)(parser *, void *), void *ctx, c
 	}
 	if (ok)
 		ok = expect(p, '}', "'}'");
-	return ok;
+	block_body b = {NULL, ml.n, NULL, na, NULL, NULL, ok};
+	b.members = to_arena(p, ml.v, ml.n, elem);
+	b.attrs = to_arena(p, attrs, na, sizeof *attrs);
+	b.db_name = map_name(b.attrs, b.nattrs, name);
+	b.schema = schema_name(b.attrs, b.nattrs);
+	return b;
 }
 
 /* model or view: NAME '{' (field | '@@' attr)* '}' */
@@ -427,23 +449,18 @@ static void parse_model(parser *p, psl_model_kind kind, int start)
 	m->span.start = start;
 	if (!parse_block_name(p, kind == PSL_VIEW ? "a view name" : "a model name", &m->name, &m->name_span))
 		return;
-	field_list fl = {NULL, 0, 0};
-	psl_attr *attrs = NULL;
-	size_t na = 0;
-	bool ok = parse_body(p, model_member, &fl, "a field or a block attribute ('@@')", &attrs, &na);
-	psl_field *fields = fl.v;
-	size_t nf = fl.n;
+	block_body b = parse_body(p, m->name, model_member, sizeof(psl_field), "a field or a block attribute ('@@')");
 	m = &s->models[s->nmodels - 1]; /* parse_* may not grow models, but stay safe */
-	m->fields = to_arena(p, fields, nf, sizeof *fields);
-	m->nfields = nf;
-	m->attrs = to_arena(p, attrs, na, sizeof *attrs);
-	m->nattrs = na;
-	m->table = map_name(m->attrs, m->nattrs, m->name);
-	m->schema = schema_name(m->attrs, m->nattrs);
-	for (size_t i = 0; i < nf; i++)
+	m->fields = b.members;
+	m->nfields = b.nmembers;
+	m->attrs = b.attrs;
+	m->nattrs = b.nattrs;
+	m->table = b.db_name;
+	m->schema = b.schema;
+	for (size_t i = 0; i < m->nfields; i++)
 		m->fields[i].column = map_name(m->fields[i].attrs, m->fields[i].nattrs, m->fields[i].name);
 	m->span.end = p->prev_end;
-	if (!ok)
+	if (!b.ok)
 		skip_block(p, 1);
 }
 
@@ -456,19 +473,13 @@ static void parse_enum(parser *p, int start)
 	e->name = e->db_name = "";
 	if (!parse_block_name(p, "an enum name", &e->name, &e->name_span))
 		return;
-	value_list vl = {NULL, 0, 0};
-	psl_attr *attrs = NULL;
-	size_t na = 0;
-	bool ok = parse_body(p, enum_member, &vl, "an enum value", &attrs, &na);
-	psl_enum_value *vals = vl.v;
-	size_t nv = vl.n;
-	e->values = to_arena(p, vals, nv, sizeof *vals);
-	e->nvalues = nv;
-	psl_attr *a = to_arena(p, attrs, na, sizeof *attrs);
-	e->db_name = map_name(a, na, e->name);
-	e->schema = schema_name(a, na);
+	block_body b = parse_body(p, e->name, enum_member, sizeof(psl_enum_value), "an enum value");
+	e->values = b.members;
+	e->nvalues = b.nmembers;
+	e->db_name = b.db_name;
+	e->schema = b.schema;
 	e->span.end = p->prev_end;
-	if (!ok)
+	if (!b.ok)
 		skip_block(p, 1);
 }
 

@@ -214,27 +214,31 @@ static void check_constraints(checker *c, const mdl_lifecycle *lc, const psl_mod
 		if (it->kind != ITEM_INDEX && it->kind != ITEM_UNIQUE && it->kind != ITEM_FOREIGN_KEY)
 			continue;
 		const char *what = it->kind == ITEM_INDEX ? "index" : it->kind == ITEM_UNIQUE ? "unique" : "foreign key";
+		bool fk = it->kind == ITEM_FOREIGN_KEY;
+		const ast_name *cols = fk ? it->fk.columns : it->index.columns;
+		size_t ncols = fk ? it->fk.ncolumns : it->index.ncolumns;
 		buf_clear(&b);
 		buf_printf(&b, "in %s \"%s\" of", what, it->name.text);
-		for (size_t i = 0; i < it->ncolumns; i++) {
-			const fate *ft = fate_find(c, lc, it->columns[i].text);
+		for (size_t i = 0; i < ncols; i++) {
+			const fate *ft = fate_find(c, lc, cols[i].text);
 			if (ft && !ft->add)
 				continue;
-			need_column(c, lc, m, it->columns[i].text, it->columns[i].span, buf_cstr(&b));
+			need_column(c, lc, m, cols[i].text, cols[i].span, buf_cstr(&b));
 		}
-		if (it->kind != ITEM_FOREIGN_KEY)
+		if (!fk)
 			continue;
-		const psl_model *ref = psl_model_find(c->s, it->ref_table.schema.text, it->ref_table.name.text);
+		const ast_fk_opts *o = &it->fk;
+		const psl_model *ref = psl_model_find(c->s, o->ref_table.schema.text, o->ref_table.name.text);
 		if (!ref) {
-			mdl_table t = {it->ref_table.schema.text, it->ref_table.name.text};
-			diag_add(c->d, DIAG_ERROR, lc->src, it->ref_table.span,
+			mdl_table t = {o->ref_table.schema.text, o->ref_table.name.text};
+			diag_add(c->d, DIAG_ERROR, lc->src, o->ref_table.span,
 			         "table %s (referenced in lifecycle '%s') has no model in schema.prisma", table_sql(&b, &t),
 			         lc->name);
 			note_missing_table(c, &t);
 			continue;
 		}
-		for (size_t i = 0; i < it->nref_columns; i++)
-			need_column(c, lc, ref, it->ref_columns[i].text, it->ref_columns[i].span, "referenced in");
+		for (size_t i = 0; i < o->nref_columns; i++)
+			need_column(c, lc, ref, o->ref_columns[i].text, o->ref_columns[i].span, "referenced in");
 	}
 	buf_free(&b);
 }

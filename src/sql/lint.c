@@ -516,7 +516,7 @@ int lint_source(locks_ctx *ctx, const mp_source *src, diag_list *out)
 static void push_input(lint_input **in, size_t *n, const char *path, const char *dir, const char *folder)
 {
 	*in = xrealloc(*in, (*n + 1) * sizeof **in);
-	(*in)[*n] = (lint_input){xstrdup(path), dir ? xstrdup(dir) : NULL, folder ? xstrdup(folder) : NULL};
+	(*in)[*n] = (lint_input){xstrdup(path), dir, folder ? xstrdup(folder) : NULL};
 	(*n)++;
 }
 
@@ -599,7 +599,6 @@ void lint_free_inputs(lint_input *in, size_t count)
 {
 	for (size_t i = 0; i < count; i++) {
 		free(in[i].path);
-		free(in[i].dir);
 		free(in[i].folder);
 	}
 	free(in);

@@ -45,12 +45,14 @@ int lint_source(locks_ctx *ctx, const mp_source *src, diag_list *out);
  * and the plain .sql files directly inside it. */
 typedef struct {
 	char *path;
-	char *dir;     /* the directory argument it came from, or NULL */
-	char *folder;  /* its migration folder's name (a manifest step id), or NULL */
+	const char *dir; /* the directory argument it came from (borrowed from paths), or NULL */
+	char *folder;    /* its migration folder's name (a manifest step id), or NULL */
 } lint_input;
 
 /* No paths: prisma/migrations. MP_EIO when a path does not exist or a
- * directory cannot be listed. */
+ * directory cannot be listed. Each input's dir is one of the strings of
+ * paths, shared by every file of that directory, not a copy: paths must
+ * outlive the inputs (argv does). */
 int lint_collect_inputs(char *const *paths, int npaths, lint_input **out, size_t *count, mp_error *err);
 void lint_free_inputs(lint_input *in, size_t count);
 

@@ -16,10 +16,13 @@ enum {
 	MIGC_EXIT_IO = 3,       /* cannot read or write files */
 };
 
-/* Rows several commands share: -d/--dir; --format WORD (also --format=WORD)
- * with --json for its json word, as lint and explain take them. */
-#define CLI_DIR_OPT(T, m) \
-	MP_OPT_STRING(T, m, "dir", 'd', "DIR", "a directory", "migrations folder (default: prisma/migrations)")
+/* Rows several commands share: the migrations folder (-d/--dir, or compile's
+ * -o/--output, which writes it), whose default CLI_MIGRATIONS_DIR the
+ * command's args start from; --format WORD (also --format=WORD) with --json
+ * for its json word, as lint and explain take them. */
+#define CLI_MIGRATIONS_OPT(T, m, name, alias) \
+	MP_OPT_STRING(T, m, name, alias, "DIR", "a directory", "migrations folder (default: " CLI_MIGRATIONS_DIR ")")
+#define CLI_DIR_OPT(T, m) CLI_MIGRATIONS_OPT(T, m, "dir", 'd')
 #define CLI_FORMAT_OPTS(T, m, words, needs, json_value)                      \
 	MP_OPT_CHOICE(T, m, "format", NULL, words, needs, NULL, MP_OPT_EQUALS), \
 	MP_OPT_CONST(T, m, "json", json_value, MP_OPT_HIDDEN)

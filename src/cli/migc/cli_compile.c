@@ -17,8 +17,7 @@ typedef struct {
 } compile_args;
 
 static const mp_opt_spec opts[] = {
-	MP_OPT_STRING(compile_args, outdir, "output", 'o', "DIR", "a directory",
-	              "migrations folder (default: prisma/migrations)"),
+	CLI_MIGRATIONS_OPT(compile_args, outdir, "output", 'o'),
 	MP_OPT_SWITCH(compile_args, check_only, "check", 0,
 	              "write nothing; exit 1 unless the folder holds, byte for\n"
 	              "byte, what compile would write (each differing file named)"),
@@ -141,6 +140,6 @@ static int compile_run(void *args, const mp_opt_list *specs)
 
 int cli_compile(int argc, char **argv)
 {
-	compile_args a = {"prisma/migrations", false, false};
+	compile_args a = {CLI_MIGRATIONS_DIR, false, false};
 	return cli_run(&usage, argc, argv, &a, compile_run);
 }

@@ -132,7 +132,7 @@ static int rebase_main(void *args, const mp_opt_list *specs)
 int cli_rebase(int argc, char **argv)
 {
 	rebase_args a = {{0}, {NULL, 0}, false};
-	a.o.dir = "prisma/migrations";
+	a.o.dir = CLI_MIGRATIONS_DIR;
 	int ex = cli_run(&usage, argc, argv, &a, rebase_main);
 	free(a.applied.items);
 	return ex;

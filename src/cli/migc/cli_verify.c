@@ -114,6 +114,6 @@ static int verify_run(void *args, const mp_opt_list *operands)
 
 int cli_verify(int argc, char **argv)
 {
-	verify_args a = {"prisma/migrations", false};
+	verify_args a = {CLI_MIGRATIONS_DIR, false};
 	return cli_run(&usage, argc, argv, &a, verify_run);
 }

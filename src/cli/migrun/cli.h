@@ -28,8 +28,6 @@ enum {
 	EXIT_WATCHDOG = 10,   /* the lock watchdog cancelled a step more often than --watchdog-retries */
 };
 
-#define DEFAULT_MIGRATIONS_DIR "prisma/migrations"
-
 /* Options every subcommand takes. */
 typedef struct {
 	const char *dir;
@@ -41,7 +39,7 @@ typedef struct {
 /* The common flags' rows of an option table (util/opt.h), for a struct T
  * with a cli_common member m; they end the help, so they hold --help. */
 #define CLI_COMMON_OPTS(T, m)                                                                                 \
-	MP_OPT_STRING(T, m.dir, "dir", 'd', "DIR", "a directory", "migrations folder (default " DEFAULT_MIGRATIONS_DIR ")"), \
+	MP_OPT_STRING(T, m.dir, "dir", 'd', "DIR", "a directory", "migrations folder (default " CLI_MIGRATIONS_DIR ")"),     \
 	MP_OPT_STRING(T, m.manifest, "manifest", 0, "PATH", "a path", "gate manifest (default DIR/migplan.manifest.json)"), \
 	MP_OPT_STRING(T, m.url, "database-url", 0, "URL", "a URL",                                              \
 	              "database (default: $DATABASE_URL, else libpq's PG* variables)"),                          \

@@ -13,7 +13,7 @@
 void cli_common_init(cli_common *c)
 {
 	memset(c, 0, sizeof *c);
-	c->dir = DEFAULT_MIGRATIONS_DIR;
+	c->dir = CLI_MIGRATIONS_DIR;
 }
 
 void cli_error(const char *fmt, ...)
