@@ -1,6 +1,7 @@
 /* The checker's context: diagnostics, the helpers every item check uses, and
  * what is remembered across lifecycles (retired columns, object names). */
 #include "ops/check_ctx.h"
+#include "migdir/manifest.h"
 #include "sql/expr.h"
 #include "ops/names.h"
 #include "sql/sqlparse.h"
@@ -81,10 +82,6 @@ void check_ident(checker *c, const ast_name *n)
 		    strlen(n->text), NAMES_MAX_IDENT);
 }
 
-bool check_same_table(const char *s1, const char *t1, const char *s2, const char *t2)
-{
-	return strcmp(t1, t2) == 0 && ((!s1 && !s2) || (s1 && s2 && strcmp(s1, s2) == 0));
-}
 
 /* The key grouping the retires of one column; lookups still compare the
  * fields themselves, so two columns sharing a key cannot be confused. */
@@ -104,7 +101,7 @@ const retired_col *check_find_retired_earlier(checker *c, const mdl_lifecycle *l
 	free(key);
 	for (; found; i = c->retired[i].next_same - 1) {
 		retired_col *r = &c->retired[i];
-		if (check_same_table(r->schema, r->table, lc->table.schema, lc->table.name) && strcmp(r->column, column) == 0 &&
+		if (mf_same_relation(r->schema, r->table, lc->table.schema, lc->table.name) && strcmp(r->column, column) == 0 &&
 		    strcmp(r->lifecycle, lc->name) != 0)
 			return r;
 		if (!r->next_same)

@@ -61,7 +61,6 @@ void check_expr_reads(checker *c, const char *expr, const char ***reads, size_t 
 const char **check_one_name(checker *c, const char *name);
 void check_ident(checker *c, const ast_name *n);
 char *check_retired_key(const char *schema, const char *table, const char *column);
-bool check_same_table(const char *s1, const char *t1, const char *s2, const char *t2);
 const retired_col *check_find_retired_earlier(checker *c, const mdl_lifecycle *lc, const char *column);
 void check_claim_object(checker *c, const ast_name *n, const char *what);
 mdl_add *check_find_add(lc_state *st, const char *column);
