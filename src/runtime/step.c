@@ -3,6 +3,7 @@
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/fsutil.h"
+#include "runtime/autovac.h"
 #include "runtime/ledger.h"
 #include "runtime/retry.h"
 #include "util/quote.h"
@@ -110,7 +111,9 @@ static int attempt_in_transaction(void *ctx, int n, retry_verdict *verdict, mp_e
 	bool dry = s->o->dry_run;
 	(void)n;
 	long long t0 = mp_clock_ms();
-	int rc = conn_exec(s->c, s->prelude, err);
+	int rc = dry ? MP_OK : autovac_yield(s->c, s->m->step, s->r, s->m->name, err);
+	if (rc == MP_OK)
+		rc = conn_exec(s->c, s->prelude, err);
 	if (rc == MP_OK)
 		rc = conn_exec(s->c, s->sql, err);
 	if (rc == MP_OK)
@@ -157,7 +160,9 @@ static int attempt_outside(void *ctx, int n, retry_verdict *verdict, mp_error *e
 	step_run *s = ctx;
 	(void)n;
 	long long t0 = mp_clock_ms();
-	int rc = conn_exec(s->c, s->prelude, err);
+	int rc = autovac_yield(s->c, s->m->step, s->r, s->m->name, err);
+	if (rc == MP_OK)
+		rc = conn_exec(s->c, s->prelude, err);
 	if (rc == MP_OK)
 		rc = conn_exec(s->c, s->sql, err);
 	if (rc != MP_OK)
