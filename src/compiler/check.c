@@ -129,6 +129,12 @@ void model_free(mdl_model *m)
 
 int check_specs(ast_spec *const *specs, size_t nspecs, diag_list *diags, mdl_model **out)
 {
+	return check_specs_with(specs, nspecs, NULL, diags, out);
+}
+
+int check_specs_with(ast_spec *const *specs, size_t nspecs, const check_catalog *catalog, diag_list *diags,
+                     mdl_model **out)
+{
 	*out = NULL;
 	int errors_before = diags->errors;
 	mdl_model *m = xcalloc(1, sizeof *m);
@@ -136,6 +142,7 @@ int check_specs(ast_spec *const *specs, size_t nspecs, diag_list *diags, mdl_mod
 	c.diags = diags;
 	c.model = m;
 	c.A = &m->arena;
+	c.catalog = catalog;
 
 	size_t n = 0;
 	for (size_t i = 0; i < nspecs; i++)

@@ -2,6 +2,7 @@
 #define _DEFAULT_SOURCE /* realpath */
 #include "compiler/compile.h"
 #include "compiler/check.h"
+#include "compiler/folder_catalog.h"
 #include "grammar/parse.h"
 #include "util/buf.h"
 
@@ -22,7 +23,7 @@ static bool name_is_plain(const char *name)
 	return true;
 }
 
-static int run(compile_result *r, diag_list *diags)
+static int run(compile_result *r, const char *migrations_dir, diag_list *diags)
 {
 	int rc = MP_OK;
 	for (size_t i = 0; i < r->count; i++)
@@ -36,7 +37,10 @@ static int run(compile_result *r, diag_list *diags)
 			rc = MP_EINVAL;
 	/* Lifecycles with syntax errors are left out of the checks (their items
 	 * are incomplete); the others are checked, so one run says it all. */
-	if (check_specs(r->specs, r->count, diags, &r->model) != MP_OK || rc != MP_OK)
+	folder_catalog *fc = migrations_dir ? folder_catalog_open(migrations_dir) : NULL;
+	int checked = check_specs_with(r->specs, r->count, folder_catalog_view(fc), diags, &r->model);
+	folder_catalog_free(fc);
+	if (checked != MP_OK || rc != MP_OK)
 		return MP_EINVAL;
 	if (plan_build(r->model, diags, &r->plan) != MP_OK)
 		return MP_EINVAL;
@@ -113,7 +117,7 @@ int compile_specs_for(const char *const *paths, size_t n, const char *migrations
 		if (migrations_dir)
 			r->sources[i]->name = compile_spec_name(paths[i], migrations_dir);
 	}
-	return run(r, diags);
+	return run(r, migrations_dir, diags);
 }
 
 int compile_text(const char *name, const char *text, size_t len, diag_list *diags, compile_result **out)
@@ -124,7 +128,7 @@ int compile_text(const char *name, const char *text, size_t len, diag_list *diag
 	r->sources = xcalloc(1, sizeof *r->sources);
 	r->specs = xcalloc(1, sizeof *r->specs);
 	r->sources[0] = source_from_string(name, text, len);
-	return run(r, diags);
+	return run(r, NULL, diags);
 }
 
 void compile_result_free(compile_result *r)

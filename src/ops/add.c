@@ -305,6 +305,7 @@ static void add_check_column(lc_state *st, const ast_item *it, const ast_source 
 		check_error(c, s->column.span, "backfill source '%s' is added in this lifecycle; backfill from an existing column",
 		    s->column.text);
 	check_column_use(st, &s->column, "as a backfill source");
+	check_column_exists(st, s->column.text, s->column.span, "as a backfill source", true);
 	check_map(st, s->map, s->nmap);
 	for (size_t i = 0; a->type && i < s->nmap; i++)
 		check_literal_fits(st, &it->type, a->type, &s->map[i].value, "the mapped value");
@@ -338,6 +339,8 @@ static void add_check_expr(lc_state *st, const ast_item *it, const ast_source *s
 		else if (check_find_add(st, a->reads[i]))
 			check_error(c, s->span, "the backfill expression reads '%s', added in this lifecycle; read existing columns",
 			    a->reads[i]);
+		else
+			check_column_exists(st, a->reads[i], s->span, "read by the backfill expression", true);
 	}
 }
 
@@ -384,6 +387,7 @@ static void add_check(lc_state *st, const ast_item *it)
 		return;
 	}
 	check_column_use(st, &it->name, "added");
+	check_column_exists(st, it->name.text, it->name.span, "added", false);
 	const ast_colopts *o = &it->opts;
 	check_forbid_opts(st, o, "add", true, true, true, true, false, true, false);
 	mdl_add *a = check_new_add(st, it, &it->name, true);

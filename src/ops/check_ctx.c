@@ -8,6 +8,7 @@
 #include "ops/types.h"
 #include "util/duration.h"
 #include "util/vec.h"
+#include "util/quote.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -160,6 +161,47 @@ void check_column_use(lc_state *st, const ast_name *n, const char *use)
 	}
 }
 
+/* Whether lifecycles before lc touch its table in a way the model tells
+ * (adds) or cannot tell (sql items): 1 added there, -1 unknown, 0 neither. */
+static int earlier_lifecycles(const checker *c, const mdl_lifecycle *lc, const char *column)
+{
+	int r = lc->nsqls ? -1 : 0;
+	for (const mdl_lifecycle *e = c->model->lifecycles; e < lc; e++) {
+		if (!mf_same_relation(e->table.schema, e->table.name, lc->table.schema, lc->table.name))
+			continue;
+		if (e->nsqls)
+			r = -1;
+		for (size_t i = 0; i < e->nadds; i++)
+			if (strcmp(e->adds[i].column, column) == 0)
+				return 1;
+	}
+	return r;
+}
+
+void check_column_exists(lc_state *st, const char *column, mp_span span, const char *use, bool must_exist)
+{
+	checker *c = st->c;
+	const mdl_lifecycle *lc = st->lc;
+	if (!c->catalog)
+		return;
+	int earlier = earlier_lifecycles(c, lc, column);
+	if (earlier < 0)
+		return;
+	bool retired = check_find_retired_earlier(c, lc, column) != NULL;
+	int in_folder = c->catalog->has_column(c->catalog->ctx, lc->id, lc->table.schema, lc->table.name, column);
+	if (in_folder < 0)
+		return;
+	bool exists = (in_folder == 1 || earlier == 1) && !retired;
+	mp_buf t = MP_BUF_INIT;
+	sql_quote_qualified(&t, lc->table.schema, lc->table.name);
+	if (must_exist && !exists)
+		check_error(c, span, "column '%s' (%s) does not exist in %s as the migrations before this lifecycle leave it",
+		            column, use, buf_cstr(&t));
+	else if (!must_exist && exists)
+		check_error(c, span, "column '%s' already exists in %s; add a column of another name", column, buf_cstr(&t));
+	buf_free(&t);
+}
+
 type_class check_render_type(lc_state *st, const ast_type *t, const char **out)
 {
 	mp_buf b = MP_BUF_INIT, msg = MP_BUF_INIT, hint = MP_BUF_INIT;
@@ -305,6 +347,7 @@ mdl_retire *check_new_retire(lc_state *st, const ast_name *n)
 		return NULL;
 	}
 	check_column_use(st, n, "retired");
+	check_column_exists(st, n->text, n->span, "retired", true);
 	mdl_retire *r = MP_VEC_PUSH(st->lc->retires, st->lc->nretires);
 	*MP_VEC_PUSH(st->retire_spans, st->nretire_spans) = n->span;
 	r->column = n->text;

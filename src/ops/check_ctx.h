@@ -24,9 +24,18 @@ typedef struct {
 	size_t next_same; /* 1 + index of the next retire of the same key, 0: none */
 } retired_col;
 
+/* What the migrations folder says exists before a lifecycle (compiler/
+ * folder_catalog.c replays it): has_column gives 1 (it does), 0 (the table
+ * is known without it) or -1 (not known). */
+typedef struct {
+	int (*has_column)(void *ctx, const char *before_id, const char *schema, const char *table, const char *column);
+	void *ctx;
+} check_catalog;
+
 typedef struct {
 	diag_list *diags;
 	mdl_model *model;
+	const check_catalog *catalog; /* NULL: no folder to read */
 	mp_arena *A;
 	const mp_source *src; /* spec being checked */
 	retired_col *retired;
@@ -66,6 +75,11 @@ void check_claim_object(checker *c, const ast_name *n, const char *what);
 mdl_add *check_find_add(lc_state *st, const char *column);
 const seen_retire *check_find_retire(lc_state *st, const char *column, seen_retire *out);
 void check_column_use(lc_state *st, const ast_name *n, const char *use);
+/* With a catalog: an error at span when column does not exist (the
+ * migrations before the lifecycle, and the lifecycles before it, leave the
+ * table without it), or, for a column being added (must_exist false), when
+ * it does already. Silent where that cannot be known. */
+void check_column_exists(lc_state *st, const char *column, mp_span span, const char *use, bool must_exist);
 type_class check_render_type(lc_state *st, const ast_type *t, const char **out);
 const char *check_render_default(lc_state *st, const ast_colopts *o, type_class cls);
 void check_forbid_opts(lc_state *st, const ast_colopts *o, const char *what, bool allow_default, bool allow_null,

@@ -58,6 +58,32 @@ tl_assert_not_contains "$TL_ERR" "mapped value 'ok" "trailing spaces PostgreSQL 
 tl_assert_contains "$TL_ERR" "sqlitem.mig:7:29: error: the backfill value 'abc' is 3 characters long; char(2) holds 2" \
   "a backfill constant too long for char(n)"
 
+# Columns against the migrations folder compiled into: its own migrations
+# (here a baseline, then a rename) replayed with PostgreSQL's parser tell
+# which columns "User" has before the lifecycle.
+mkdir -p known/20240101000000_baseline known/20240102000000_rename
+echo 'CREATE TABLE "User" ("id" SERIAL PRIMARY KEY, "email" TEXT NOT NULL, "legacy_status" VARCHAR(20));' \
+  > known/20240101000000_baseline/migration.sql
+echo 'ALTER TABLE "User" RENAME COLUMN "legacy_status" TO "old_status";' > known/20240102000000_rename/migration.sql
+cat > columns.mig <<'MIG'
+lifecycle cols at 20250101120000 on "User" {
+  add email text;
+  add status text backfill from legacy_status;
+  add lower_email text backfill $$lower(mail)$$;
+  retire gone text;
+}
+MIG
+tl_run "$MIGC" compile columns.mig -o known
+tl_assert_eq 1 "$TL_RC" "columns the folder's migrations do not have: exit 1"
+tl_assert_contains "$TL_ERR" "columns.mig:2:7: error: column 'email' already exists in \"User\"" "adding a column that exists"
+tl_assert_contains "$TL_ERR" "columns.mig:3:33: error: column 'legacy_status' (as a backfill source) does not exist in \"User\" as the migrations before this lifecycle leave it" \
+  "a backfill source renamed away by an earlier migration"
+tl_assert_contains "$TL_ERR" "columns.mig:4:33: error: column 'mail' (read by the backfill expression) does not exist" "a column an expression reads"
+tl_assert_contains "$TL_ERR" "columns.mig:5:10: error: column 'gone' (retired) does not exist" "retiring a column that is not there"
+sed -i 's/add email text;/add email2 text;/; s/from legacy_status/from old_status/; s/lower(mail)/lower(email)/; s/retire gone text;/retire old_status varchar(20);/' columns.mig
+tl_run "$MIGC" compile columns.mig -o known
+tl_assert_eq 0 "$TL_RC" "the same lifecycle on columns that exist compiles"
+
 printf 'lifecycle x at 20250101120000 on t { add \xff\xfe int; }\0garbage' > bin.mig
 tl_run "$MIGC" compile bin.mig -o out
 tl_assert_eq 1 "$TL_RC" "a binary file is refused with exit 1"
