@@ -408,6 +408,8 @@ static void lint_do(lint_run *r, const json_t *n)
 	(void)n;
 	sql_do_block b;
 	sql_do_block_read(r->st, &b);
+	if (b.error) /* PostgreSQL refuses the block when it runs */
+		diag_add(r->out, DIAG_ERROR, r->src, r->st->span, "the DO block's PL/pgSQL does not parse: %s", b.error);
 	if (b.dynamic)
 		report(r, LINT_DYNAMIC_SQL, -1, "this DO block runs dynamic SQL (EXECUTE): migplan cannot see those statements");
 	const sql_stmt *block = r->st;

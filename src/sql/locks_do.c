@@ -74,6 +74,8 @@ void sql_do_block_read(const sql_stmt *st, sql_do_block *out)
 	PgQueryPlpgsqlParseResult r = pg_query_parse_plpgsql(fn);
 	free(fn);
 	json_t *tree = r.error ? NULL : json_loads(r.plpgsql_funcs, 0, NULL);
+	if (r.error && r.error->message)
+		out->error = xstrdup(r.error->message);
 	pg_query_free_plpgsql_parse_result(r);
 	if (!tree)
 		return; /* PostgreSQL refuses the block when it runs */
@@ -87,6 +89,7 @@ void sql_do_block_free(sql_do_block *b)
 	for (size_t i = 0; i < b->nfiles; i++)
 		sqlparse_free(b->files[i]);
 	free(b->files);
+	free(b->error);
 	memset(b, 0, sizeof *b);
 }
 

@@ -13,6 +13,7 @@ typedef struct {
 	bool commits;     /* COMMIT or ROLLBACK inside: the block runs in batches */
 	bool dynamic;     /* EXECUTE of a string: SQL that cannot be known */
 	bool unparsed;    /* not PL/pgSQL, or PostgreSQL's parser refused it */
+	char *error;      /* the parser's message when it refused it, or NULL */
 } sql_do_block;
 
 /* Reads the DO statement st; free with sql_do_block_free. */

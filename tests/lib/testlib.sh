@@ -49,6 +49,9 @@ MIGPLAN_PG_DIR=${MIGPLAN_PG_DIR:-$MIGPLAN_BUILD_DIR/pgtest}
 MIGC=${MIGC:-$MIGPLAN_BUILD_DIR/migc}
 MIGRUN=${MIGRUN:-$MIGPLAN_BUILD_DIR/migrun}
 export MIGPLAN_SOURCE_DIR MIGPLAN_BUILD_DIR MIGPLAN_PG_DIR MIGC MIGRUN
+# A libpg_query leak that is not ours (tests/lsan.supp says which), for a
+# test run by hand as well as by ctest, the fuzzers included.
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$MIGPLAN_SOURCE_DIR/tests/lsan.supp}
 
 TL_NAME=$(basename "$0" .sh)
 # Counters and bookkeeping live in files: helpers are often called inside

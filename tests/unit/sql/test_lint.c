@@ -258,6 +258,14 @@ static void test_statements_inside_do_blocks_are_linted(void **state)
 	lint_one(&r, "SET lock_timeout = '5s';\nDO $$BEGIN EXECUTE format('DROP TABLE %I', 'x'); END$$;\n");
 	assert_int_equal(count_rule(&r, "dynamic-sql"), 1);
 	run_free(&r);
+	/* PL/pgSQL that does not parse is an error at the block, as PostgreSQL
+	 * would refuse it when it runs */
+	lint_one(&r, "DO $$BEGIN SELECT 1 INTO x 2FROM t; END$$;\n");
+	assert_int_equal(r.d.count, 1);
+	assert_null(r.d.items[0].rule);
+	assert_int_equal(r.d.items[0].severity, DIAG_ERROR);
+	assert_non_null(strstr(r.d.items[0].message, "PL/pgSQL does not parse"));
+	run_free(&r);
 }
 
 static void test_a_file_that_does_not_parse_is_one_error_at_the_cursor(void **state)
