@@ -343,21 +343,11 @@ static void note_create_table(locks_ctx *c, const char *key, const json_t *n)
 /* DROP TABLE forgets the table's foreign keys. */
 static void note_drop(locks_ctx *c, const json_t *n)
 {
-	const char *type = sqlnode_str(n, "removeType");
-	json_t *objs = sqlnode_get(n, "objects");
-	if (!type || strcmp(type, "OBJECT_TABLE") != 0)
-		return;
-	for (size_t i = 0; i < json_array_size(objs); i++) {
-		json_t *items = sqlnode_get(sqlnode_get(json_array_get(objs, i), "List"), "items");
-		size_t k = json_array_size(items);
-		const char *table = k ? sqlnode_string(json_array_get(items, k - 1)) : NULL;
-		const char *schema = k >= 2 ? sqlnode_string(json_array_get(items, k - 2)) : "public";
-		if (!table)
-			continue;
-		mp_buf key = MP_BUF_INIT;
-		buf_printf(&key, "%s.%s", schema ? schema : "public", table);
-		ref_remove(&c->fkeys, buf_cstr(&key), true);
-		buf_free(&key);
+	for (size_t i = 0; i < sqlnode_dropped_tables(n); i++) {
+		char *key = sqlnode_dropped_table_key(n, i);
+		if (key)
+			ref_remove(&c->fkeys, key, true);
+		free(key);
 	}
 }
 

@@ -152,15 +152,8 @@ static void rename_object(sql_replay *r, const json_t *n)
 
 static void drop_tables(sql_replay *r, const json_t *n)
 {
-	const char *type = sqlnode_str(n, "removeType");
-	json_t *objs = sqlnode_get(n, "objects");
-	if (!type || strcmp(type, "OBJECT_TABLE") != 0)
-		return;
-	for (size_t i = 0; i < json_array_size(objs); i++) {
-		json_t *items = sqlnode_get(sqlnode_get(json_array_get(objs, i), "List"), "items");
-		size_t k = json_array_size(items);
-		const char *table = k ? sqlnode_string(json_array_get(items, k - 1)) : NULL;
-		char *key = table ? key_of(k >= 2 ? sqlnode_string(json_array_get(items, k - 2)) : NULL, table) : NULL;
+	for (size_t i = 0; i < sqlnode_dropped_tables(n); i++) {
+		char *key = sqlnode_dropped_table_key(n, i);
 		rtable *t = key ? find(r, key) : NULL;
 		if (t) {
 			table_clear(t);

@@ -351,3 +351,23 @@ bool sqlnode_option_on(const json_t *list, const char *name)
 	}
 	return false;
 }
+
+size_t sqlnode_dropped_tables(const json_t *drop)
+{
+	const char *type = sqlnode_str(drop, "removeType");
+	return type && strcmp(type, "OBJECT_TABLE") == 0 ? json_array_size(sqlnode_get(drop, "objects")) : 0;
+}
+
+char *sqlnode_dropped_table_key(const json_t *drop, size_t i)
+{
+	json_t *obj = json_array_get(sqlnode_get(drop, "objects"), i);
+	json_t *items = sqlnode_get(sqlnode_get(obj, "List"), "items");
+	size_t k = json_array_size(items);
+	const char *table = k ? sqlnode_string(json_array_get(items, k - 1)) : NULL;
+	const char *schema = k >= 2 ? sqlnode_string(json_array_get(items, k - 2)) : NULL;
+	if (!table)
+		return NULL;
+	mp_buf key = MP_BUF_INIT;
+	buf_printf(&key, "%s.%s", schema ? schema : "public", table);
+	return buf_detach(&key);
+}

@@ -65,6 +65,11 @@ const char *sqlnode_string(const json_t *wrapped);
  * skipping any without a contype; *type is its contype ("CONSTR_CHECK").
  * NULL after the last. */
 json_t *sqlnode_next_constraint(const json_t *coldef, size_t *it, const char **type);
+/* The tables a DROP TABLE statement (a DropStmt's fields) names: how many
+ * (0 for any other DROP), and the i-th one's key, schema-qualified with
+ * public when unqualified (malloc'ed; NULL when its name is unreadable). */
+size_t sqlnode_dropped_tables(const json_t *drop);
+char *sqlnode_dropped_table_key(const json_t *drop, size_t i);
 /* Every field of every object in a parse tree, depth first: visit gets the
  * field name and its value and returns true to walk into the value. */
 typedef bool (*sqlnode_visit)(const char *key, json_t *value, void *ctx);
