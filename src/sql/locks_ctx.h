@@ -1,8 +1,8 @@
 /* What earlier statements (this file and the files before it) established,
- * as the lock analyzer and lint read it: tables created in this file (new,
- * so nobody uses them yet) and columns a validated CHECK (col IS NOT NULL)
- * proves not null, the tables of indexes and the targets of foreign keys
- * added earlier. Keyed by schema-qualified relation names. Part of
+ * as the lock analyzer and lint read it: the tables created in this file
+ * (new, so nobody uses them yet), the columns a validated CHECK (col IS NOT
+ * NULL) proves not null, the table of each index and the referenced table
+ * of each foreign key. Keyed by schema-qualified relation names. Part of
  * locks.h's API; below locks.c, locks_alter.c and lock_list.c. */
 #ifndef MIGPLAN_LOCKS_CTX_H
 #define MIGPLAN_LOCKS_CTX_H

@@ -43,7 +43,7 @@ static bool same_table(const file_lock *a, const lock_item *b)
 	       (a->schema ? b->schema && strcmp(a->schema, b->schema) == 0 : b->schema == NULL);
 }
 
-/* The strongest mode the file holds on it's table so far, this item's own included. */
+/* The strongest mode the file holds on its table so far, this item's own included. */
 static lock_mode held_mode(const file_locks *out, size_t from, const lock_item *it)
 {
 	lock_mode m = it->mode;
