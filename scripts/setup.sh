@@ -11,7 +11,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 APT_PACKAGES=(build-essential cmake pkg-config flex bison libpq-dev libpg-query-dev
               libjansson-dev libssl-dev libcmocka-dev postgresql postgresql-contrib jq
               python3-jsonschema gnuplot-nox time clang libclang-rt-14-dev openssl ca-certificates
-              man-db)
+              man-db pgbouncer)
 
 log() { echo "setup: $*"; }
 

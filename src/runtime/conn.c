@@ -15,6 +15,13 @@ static const char *prisma_params[] = {
 	"socket_timeout", "max_connection_lifetime", "max_idle_connection_lifetime", NULL,
 };
 
+/* Prisma's flag for a URL through PgBouncer in transaction mode, where
+ * migrun's session cannot hold (see shares_backend): refused, not dropped. */
+#define PGBOUNCER_REFUSAL                                                                                      \
+	"the URL goes through PgBouncer (pgbouncer=true), whose transaction pooling does not keep migrun's "     \
+	"session (its advisory lock, lock_timeout, transactions); give the server's own URL (DIRECT_URL, as "    \
+	"Prisma's directUrl, or --database-url)"
+
 /* Prisma's TLS parameters as written (percent-decoded), NULL when absent. */
 typedef struct {
 	char *mode, *accept, *cert, *identity;
@@ -264,6 +271,9 @@ static void parse_url(const char *url, conn_url *out)
 				if (klen == 6 && strncmp(p, "schema", 6) == 0 && klen < n) {
 					free(out->schema);
 					out->schema = percent_decode(p + klen + 1, n - klen - 1);
+				} else if (klen == 9 && strncmp(p, "pgbouncer", 9) == 0 && n - klen == 5 &&
+				           strncmp(p + klen + 1, "true", 4) == 0 && !out->refusal) {
+					out->refusal = xstrdup(PGBOUNCER_REFUSAL);
 				}
 			} else if (n > 0) {
 				char *k = percent_decode(p, klen);
@@ -388,9 +398,46 @@ static int fail_connect(mp_error *err, char *msg, const conn_url *u, const char 
 	return mp_error_set(err, MP_ECONNECT, "%s", line);
 }
 
+#define POOLED_REFUSAL                                                                                         \
+	"cannot use this URL: it reaches a connection pooler in transaction mode (PgBouncer's pool_mode = "      \
+	"transaction): two sessions ran on one server connection, so migrun's advisory lock, lock_timeout and "  \
+	"transactions would not hold; give the server's own URL (DIRECT_URL, as Prisma's directUrl, or "        \
+	"--database-url)"
+
+static char *backend_pid(PGconn *pg)
+{
+	PGresult *res = PQexec(pg, "SELECT pg_backend_pid()");
+	char *pid = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 ? xstrdup(PQgetvalue(res, 0, 0)) : NULL;
+	PQclear(res);
+	return pid;
+}
+
+/* Through a pooler in transaction mode, one client's statements may run on
+ * different server connections and two clients' on one, so a session-level
+ * advisory lock, SET lock_timeout and a BEGIN … COMMIT sent as several
+ * statements do not hold. A second session that lands on the server
+ * connection the first has just released proves it (a pooler hands the
+ * most recently released one out first): directly, or through session
+ * pooling, two sessions never share a backend. */
+static bool shares_backend(PGconn *pg, const char *const *kw, const char *const *val)
+{
+	char *first = backend_pid(pg);
+	PGconn *probe = PQconnectdbParams(kw, val, 1);
+	char *second = probe && PQstatus(probe) == CONNECTION_OK ? backend_pid(probe) : NULL;
+	bool shared = first && second && strcmp(first, second) == 0;
+	PQfinish(probe);
+	free(first);
+	free(second);
+	return shared;
+}
+
 int conn_open(rt_conn **out, const char *url, mp_error *err)
 {
 	*out = NULL;
+	/* Prisma migrates through directUrl when the schema has one: DIRECT_URL
+	 * by convention, the server itself where DATABASE_URL is a pooler. */
+	if (!url || !*url)
+		url = getenv("DIRECT_URL");
 	if (!url || !*url)
 		url = getenv("DATABASE_URL");
 	conn_url u;
@@ -439,6 +486,12 @@ int conn_open(rt_conn **out, const char *url, mp_error *err)
 		return rc;
 	}
 	free(pw);
+	if (shares_backend(pg, kw, val)) {
+		PQfinish(pg);
+		int rc = fail_connect(err, xstrdup(POOLED_REFUSAL), &u, NULL);
+		conn_url_free(&u);
+		return rc;
+	}
 	PQsetNoticeProcessor(pg, notice_ignore, NULL);
 	rt_conn *c = xcalloc(1, sizeof *c);
 	c->pg = pg;

@@ -1,5 +1,5 @@
 /* Connecting to PostgreSQL the way a Prisma project names its database:
- * --database-url, else DATABASE_URL, else libpq's PG* variables. Prisma's
+ * --database-url, else DIRECT_URL, else DATABASE_URL, else libpq's PG* variables. Prisma's
  * own URL parameters (schema, connection_limit, ...) are taken out before
  * libpq sees the URL (libpq rejects them); the schema becomes search_path and
  * the home of _prisma_migrations, as for Prisma. Error messages are one line
@@ -42,7 +42,10 @@ char *conn_clean_error(const char *libpq_msg, const char *host, const char *port
 /* Replaces every occurrence of secret in msg (in place) with "****". */
 void conn_redact(char *msg, size_t cap, const char *secret);
 
-/* url: --database-url or NULL (then DATABASE_URL, then PG*). */
+/* url: --database-url or NULL (then DIRECT_URL, then DATABASE_URL, then
+ * PG*). Refuses (MP_ECONNECT) a URL with pgbouncer=true, and one whose
+ * sessions a pooler in transaction mode shares (a second session lands on
+ * the first one's server connection). */
 int conn_open(rt_conn **out, const char *url, mp_error *err);
 void conn_close(rt_conn *c);
 /* Makes schema c's schema: the search_path and the home of the ledger. */

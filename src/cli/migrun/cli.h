@@ -42,7 +42,7 @@ typedef struct {
 	MP_OPT_STRING(T, m.dir, "dir", 'd', "DIR", "a directory", "migrations folder (default " CLI_MIGRATIONS_DIR ")"),     \
 	MP_OPT_STRING(T, m.manifest, "manifest", 0, "PATH", "a path", "gate manifest (default DIR/migplan.manifest.json)"), \
 	MP_OPT_STRING(T, m.url, "database-url", 0, "URL", "a URL",                                              \
-	              "database (default: $DATABASE_URL, else libpq's PG* variables)"),                          \
+	              "database (default: $DIRECT_URL, else $DATABASE_URL, else libpq's PG* variables)"),                          \
 	MP_OPT_SWITCH(T, m.json, "json", 0, "machine-readable output on stdout"), MP_OPT_HELP("this help")
 
 /* Reads argv[1..] into args by h's table (getopt_long's spellings, its

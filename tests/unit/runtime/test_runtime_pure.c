@@ -84,6 +84,14 @@ static void test_url_tls_maps_prisma_to_libpq(void **state)
 		secret = secret || strcmp(u.secrets[i], "s3cr@t") == 0;
 	assert_true(secret);
 	conn_url_free(&u);
+	/* issue 20: Prisma's flag for a URL through PgBouncer is refused, not dropped */
+	conn_url_parse("postgresql://u@h/d?pgbouncer=true", &u);
+	assert_non_null(strstr(u.refusal, "pgbouncer=true"));
+	assert_string_equal(u.conninfo, "host='h' user='u' dbname='d'");
+	conn_url_free(&u);
+	conn_url_parse("postgresql://u@h/d?pgbouncer=false", &u);
+	assert_null(u.refusal);
+	conn_url_free(&u);
 	conn_url_parse("postgresql://u@h/d?sslmode=require&sslcert=/no/such/ca.pem", &u);
 	assert_non_null(strstr(u.refusal, "/no/such/ca.pem"));
 	conn_url_free(&u);
