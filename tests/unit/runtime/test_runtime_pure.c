@@ -180,6 +180,15 @@ static void test_warnings(void **state)
 	free(w[0]);
 	free(w[1]);
 	free(w);
+	/* found by fuzz_sqltext (tests/fuzz/regressions/sqltext/warning-trailing-space.sql):
+	 * trailing spaces after "WARNING:" made the length wrap and read past the text */
+	sqltext_warnings("-- WARNING:   \n-- WARNING: \t\n", &w, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(w[0], "");
+	assert_string_equal(w[1], "\t");
+	free(w[0]);
+	free(w[1]);
+	free(w);
 }
 
 static ledger_row row(const char *name, const char *sum, const char *fin, const char *rb)
