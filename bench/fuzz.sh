@@ -43,6 +43,9 @@ for v in "$workers" "$max_len" ${runs:+"$runs"} ${time:+"$time"}; do
   [[ $v =~ ^[1-9][0-9]*$ ]] || { echo "fuzz.sh: numbers must be positive integers" >&2; exit 2; }
 done
 
+# The libpg_query leak that is not ours (tests/lsan.supp), as in the tests.
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp}
+
 bin=${MIGPLAN_FUZZ_BIN:-}
 [ -n "$bin" ] || bin=$("$root/tests/fuzz/build.sh")
 workdir=${workdir:-${MIGPLAN_BUILD_DIR:-$root/build}/fuzz-work}
