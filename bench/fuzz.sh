@@ -48,6 +48,7 @@ export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp}
 
 bin=${MIGPLAN_FUZZ_BIN:-}
 [ -n "$bin" ] || bin=$("$root/tests/fuzz/build.sh")
+bin=$(cd "$bin" && pwd)  # the targets run from their work directory
 workdir=${workdir:-${MIGPLAN_BUILD_DIR:-$root/build}/fuzz-work}
 mkdir -p "$workdir"
 workdir=$(cd "$workdir" && pwd)
