@@ -87,6 +87,11 @@ static void test_url_tls_maps_prisma_to_libpq(void **state)
 	conn_url_parse("postgresql://u@h/d?sslmode=require&sslcert=/no/such/ca.pem", &u);
 	assert_non_null(strstr(u.refusal, "/no/such/ca.pem"));
 	conn_url_free(&u);
+	/* both: the identity's refusal, the other no longer leaked (found by
+	 * fuzz_url, tests/fuzz/regressions/url/tls-two-refusals-leak.txt) */
+	conn_url_parse("postgresql://u@h/d?sslcert=/no/such/ca.pem&sslidentity=id.p12", &u);
+	assert_non_null(strstr(u.refusal, "sslidentity"));
+	conn_url_free(&u);
 }
 
 static void test_connection_errors_become_one_line(void **state)
