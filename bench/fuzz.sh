@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
-# The long fuzzing run: one libFuzzer target (or both) for a number of
-# executions or a time, on W worker processes, niced. The working corpus
-# grows across runs (seeded from tests/fuzz/corpus/); findings land in the
-# artifacts folder. Ends with one summary line per target: executions, time,
-# crashes, leaks, UB reports, timeouts, out-of-memory; exit 1 on any finding.
+# The long fuzzing run: libFuzzer targets, one after the other, each for a
+# number of executions or a time, on W worker processes, niced. The working
+# corpus of each grows across runs (seeded by tests/fuzz/seeds.sh); findings
+# land in its artifacts folder. Ends with one summary line per target:
+# executions, time, crashes, leaks, UB reports, timeouts, out-of-memory; exit
+# 1 on any finding.
 #
-#   bench/fuzz.sh [--target mig|lint|all] [--runs N] [--time SECONDS]
+#   bench/fuzz.sh [--target all|T[,T...]] [--runs N] [--time SECONDS]
 #                 [--workers W] [--max-len BYTES] [--workdir DIR]
 #
-# Default: --target mig --runs 10000000 --workers 2 (--runs is the total over
-# all workers). Builds the targets with tests/fuzz/build.sh unless
+# Targets: mig lint manifest order url sqltext. Default: --target all
+# --runs 10000000 --workers 2 (--runs is per target, the total over its
+# workers). Builds the targets with tests/fuzz/build.sh unless
 # MIGPLAN_FUZZ_BIN names a folder holding them. Workdir default:
 # ${MIGPLAN_BUILD_DIR:-build}/fuzz-work.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$root/tests/fuzz/seeds.sh"
-target=mig runs=10000000 time= workers=2 max_len=2048 workdir=
+target=all runs=10000000 time= workers=2 max_len=2048 workdir=
 while [ $# -gt 0 ]; do
   case $1 in
     --target) target=$2; shift 2 ;;
@@ -24,18 +26,29 @@ while [ $# -gt 0 ]; do
     --workers) workers=$2; shift 2 ;;
     --max-len) max_len=$2; shift 2 ;;
     --workdir) workdir=$2; shift 2 ;;
-    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "fuzz.sh: unknown argument: $1" >&2; exit 2 ;;
   esac
 done
-case $target in mig) targets=(mig) ;; lint) targets=(lint) ;; all) targets=(mig lint) ;;
-  *) echo "fuzz.sh: --target takes mig, lint or all" >&2; exit 2 ;; esac
+if [ "$target" = all ]; then
+  targets=("${FUZZ_TARGETS[@]}")
+else
+  IFS=, read -r -a targets <<<"$target"
+  for t in "${targets[@]}"; do
+    [[ " ${FUZZ_TARGETS[*]} " == *" $t "* ]] \
+      || { echo "fuzz.sh: --target takes all or a comma list of: ${FUZZ_TARGETS[*]}" >&2; exit 2; }
+  done
+fi
 for v in "$workers" "$max_len" ${runs:+"$runs"} ${time:+"$time"}; do
   [[ $v =~ ^[1-9][0-9]*$ ]] || { echo "fuzz.sh: numbers must be positive integers" >&2; exit 2; }
 done
 
+# The libpg_query leak that is not ours (tests/lsan.supp), as in the tests.
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp}
+
 bin=${MIGPLAN_FUZZ_BIN:-}
 [ -n "$bin" ] || bin=$("$root/tests/fuzz/build.sh")
+bin=$(cd "$bin" && pwd)  # the targets run from their work directory
 workdir=${workdir:-${MIGPLAN_BUILD_DIR:-$root/build}/fuzz-work}
 mkdir -p "$workdir"
 workdir=$(cd "$workdir" && pwd)

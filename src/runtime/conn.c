@@ -208,10 +208,12 @@ static void tls_map(url_tls *t, mp_buf *ci, conn_url *out)
 		           t->cert);
 		out->refusal = buf_detach(&m);
 	}
-	if (t->identity)
+	if (t->identity) {
+		free(out->refusal); /* the sslcert refusal above, if any: this one is said instead */
 		out->refusal = xstrdup("the URL's sslidentity (a PKCS12 client certificate) cannot be used by libpq: "
 		                       "convert it to PEM (openssl pkcs12 -in FILE -out client.pem -nodes) and give it "
 		                       "as PGSSLCERT and PGSSLKEY");
+	}
 	free(t->mode);
 	free(t->accept);
 	free(t->cert);

@@ -239,7 +239,9 @@ void sqltext_warnings(const char *sql, char ***lines, size_t *n)
 		}
 		if (warning) {
 			const char *w = t + 8;
-			while (*w == ' ')
+			/* within the trimmed text: "-- WARNING:  " ends in spaces
+			 * comment_text cut off, and stepping over them ran past tl */
+			while (w < t + tl && *w == ' ')
 				w++;
 			buf_put(&cur, w, tl - (size_t)(w - t));
 			in = true;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (fuzz_mig, fuzz_lint) with clang into their
+# Builds the libFuzzer targets (tests/fuzz/README.md) with clang into their
 # own build directory and prints that directory's fuzz/ folder, where the
 # binaries are. Configures only the first time; later calls rebuild
 # incrementally, so the targets always match the sources.
@@ -21,12 +21,15 @@ if [ -z "$cc" ]; then
 fi
 
 mkdir -p "$dir"
-if [ ! -f "$dir/CMakeCache.txt" ]; then
-  # No tests, no runtime: the fuzzers need the compiler library only.
+# A directory configured before the runtime targets existed (without
+# migrun's library) is configured again, keeping what it built.
+if [ ! -f "$dir/CMakeCache.txt" ] || ! grep -q '^MIGPLAN_RUNTIME:BOOL=ON' "$dir/CMakeCache.txt"; then
+  # No tests: the fuzzers need the compiler library and migrun's (libpq).
   cmake -S "$src" -B "$dir" -DCMAKE_C_COMPILER="$cc" -DCMAKE_BUILD_TYPE=Debug \
-    -DMIGPLAN_FUZZ=ON -DMIGPLAN_TESTS=OFF -DMIGPLAN_RUNTIME=OFF >"$dir/configure.log" 2>&1 \
+    -DMIGPLAN_FUZZ=ON -DMIGPLAN_TESTS=OFF -DMIGPLAN_RUNTIME=ON >"$dir/configure.log" 2>&1 \
     || { cat "$dir/configure.log" >&2; exit 1; }
 fi
-cmake --build "$dir" -j "$(nproc 2>/dev/null || echo 2)" --target fuzz_mig fuzz_lint >"$dir/build.log" 2>&1 \
+cmake --build "$dir" -j "$(nproc 2>/dev/null || echo 2)" \
+  --target fuzz_mig fuzz_lint fuzz_manifest fuzz_order fuzz_url fuzz_sqltext >"$dir/build.log" 2>&1 \
   || { tail -n 40 "$dir/build.log" >&2; exit 1; }
 echo "$dir/fuzz"

@@ -95,6 +95,11 @@ static void test_url_tls_maps_prisma_to_libpq(void **state)
 	conn_url_parse("postgresql://u@h/d?sslmode=require&sslcert=/no/such/ca.pem", &u);
 	assert_non_null(strstr(u.refusal, "/no/such/ca.pem"));
 	conn_url_free(&u);
+	/* both: the identity's refusal, the other no longer leaked (found by
+	 * fuzz_url, tests/fuzz/regressions/url/tls-two-refusals-leak.txt) */
+	conn_url_parse("postgresql://u@h/d?sslcert=/no/such/ca.pem&sslidentity=id.p12", &u);
+	assert_non_null(strstr(u.refusal, "sslidentity"));
+	conn_url_free(&u);
 }
 
 static void test_connection_errors_become_one_line(void **state)
@@ -185,6 +190,15 @@ static void test_warnings(void **state)
 	assert_string_equal(w[0], "re-creates \"x\" from the new column, but not every value comes back: NULLs that became "
 	                          "'a' come back as 'a'.");
 	assert_string_equal(w[1], "a re-created column goes to the end of the table.");
+	free(w[0]);
+	free(w[1]);
+	free(w);
+	/* found by fuzz_sqltext (tests/fuzz/regressions/sqltext/warning-trailing-space.sql):
+	 * trailing spaces after "WARNING:" made the length wrap and read past the text */
+	sqltext_warnings("-- WARNING:   \n-- WARNING: \t\n", &w, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(w[0], "");
+	assert_string_equal(w[1], "\t");
 	free(w[0]);
 	free(w[1]);
 	free(w);
