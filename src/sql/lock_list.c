@@ -19,8 +19,7 @@ void lock_list_add_named(const locks_ctx *c, lock_list *l, lock_mode m, const ch
 	mp_buf b = MP_BUF_INIT;
 	buf_printf(&b, "%s%s%s", schema ? schema : "", schema ? "." : "", it->table);
 	it->relation = buf_detach(&b);
-	buf_printf(&b, "%s.%s", schema ? schema : "public", it->table);
-	it->key = buf_detach(&b);
+	it->key = sql_relation_key(schema, it->table);
 	it->new_relation = locks_ctx_created(c, it->key);
 	it->note = note ? xstrdup(note) : NULL;
 }

@@ -100,6 +100,12 @@ static char *drop_object_name(const json_t *objs, size_t i, size_t skip_last)
 	return buf_detach(&name);
 }
 
+/* The context's key of a dotted name from a DROP's list ("s.i", "i"). */
+static char *dotted_key(const char *name)
+{
+	return strchr(name, '.') ? xstrdup(name) : sql_relation_key(NULL, name);
+}
+
 /* The lock falls on the index's table: named when the index was created
  * earlier (the context knows it), else the index stands for it. */
 static void drop_index_locks(const locks_ctx *c, const char *name, bool concurrent, lock_list *out)
@@ -107,26 +113,24 @@ static void drop_index_locks(const locks_ctx *c, const char *name, bool concurre
 	lock_mode m = concurrent ? LOCK_SHARE_UPDATE_EXCLUSIVE : LOCK_ACCESS_EXCLUSIVE;
 	const char *note = concurrent ? "on the index's table; waits for transactions using the index"
 	                              : "ACCESS EXCLUSIVE on the index's table too";
-	mp_buf key = MP_BUF_INIT;
-	buf_printf(&key, "%s%s", strchr(name, '.') ? "" : "public.", name);
+	char *key = dotted_key(name);
 	const char *schema, *table;
-	if (locks_ctx_index_table(c, buf_cstr(&key), &schema, &table))
+	if (locks_ctx_index_table(c, key, &schema, &table))
 		lock_list_add_named(c, out, m, schema, table, DUR_METADATA, note);
 	else
 		lock_list_add(c, out, m, NULL, name, DUR_METADATA, note);
-	buf_free(&key);
+	free(key);
 }
 
 /* A dropped table's foreign keys go with it, off their referenced tables. */
 static void drop_table_fkey_locks(const locks_ctx *c, const char *name, lock_list *out)
 {
-	mp_buf key = MP_BUF_INIT;
-	buf_printf(&key, "%s%s", strchr(name, '.') ? "" : "public.", name);
+	char *key = dotted_key(name);
 	const char *schema, *table;
-	for (size_t it = 0; locks_ctx_fkey_next(c, buf_cstr(&key), NULL, &it, &schema, &table);)
+	for (size_t it = 0; locks_ctx_fkey_next(c, key, NULL, &it, &schema, &table);)
 		lock_list_add_named(c, out, LOCK_ACCESS_EXCLUSIVE, schema, table, DUR_METADATA,
 		                    "referenced by a foreign key of the dropped table");
-	buf_free(&key);
+	free(key);
 }
 
 static void drop_locks(const locks_ctx *c, const sql_stmt *st, lock_list *out)

@@ -211,31 +211,20 @@ bool locks_ctx_has_notnull_check(const locks_ctx *c, const char *table_key, cons
 	return r;
 }
 
-/* "schema.rel", or "rel" prefixed by unqualified (NULL: nothing) when the
- * RangeVar names no schema. */
-static char *relation_join(const json_t *rv, const char *unqualified)
-{
-	const char *rel = sqlnode_str(rv, "relname");
-	if (!rel)
-		return NULL;
-	const char *schema = sqlnode_str(rv, "schemaname");
-	if (!schema)
-		schema = unqualified;
-	mp_buf b = MP_BUF_INIT;
-	if (schema)
-		buf_printf(&b, "%s.", schema);
-	buf_puts(&b, rel);
-	return buf_detach(&b);
-}
-
 char *locks_relation_key(const json_t *rv)
 {
-	return relation_join(rv, "public");
+	const char *rel = sqlnode_str(rv, "relname");
+	return rel ? sql_relation_key(sqlnode_str(rv, "schemaname"), rel) : NULL;
 }
 
 char *locks_relation_name(const json_t *rv)
 {
-	return relation_join(rv, NULL);
+	const char *rel = sqlnode_str(rv, "relname"), *schema = sqlnode_str(rv, "schemaname");
+	if (!rel)
+		return NULL;
+	mp_buf b = MP_BUF_INIT;
+	buf_printf(&b, "%s%s%s", schema ? schema : "", schema ? "." : "", rel);
+	return buf_detach(&b);
 }
 
 /* The column a CHECK proves NOT NULL: `col IS NOT NULL`, alone or as one arm
@@ -359,10 +348,9 @@ static void note_index(locks_ctx *c, const json_t *n)
 	if (!idx || !table)
 		return;
 	const char *schema = sqlnode_str(rv, "schemaname");
-	mp_buf b = MP_BUF_INIT;
-	buf_printf(&b, "%s.%s", schema ? schema : "public", idx);
-	ref_add(&c->indexes, buf_cstr(&b), schema, table, NULL);
-	buf_free(&b);
+	char *key = sql_relation_key(schema, idx);
+	ref_add(&c->indexes, key, schema, table, NULL);
+	free(key);
 }
 
 static void note_drop_constraint(locks_ctx *c, const char *table, const char *conname)

@@ -46,13 +46,6 @@ void sql_replay_free(sql_replay *r)
 	free(r);
 }
 
-static char *key_of(const char *schema, const char *table)
-{
-	mp_buf b = MP_BUF_INIT;
-	buf_printf(&b, "%s.%s", schema ? schema : "public", table);
-	return buf_detach(&b);
-}
-
 static rtable *find(const sql_replay *r, const char *key)
 {
 	for (size_t i = 0; i < r->ntables; i++)
@@ -66,7 +59,7 @@ static rtable *table_of(sql_replay *r, const json_t *rv, bool create)
 	const char *name = sqlnode_str(rv, "relname");
 	if (!name)
 		return NULL;
-	char *key = key_of(sqlnode_str(rv, "schemaname"), name);
+	char *key = sql_relation_key(sqlnode_str(rv, "schemaname"), name);
 	rtable *t = find(r, key);
 	if (!t && create) {
 		t = MP_VEC_PUSH(r->tables, r->ntables);
@@ -146,7 +139,7 @@ static void rename_object(sql_replay *r, const json_t *n)
 	} else if (strcmp(type, "OBJECT_TABLE") == 0) {
 		const char *schema = sqlnode_str(sqlnode_get(n, "relation"), "schemaname");
 		free(t->key);
-		t->key = key_of(schema, to);
+		t->key = sql_relation_key(schema, to);
 	}
 }
 
@@ -194,7 +187,7 @@ int sql_replay_has_column(const sql_replay *r, const char *schema, const char *t
 {
 	if (r->unknown)
 		return -1;
-	char *key = key_of(schema, table);
+	char *key = sql_relation_key(schema, table);
 	const rtable *t = find(r, key);
 	free(key);
 	if (!t || t->unknown)

@@ -352,6 +352,13 @@ bool sqlnode_option_on(const json_t *list, const char *name)
 	return false;
 }
 
+char *sql_relation_key(const char *schema, const char *name)
+{
+	mp_buf key = MP_BUF_INIT;
+	buf_printf(&key, "%s.%s", schema ? schema : "public", name);
+	return buf_detach(&key);
+}
+
 size_t sqlnode_dropped_tables(const json_t *drop)
 {
 	const char *type = sqlnode_str(drop, "removeType");
@@ -365,9 +372,5 @@ char *sqlnode_dropped_table_key(const json_t *drop, size_t i)
 	size_t k = json_array_size(items);
 	const char *table = k ? sqlnode_string(json_array_get(items, k - 1)) : NULL;
 	const char *schema = k >= 2 ? sqlnode_string(json_array_get(items, k - 2)) : NULL;
-	if (!table)
-		return NULL;
-	mp_buf key = MP_BUF_INIT;
-	buf_printf(&key, "%s.%s", schema ? schema : "public", table);
-	return buf_detach(&key);
+	return table ? sql_relation_key(schema, table) : NULL;
 }

@@ -65,6 +65,9 @@ const char *sqlnode_string(const json_t *wrapped);
  * skipping any without a contype; *type is its contype ("CONSTR_CHECK").
  * NULL after the last. */
 json_t *sqlnode_next_constraint(const json_t *coldef, size_t *it, const char **type);
+/* The key relations are known by: "schema.name", public when schema is
+ * NULL (as Prisma's unqualified DDL lands there); malloc'ed. */
+char *sql_relation_key(const char *schema, const char *name);
 /* The tables a DROP TABLE statement (a DropStmt's fields) names: how many
  * (0 for any other DROP), and the i-th one's key, schema-qualified with
  * public when unqualified (malloc'ed; NULL when its name is unreadable). */
