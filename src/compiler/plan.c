@@ -66,26 +66,33 @@ typedef struct {
 	plan_step *v;
 	size_t n;
 	locks_ctx *locks; /* what the steps so far established, in plan order */
+	size_t *unparsed; /* 2 × step + 0 (UP) or 1 (DOWN): files that do not parse */
+	size_t nunparsed;
 } step_vec;
 
 /* The locks a file takes, from the analyzer, parsed from the text just
  * written (c is updated as its statements run). A file that does not parse
- * gets no lock lines here; plan_build reports it. */
-static void body_locks(locks_ctx *c, const mp_buf *body, bool one_transaction, file_locks *out)
+ * gets no lock lines and is noted for plan_build to report: every file is
+ * parsed once. */
+static void body_locks(step_vec *sv, locks_ctx *c, const mp_buf *body, const plan_step *s, int down,
+                       file_locks *out)
 {
 	sql_file *f = NULL;
 	sql_parse_error perr;
 	mp_error err = {0};
-	if (sqlparse_file(buf_cstr(body), body->len, &f, &perr, &err) != MP_OK)
+	if (sqlparse_file(buf_cstr(body), body->len, &f, &perr, &err) != MP_OK) {
+		*MP_VEC_PUSH(sv->unparsed, sv->nunparsed) = 2 * (size_t)(s - sv->v) + (size_t)down;
 		return;
-	locks_file_summarize(c, f, one_transaction, out);
+	}
+	locks_file_summarize(c, f, s->transactional, out);
 	sqlparse_free(f);
 }
 
 /* The header, with the locks the body takes, then the body. */
-static char *step_file(const plan_step *s, const char *dir, locks_ctx *c, mp_buf *body, file_locks *locks)
+static char *step_file(step_vec *sv, const plan_step *s, int down, locks_ctx *c, mp_buf *body, file_locks *locks)
 {
-	body_locks(c, body, s->transactional, locks);
+	const char *dir = down ? "DOWN" : "UP";
+	body_locks(sv, c, body, s, down, locks);
 	mp_buf f = MP_BUF_INIT;
 	header(&f, s, dir, locks);
 	buf_put(&f, body->ptr, body->len);
@@ -112,7 +119,7 @@ static void finish_step(step_vec *sv, step_builder *sb, plan_step *s)
 	buf_put(&f, sb->up.ptr, sb->up.len);
 	file_locks up = {0}, down = {0};
 	locks_ctx_begin_file(c);
-	s->up_sql = step_file(s, "UP", c, &f, &up);
+	s->up_sql = step_file(sv, s, 0, c, &f, &up);
 
 	buf_put(&f, sb->warnings.ptr, sb->warnings.len);
 	buf_put(&f, sb->disables.ptr, sb->disables.len);
@@ -126,7 +133,7 @@ static void finish_step(step_vec *sv, step_builder *sb, plan_step *s)
 		buf_puts(&f, sb->downs[i]);
 	locks_ctx *after = locks_ctx_clone(c);
 	locks_ctx_begin_file(after);
-	s->down_sql = step_file(s, "DOWN", after, &f, &down);
+	s->down_sql = step_file(sv, s, 1, after, &f, &down);
 	locks_ctx_free(after);
 	file_locks_free(&down);
 
@@ -230,18 +237,20 @@ int plan_build(const mdl_model *m, diag_list *diags, mp_plan **out)
 		prev_end = sv.n;
 	}
 	/* Every file we emit must parse as PostgreSQL: a failure here is either a
-	 * user SQL fragment the checker could not see in context, or our bug. */
-	for (size_t i = 0; i < sv.n; i++) {
-		const char *files[2] = {sv.v[i].up_sql, sv.v[i].down_sql};
-		for (int k = 0; k < 2; k++) {
-			mp_buf msg = MP_BUF_INIT;
-			if (sqlparse_check(files[k], &msg, NULL) != 0)
-				diag_add(diags, DIAG_ERROR, NULL, (mp_span){0, 0},
-				         "%s: the %s SQL of step %s does not parse: %s (check the SQL fragments of lifecycle '%s')",
-				         sv.v[i].lc->spec_path, k ? "DOWN" : "UP", sv.v[i].id, buf_cstr(&msg), sv.v[i].lc->name);
-			buf_free(&msg);
-		}
+	 * user SQL fragment the checker could not see in context, or our bug.
+	 * body_locks noted them; the message (with the text around the error)
+	 * is the only second parse. */
+	for (size_t i = 0; i < sv.nunparsed; i++) {
+		const plan_step *s = &sv.v[sv.unparsed[i] / 2];
+		int down = (int)(sv.unparsed[i] % 2);
+		mp_buf msg = MP_BUF_INIT;
+		sqlparse_check(down ? s->down_sql : s->up_sql, &msg, NULL);
+		diag_add(diags, DIAG_ERROR, NULL, (mp_span){0, 0},
+		         "%s: the %s SQL of step %s does not parse: %s (check the SQL fragments of lifecycle '%s')",
+		         s->lc->spec_path, down ? "DOWN" : "UP", s->id, buf_cstr(&msg), s->lc->name);
+		buf_free(&msg);
 	}
+	free(sv.unparsed);
 	mp_plan *p = xcalloc(1, sizeof *p);
 	p->steps = sv.v;
 	locks_ctx_free(sv.locks);
