@@ -45,6 +45,10 @@ void check_sql_expr(checker *c, const char *expr, mp_span at, const char *what)
 	buf_printf(&sql, "SELECT (%s)", expr);
 	if (sqlparse_check(sql.ptr, &msg, NULL) != 0)
 		check_error(c, at, "%s does not parse as an SQL expression: %s", what, buf_cstr(&msg));
+	else if (!sqlexpr_is_one(expr))
+		check_error(c, at, "%s must be one SQL expression: this text would end or extend the statement it is "
+		                   "placed in (an unmatched parenthesis, a ';', a FROM, a list)",
+		            what);
 	buf_free(&sql);
 	buf_free(&msg);
 }

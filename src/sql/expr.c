@@ -55,3 +55,34 @@ void sqlexpr_info_free(sqlexpr_info *info)
 	free(info->columns);
 	memset(info, 0, sizeof *info);
 }
+
+/* The text is one statement: a SELECT of exactly one target and nothing else. */
+static bool lone_target(const char *sql)
+{
+	sql_file *f = NULL;
+	sql_parse_error perr;
+	mp_error err = {0};
+	if (sqlparse_file(sql, strlen(sql), &f, &perr, &err) != MP_OK)
+		return false;
+	bool one = f->nstmts == 1 && f->stmts[0].kind_id == SQL_KIND_SELECT;
+	const json_t *n = one ? f->stmts[0].node : NULL;
+	static const char *const others[] = {"fromClause", "whereClause", "groupClause", "havingClause", "windowClause",
+	                                     "sortClause", "limitCount", "limitOffset", "intoClause", "larg",
+	                                     "distinctClause", "lockingClause", "withClause", "valuesLists"};
+	one = one && json_array_size(sqlnode_get(n, "targetList")) == 1;
+	for (size_t i = 0; one && i < sizeof others / sizeof *others; i++)
+		one = sqlnode_get(n, others[i]) == NULL;
+	sqlparse_free(f);
+	return one;
+}
+
+bool sqlexpr_is_one(const char *expr)
+{
+	mp_buf a = MP_BUF_INIT, b = MP_BUF_INIT;
+	buf_printf(&a, "SELECT (%s)", expr);
+	buf_printf(&b, "SELECT %s", expr);
+	bool one = lone_target(buf_cstr(&a)) && lone_target(buf_cstr(&b));
+	buf_free(&a);
+	buf_free(&b);
+	return one;
+}

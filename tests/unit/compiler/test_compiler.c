@@ -213,6 +213,11 @@ static void test_semantic_errors(void **state)
 	             "after lifecycle 'a' retired it");
 	assert_error(LC("sql s up $$ CREAT TABLE x () $$ down $$ DROP TABLE x $$;"), "does not parse");
 	assert_error(LC("add s text backfill $$ lower( $$;"), "does not parse");
+	/* a fragment cannot close the parentheses it is placed in and go on: no
+	 * statement of its own reaches the emitted SQL */
+	assert_error(LC("add s text backfill $$1) ; DROP TABLE x; SELECT (1$$;"), "must be one SQL expression");
+	assert_error(LC("add s text backfill $$ 1, 2 $$;"), "must be one SQL expression");
+	assert_error(LC("index i on (a) where $$a) OR (true$$;"), "must be one SQL expression");
 	assert_error(LC("add \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" text;"), "PostgreSQL truncates names");
 	/* issue 14: accepted options are honoured, the rest are located errors */
 	assert_error(LC("add e text backfill $$ lower(email) $$ reverse $$ upper(e) $$;"),
