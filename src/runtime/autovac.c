@@ -26,6 +26,11 @@ static void cancel_one(rt_conn *c, const char *pid, const char *activity, const 
 int autovac_yield(rt_conn *c, const mf_step *s, const rt_report *r, const char *name, mp_error *err)
 {
 	for (size_t i = 0; s && i < s->nlocks; i++) {
+		bool seen = false; /* a table locked in two modes is looked at once */
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = mf_same_relation(s->locks[j].schema, s->locks[j].table, s->locks[i].schema, s->locks[i].table);
+		if (seen)
+			continue;
 		mp_buf rel = MP_BUF_INIT;
 		sql_quote_qualified(&rel, s->locks[i].schema, s->locks[i].table);
 		const char *p[1] = {buf_cstr(&rel)};
