@@ -104,6 +104,15 @@ static void add_secret(conn_url *out, const char *s, size_t n)
 	out->secrets[out->nsecrets++] = xstrndup(s, n);
 }
 
+/* A secret as written in the URL and percent-decoded: either may turn up in a message. */
+static void add_secret_both(conn_url *out, const char *s, size_t n)
+{
+	add_secret(out, s, n);
+	char *dec = percent_decode(s, n);
+	add_secret(out, dec, strlen(dec));
+	free(dec);
+}
+
 /* Every piece of what may be a password, for redaction: the text after the
  * first ':' up to the URL's last '@' (before '?'), whole and cut at ':', '/'
  * and '@' — an unencoded '/' or '@' moves where any parser thinks the host
@@ -119,10 +128,7 @@ static void collect_secrets(const char *auth, conn_url *out)
 	if (!colon)
 		return;
 	const char *from = colon + 1;
-	add_secret(out, from, (size_t)(last - from));
-	char *dec = percent_decode(from, (size_t)(last - from));
-	add_secret(out, dec, strlen(dec));
-	free(dec);
+	add_secret_both(out, from, (size_t)(last - from));
 	for (const char *p = from; p < last;) {
 		size_t n = strcspn(p, ":/@");
 		if (p + n > last)
@@ -263,12 +269,8 @@ static void parse_url(const char *url, conn_url *out)
 				free(*slot);
 				*slot = percent_decode(klen < n ? p + klen + 1 : "", klen < n ? n - klen - 1 : 0);
 			} else if (klen == 11 && strncmp(p, "sslpassword", 11) == 0) {
-				if (klen < n) { /* the PKCS12 file's password: a secret, never libpq's */
-					add_secret(out, p + klen + 1, n - klen - 1);
-					char *dec = percent_decode(p + klen + 1, n - klen - 1);
-					add_secret(out, dec, strlen(dec));
-					free(dec);
-				}
+				if (klen < n) /* the PKCS12 file's password: a secret, never libpq's */
+					add_secret_both(out, p + klen + 1, n - klen - 1);
 			} else if (n > 0 && is_prisma_param(p, klen)) {
 				if (klen == 6 && strncmp(p, "schema", 6) == 0 && klen < n) {
 					free(out->schema);
