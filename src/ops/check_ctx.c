@@ -87,7 +87,6 @@ void check_ident(checker *c, const ast_name *n)
 		    strlen(n->text), NAMES_MAX_IDENT);
 }
 
-
 /* The key grouping the retires of one column; lookups still compare the
  * fields themselves, so two columns sharing a key cannot be confused. */
 char *check_retired_key(const char *schema, const char *table, const char *column)
@@ -291,8 +290,6 @@ const char **check_name_array(lc_state *st, const ast_name *names, size_t n, con
 	return v;
 }
 
-/* A new column from an add, rename or retype item: its type, default,
- * nullability and batch size come from the item's (new-side) options. */
 /* PostgreSQL refuses a string longer than varchar(n) or char(n) unless
  * what is cut off is spaces ("value too long for type …"): say so here,
  * at the literal, rather than at apply. */
@@ -312,6 +309,8 @@ void check_literal_fits(lc_state *st, const ast_type *t, const char *type_sql, c
 		            max);
 }
 
+/* A new column from an add, rename or retype item: its type, default,
+ * nullability and batch size come from the item's (new-side) options. */
 mdl_add *check_new_add(lc_state *st, const ast_item *it, const ast_name *column, bool default_in_expand)
 {
 	mdl_add *a = MP_VEC_PUSH(st->lc->adds, st->lc->nadds);

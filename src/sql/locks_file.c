@@ -73,7 +73,7 @@ static void add(file_locks *out, size_t tx_start, const sql_stmt *st, const lock
 
 void locks_file_summarize(locks_ctx *c, const sql_file *f, bool one_transaction, file_locks *out)
 {
-	size_t tx_start = out->count;
+	size_t tx_start = out->count; /* the first lock of the current transaction */
 	for (size_t i = 0; i < f->nstmts; i++) {
 		lock_list l = {0};
 		locks_analyze(c, &f->stmts[i], &l);
@@ -81,7 +81,7 @@ void locks_file_summarize(locks_ctx *c, const sql_file *f, bool one_transaction,
 			tx_start = out->count; /* each statement commits on its own */
 		for (size_t k = 0; k < l.count; k++)
 			if (l.items[k].mode > LOCK_ACCESS_SHARE)
-				add(out, one_transaction ? 0 : tx_start, &f->stmts[i], &l.items[k]);
+				add(out, tx_start, &f->stmts[i], &l.items[k]);
 		lock_list_free(&l);
 		locks_ctx_update(c, &f->stmts[i]);
 	}
