@@ -28,7 +28,7 @@ static void slug(mp_buf *b, const char *name)
 	}
 }
 
-static void header(mp_buf *b, const plan_step *s, const char *dir, const file_locks *locks)
+static void header(mp_buf *b, const plan_step *s, const char *dir, const file_locks *locks, size_t nparts)
 {
 	mp_buf t = MP_BUF_INIT;
 	step_rel_sql(&t, &s->lc->table);
@@ -42,7 +42,14 @@ static void header(mp_buf *b, const plan_step *s, const char *dir, const file_lo
 		buf_printf(b, "-- locks: %s on %s (%s)\n", lock_mode_name(l->mode), buf_cstr(&t), lock_bite_text(l));
 	}
 	buf_free(&t);
-	if (s->transactional)
+	if (nparts > 1) {
+		size_t after = nparts - 1 - s->ndown_refills;
+		buf_printf(b, "-- runs in %zu parts, each committed before the next (at each \"" MIGDIR_COMMIT_MARK "\"):\n"
+		              "-- the schema in one transaction, %s in batches%s;\n"
+		              "-- `migrun rollback` runs them so, and after an interruption goes on where it stopped\n",
+		           nparts, s->ndown_refills > 1 ? "each refill" : "the refill",
+		           after ? ", then NOT NULL again in two short transactions" : "");
+	} else if (s->transactional)
 		buf_puts(b, "-- runs in one transaction: all or nothing\n");
 	else if (s->kind == PHASE_BACKFILL)
 		buf_puts(b, "-- runs outside a transaction block: one short transaction per batch\n");
@@ -89,17 +96,48 @@ static void body_locks(step_vec *sv, locks_ctx *c, const mp_buf *body, const pla
 }
 
 /* The header, with the locks the body takes, then the body. */
-static char *step_file(step_vec *sv, const plan_step *s, int down, locks_ctx *c, mp_buf *body, file_locks *locks)
+static char *step_file(step_vec *sv, const plan_step *s, int down, locks_ctx *c, mp_buf *body, file_locks *locks,
+                       size_t nparts)
 {
 	const char *dir = down ? "DOWN" : "UP";
 	body_locks(sv, c, body, s, down, locks);
 	mp_buf f = MP_BUF_INIT;
-	header(&f, s, dir, locks);
+	header(&f, s, dir, locks, nparts);
 	buf_put(&f, body->ptr, body->len);
 	while (f.len >= 2 && f.ptr[f.len - 1] == '\n' && f.ptr[f.len - 2] == '\n')
 		f.ptr[--f.len] = '\0';
 	buf_free(body);
 	return buf_detach(&f);
+}
+
+/* The DOWN's body: its statements in one transaction (written out in
+ * reverse), then, when it refills columns, each refill and the parts after
+ * them, every part after the commit mark (migdir/mark.h). Returns the
+ * number of parts. */
+static size_t down_body(mp_buf *f, const step_builder *sb, const plan_step *s)
+{
+	buf_put(f, sb->warnings.ptr, sb->warnings.len);
+	buf_put(f, sb->disables.ptr, sb->disables.len);
+	if (sb->ndowns == 0)
+		buf_puts(f, "-- nothing to undo in the schema\n");
+	else if (s->transactional)
+		prelude(f, sb->lc);
+	else
+		buf_putc(f, '\n');
+	for (size_t i = sb->ndowns; i-- > 0;)
+		buf_puts(f, sb->downs[i]);
+	size_t nparts = 1;
+	for (size_t i = 0; i < sb->nrefills; i++, nparts++)
+		buf_printf(f, MIGDIR_COMMIT_MARK "\n\n%s", sb->refills[i]);
+	for (size_t i = 0; i < 2; i++) {
+		if (!sb->down_after[i].len)
+			continue;
+		buf_puts(f, MIGDIR_COMMIT_MARK "\n");
+		prelude(f, sb->lc);
+		buf_put(f, sb->down_after[i].ptr, sb->down_after[i].len);
+		nparts++;
+	}
+	return nparts;
 }
 
 /* Turns a builder into the step's files, locks and manifest fields. The
@@ -119,21 +157,13 @@ static void finish_step(step_vec *sv, step_builder *sb, plan_step *s)
 	buf_put(&f, sb->up.ptr, sb->up.len);
 	file_locks up = {0}, down = {0};
 	locks_ctx_begin_file(c);
-	s->up_sql = step_file(sv, s, 0, c, &f, &up);
+	s->up_sql = step_file(sv, s, 0, c, &f, &up, 1);
 
-	buf_put(&f, sb->warnings.ptr, sb->warnings.len);
-	buf_put(&f, sb->disables.ptr, sb->disables.len);
-	if (sb->ndowns == 0)
-		buf_puts(&f, "-- nothing to undo in the schema\n");
-	else if (s->transactional)
-		prelude(&f, sb->lc);
-	else
-		buf_putc(&f, '\n');
-	for (size_t i = sb->ndowns; i-- > 0;)
-		buf_puts(&f, sb->downs[i]);
+	s->ndown_refills = sb->nrefills;
+	size_t nparts = down_body(&f, sb, s);
 	locks_ctx *after = locks_ctx_clone(c);
 	locks_ctx_begin_file(after);
-	s->down_sql = step_file(sv, s, 1, after, &f, &down);
+	s->down_sql = step_file(sv, s, 1, after, &f, &down, nparts);
 	locks_ctx_free(after);
 	file_locks_free(&down);
 
@@ -148,6 +178,7 @@ static void finish_step(step_vec *sv, step_builder *sb, plan_step *s)
 	for (size_t i = 0; i < sb->ngates; i++)
 		*MP_VEC_PUSH(s->gates, s->ngates) = sb->gates[i];
 	s->backfill = sb->backfill;
+	s->down_refills = sb->down_refills;
 	s->sample_query = sb->sample_query;
 	step_builder_free(sb);
 }
@@ -269,6 +300,7 @@ void plan_free(mp_plan *p)
 		free(s->up_sql);
 		free(s->down_sql);
 		manifest_parts_free(s->locks, s->nlocks, s->gates, s->ngates, s->backfill);
+		manifest_refills_free(s->down_refills, s->ndown_refills);
 	}
 	free(p->steps);
 	free(p);
@@ -291,6 +323,8 @@ void plan_step_to_manifest(const plan_step *s, mf_step *out)
 	out->gates = s->gates;
 	out->ngates = s->ngates;
 	out->backfill = s->backfill;
+	out->down_refills = s->down_refills;
+	out->ndown_refills = s->ndown_refills;
 	sha256_hex(s->up_sql, strlen(s->up_sql), out->up.sha256);
 	sha256_hex(s->down_sql, strlen(s->down_sql), out->down.sha256);
 }

@@ -23,6 +23,8 @@ typedef struct {
 	mf_gate *gates;
 	size_t ngates;
 	mf_backfill *backfill;
+	mf_backfill *down_refills; /* the DOWN's refills, in its order (contract steps) */
+	size_t ndown_refills;
 	const char *sample_query; /* index steps */
 } plan_step;
 

@@ -85,6 +85,16 @@ static json_t *lock_to_json(const mf_lock *l, int format)
 	                 "table", l->table);
 }
 
+static json_t *backfill_to_json(const mf_backfill *b)
+{
+	json_t *o = json_pack("{s:o, s:s, s:s, s:s, s:s, s:I}", "schema", b->schema ? json_string(b->schema) : json_null(),
+	                      "table", b->table, "key", b->key, "column", b->column, "value", b->value, "batch",
+	                      (json_int_t)b->batch);
+	if (b->only_null)
+		json_object_set_new(o, "only_null", json_true());
+	return o;
+}
+
 static json_t *step_to_json(const mf_step *s, bool with_chain, int format)
 {
 	json_t *o = json_object();
@@ -108,15 +118,13 @@ static json_t *step_to_json(const mf_step *s, bool with_chain, int format)
 	for (size_t i = 0; i < s->ngates; i++)
 		json_array_append_new(gates, gate_to_json(&s->gates[i]));
 	json_object_set_new(o, "gates", gates);
-	if (s->backfill) {
-		const mf_backfill *b = s->backfill;
-		json_object_set_new(o, "backfill",
-		                    json_pack("{s:o, s:s, s:s, s:s, s:s, s:I}", "schema",
-		                              b->schema ? json_string(b->schema) : json_null(), "table", b->table,
-		                              "key", b->key, "column", b->column, "value", b->value, "batch",
-		                              (json_int_t)b->batch));
-		if (b->only_null)
-			json_object_set_new(json_object_get(o, "backfill"), "only_null", json_true());
+	if (s->backfill)
+		json_object_set_new(o, "backfill", backfill_to_json(s->backfill));
+	if (s->ndown_refills) {
+		json_t *r = json_array();
+		for (size_t i = 0; i < s->ndown_refills; i++)
+			json_array_append_new(r, backfill_to_json(&s->down_refills[i]));
+		json_object_set_new(o, "down_refills", r);
 	}
 	if (with_chain)
 		json_object_set_new(o, "chain", json_string(s->chain));
@@ -330,6 +338,22 @@ static void load_lock(load_ctx *c, json_t *o, mf_lock *l, size_t i)
 	}
 }
 
+static void load_backfill(load_ctx *c, json_t *bf, mf_backfill *b, size_t i)
+{
+	b->schema = dup_field(c, bf, "schema", i, false);
+	b->table = dup_field(c, bf, "table", i, true);
+	b->key = dup_field(c, bf, "key", i, true);
+	b->column = dup_field(c, bf, "column", i, true);
+	b->value = dup_field(c, bf, "value", i, true);
+	b->batch = (long)json_integer_value(json_object_get(bf, "batch"));
+	if (b->batch <= 0)
+		bad(c, "backfill batch must be a positive integer", i);
+	json_t *on = json_object_get(bf, "only_null");
+	if (on && !json_is_boolean(on))
+		bad(c, "backfill only_null must be true or false", i);
+	b->only_null = json_is_true(on);
+}
+
 static void load_step(load_ctx *c, json_t *o, mf_step *s, size_t i)
 {
 	if (!json_is_object(o)) {
@@ -362,20 +386,21 @@ static void load_step(load_ctx *c, json_t *o, mf_step *s, size_t i)
 			load_gate(c, json_array_get(gates, j), &s->gates[j], i);
 	}
 	json_t *bf = json_object_get(o, "backfill");
-	if (json_is_object(bf)) {
-		mf_backfill *b = s->backfill = xcalloc(1, sizeof *b);
-		b->schema = dup_field(c, bf, "schema", i, false);
-		b->table = dup_field(c, bf, "table", i, true);
-		b->key = dup_field(c, bf, "key", i, true);
-		b->column = dup_field(c, bf, "column", i, true);
-		b->value = dup_field(c, bf, "value", i, true);
-		b->batch = (long)json_integer_value(json_object_get(bf, "batch"));
-		if (b->batch <= 0)
-			bad(c, "backfill batch must be a positive integer", i);
-		json_t *on = json_object_get(bf, "only_null");
-		if (on && !json_is_boolean(on))
-			bad(c, "backfill only_null must be true or false", i);
-		b->only_null = json_is_true(on);
+	if (json_is_object(bf))
+		load_backfill(c, bf, s->backfill = xcalloc(1, sizeof *s->backfill), i);
+	json_t *refills = json_object_get(o, "down_refills");
+	if (refills && !json_is_array(refills))
+		bad(c, "down_refills is not an array", i);
+	if (json_array_size(refills)) {
+		s->ndown_refills = json_array_size(refills);
+		s->down_refills = xcalloc(s->ndown_refills, sizeof *s->down_refills);
+		for (size_t j = 0; j < s->ndown_refills; j++) {
+			json_t *r = json_array_get(refills, j);
+			if (json_is_object(r))
+				load_backfill(c, r, &s->down_refills[j], i);
+			else
+				bad(c, "a down_refills entry is not an object", i);
+		}
 	}
 	char *chain = dup_field(c, o, "chain", i, true);
 	if (chain && strlen(chain) == SHA256_HEX_LEN)
@@ -454,6 +479,15 @@ static void gate_free(mf_gate *g)
 	free(g->key);
 }
 
+static void backfill_clear(mf_backfill *b)
+{
+	free(b->schema);
+	free(b->table);
+	free(b->key);
+	free(b->column);
+	free(b->value);
+}
+
 void manifest_parts_free(mf_lock *locks, size_t nlocks, mf_gate *gates, size_t ngates, mf_backfill *backfill)
 {
 	for (size_t j = 0; j < nlocks; j++) {
@@ -466,13 +500,16 @@ void manifest_parts_free(mf_lock *locks, size_t nlocks, mf_gate *gates, size_t n
 		gate_free(&gates[j]);
 	free(gates);
 	if (backfill) {
-		free(backfill->schema);
-		free(backfill->table);
-		free(backfill->key);
-		free(backfill->column);
-		free(backfill->value);
+		backfill_clear(backfill);
 		free(backfill);
 	}
+}
+
+void manifest_refills_free(mf_backfill *refills, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		backfill_clear(&refills[i]);
+	free(refills);
 }
 
 void manifest_free(mf_manifest *m)
@@ -489,6 +526,7 @@ void manifest_free(mf_manifest *m)
 		free(s->up.path);
 		free(s->down.path);
 		manifest_parts_free(s->locks, s->nlocks, s->gates, s->ngates, s->backfill);
+		manifest_refills_free(s->down_refills, s->ndown_refills);
 	}
 	free(m->steps);
 	free(m->generator);

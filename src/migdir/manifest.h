@@ -71,6 +71,11 @@ typedef struct {
 	mf_gate *gates;
 	size_t ngates;
 	mf_backfill *backfill; /* phase backfill only */
+	/* A DOWN in parts (migdir/mark.h) that refills columns: part 1 runs in one
+	 * transaction, parts 2 … 1 + n are these batches, run natively, and any
+	 * parts after them run each in one transaction. */
+	mf_backfill *down_refills;
+	size_t ndown_refills;
 	char chain[SHA256_HEX_LEN + 1];
 } mf_step;
 
@@ -94,6 +99,8 @@ void manifest_free(mf_manifest *m);
 /* Frees a step's locks, gates and backfill (arrays and strings), for owners of
  * step parts outside a manifest (the planner's steps). */
 void manifest_parts_free(mf_lock *locks, size_t nlocks, mf_gate *gates, size_t ngates, mf_backfill *backfill);
+/* Frees an array of n refills (their strings and the array). */
+void manifest_refills_free(mf_backfill *refills, size_t n);
 /* chain(i) = sha256_hex(chain(i-1) + "\n" + canonical JSON of step i without
  * its chain, in manifest format `format`); chain(-1) is 64 zeros. */
 void manifest_chain_step(int format, const char prev[SHA256_HEX_LEN + 1], const mf_step *s,

@@ -86,3 +86,11 @@ const char *migdir_disable_rules(const char *p, const char *end)
 	p += n;
 	return p < end && !isspace((unsigned char)*p) ? NULL : p;
 }
+
+bool migdir_commit_mark_is(const char *p, const char *end)
+{
+	while (end > p && (end[-1] == ' ' || end[-1] == '\r' || end[-1] == '\t'))
+		end--;
+	size_t n = strlen(MIGDIR_COMMIT_MARK);
+	return (size_t)(end - p) == n && memcmp(p, MIGDIR_COMMIT_MARK, n) == 0;
+}

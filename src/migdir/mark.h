@@ -9,7 +9,14 @@
  *
  *   -- migplan-disable RULE[, RULE]: REASON
  *
- * switches lint rules off for one file, with the reason beside it. */
+ * switches lint rules off for one file, with the reason beside it, and
+ *
+ *   -- migplan: commit
+ *
+ * alone on a line, outside any statement, ends one part of a file and starts
+ * the next: a file of several parts (a contract's DOWN that refills a column
+ * in batches) runs part by part, each committed before the next begins, and
+ * the analyzers (locks, lint, explain) treat the line as the commit it is. */
 #ifndef MIGPLAN_MIGDIR_MARK_H
 #define MIGPLAN_MIGDIR_MARK_H
 
@@ -19,6 +26,12 @@
 #include "util/buf.h"
 
 #define MIGDIR_DISABLE "migplan-disable"
+/* The part separator line, without its newline. */
+#define MIGDIR_COMMIT_MARK "-- migplan: commit"
+
+/* Whether the comment text [p, end) (from its "--", trailing spaces and
+ * '\r' ignored) is the part separator. */
+bool migdir_commit_mark_is(const char *p, const char *end);
 
 /* The two header lines. table_sql is the table as SQL (quoted identifiers). */
 void migdir_mark_write(mp_buf *b, const char *spec, const char *lifecycle, const char *table_sql, const char *step,

@@ -5,6 +5,7 @@
 #include "ops/check_ctx.h"
 #include "ops/names.h"
 #include "ops/ops.h"
+#include "ops/batch.h"
 #include "ops/sqlfrag.h"
 #include "util/duration.h"
 #include "util/quote.h"
@@ -120,63 +121,6 @@ static bool add_own_step(const mdl_lifecycle *lc, size_t i, op_stage stage, op_o
 	return true;
 }
 
-/* The PL/pgSQL loop: batches by key up to the largest key present at start. */
-static void backfill_body(mp_buf *body, const mdl_lifecycle *lc, const mdl_add *a, const char *t, const char *k)
-{
-	mp_buf c = MP_BUF_INIT, kt = MP_BUF_INIT;
-	sqlfrag_col(&c, a->column);
-	buf_printf(&kt, "%s.%s%%TYPE", t, k);
-	char lt[32];
-	duration_format_pg(lc->lock_timeout_ms, lt);
-	buf_printf(body,
-	           "\n#variable_conflict use_column\n"
-	           "DECLARE\n"
-	           "  migplan_hi %s;\n  migplan_lo %s;\n  migplan_last %s;\n"
-	           "BEGIN\n"
-	           "  SELECT max(%s), min(%s) INTO migplan_hi, migplan_lo FROM %s;\n"
-	           "  WHILE migplan_lo IS NOT NULL LOOP\n"
-	           "    PERFORM set_config('lock_timeout', '%s', true);\n"
-	           "    PERFORM set_config('migplan.backfill', 'on', true);\n",
-	           kt.ptr, kt.ptr, kt.ptr, k, k, t, lt);
-	if (lc->statement_timeout_ms > 0) {
-		char st[32];
-		duration_format_pg(lc->statement_timeout_ms, st);
-		buf_printf(body, "    PERFORM set_config('statement_timeout', '%s', true);\n", st);
-	}
-	buf_printf(body,
-	           "    WITH migplan_batch AS (\n"
-	           "      SELECT %s AS migplan_key FROM %s\n"
-	           "      WHERE %s >= migplan_lo AND %s <= migplan_hi\n"
-	           "      ORDER BY %s LIMIT %ld\n"
-	           "    ), migplan_done AS (\n"
-	           "      UPDATE %s SET %s = (%s)\n"
-	           "      FROM migplan_batch\n"
-	           "      WHERE %s.%s = migplan_batch.migplan_key\n"
-	           "        AND %s IS NULL\n"
-	           "    )\n"
-	           "    SELECT max(migplan_key) INTO migplan_last FROM migplan_batch;\n"
-	           "    COMMIT;\n"
-	           "    SELECT min(%s) INTO migplan_lo FROM %s WHERE %s > migplan_last AND %s <= migplan_hi;\n"
-	           "  END LOOP;\n"
-	           "END\n",
-	           k, t, k, k, k, a->batch, t, c.ptr, a->value_sql, t, k, c.ptr, k, t, k, k);
-	buf_free(&c);
-	buf_free(&kt);
-}
-
-static mf_backfill *native_backfill(const mdl_lifecycle *lc, const mdl_add *a)
-{
-	mf_backfill *bf = xcalloc(1, sizeof *bf);
-	bf->schema = lc->table.schema ? xstrdup(lc->table.schema) : NULL;
-	bf->table = xstrdup(lc->table.name);
-	bf->key = xstrdup(lc->key);
-	bf->column = xstrdup(a->column);
-	bf->value = xstrdup(a->value_sql);
-	bf->batch = a->batch;
-	bf->only_null = true;
-	return bf;
-}
-
 /* For Prisma: one DO block, alone in its file, so `prisma migrate deploy`
  * runs it outside a transaction block and it can COMMIT after every batch.
  * It stops at the largest key present when it starts: rows inserted later
@@ -185,13 +129,9 @@ static mf_backfill *native_backfill(const mdl_lifecycle *lc, const mdl_add *a)
 static void add_backfill(step_builder *sb, const mdl_lifecycle *lc, size_t i)
 {
 	const mdl_add *a = &lc->adds[i];
-	mp_buf t = MP_BUF_INIT, k = MP_BUF_INIT, body = MP_BUF_INIT, tag = MP_BUF_INIT, stmt = MP_BUF_INIT,
-	       why = MP_BUF_INIT;
-	step_rel_sql(&t, &lc->table);
+	mp_buf k = MP_BUF_INIT, stmt = MP_BUF_INIT, why = MP_BUF_INIT;
 	sqlfrag_col(&k, lc->key);
-	backfill_body(&body, lc, a, t.ptr, k.ptr);
-	sql_dollar_tag(&tag, body.ptr);
-	buf_printf(&stmt, "DO %s%s%s", tag.ptr, body.ptr, tag.ptr);
+	batch_do_sql(&stmt, lc, a->column, a->value_sql, a->batch);
 	buf_printf(&why, "Batches of %ld rows by %s, each its own transaction; only rows still NULL are written (a row\n"
 	                 "-- either version or the trigger already filled keeps its value), so an interrupted\n"
 	                 "-- backfill resumes where it stopped when it runs again.",
@@ -199,11 +139,8 @@ static void add_backfill(step_builder *sb, const mdl_lifecycle *lc, size_t i)
 	step_up(sb, why.ptr, stmt.ptr);
 	buf_puts(&sb->warnings, "-- The backfill changes data only; the values it wrote stay and are kept in sync by the\n"
 	                        "-- trigger until the expand step's DOWN drops the column.\n");
-	sb->backfill = native_backfill(lc, a);
-	buf_free(&t);
+	sb->backfill = batch_native(lc, a->column, a->value_sql, a->batch);
 	buf_free(&k);
-	buf_free(&body);
-	buf_free(&tag);
 	buf_free(&stmt);
 	buf_free(&why);
 }

@@ -9,23 +9,6 @@
 
 #include <stdlib.h>
 
-static char *nn_name(const char *column)
-{
-	return step_object_name("migplan_", column, "_not_null");
-}
-
-static void nn_check_add(mp_buf *b, const mdl_lifecycle *lc, const char *column)
-{
-	char *nn = nn_name(column);
-	sqlfrag_alter(b, lc);
-	buf_puts(b, "ADD CONSTRAINT ");
-	sql_quote_ident(b, nn);
-	buf_puts(b, " CHECK (");
-	sqlfrag_col(b, column);
-	buf_puts(b, " IS NOT NULL) NOT VALID");
-	free(nn);
-}
-
 /* A NOT VALID check still applies to every new row version. When one
  * lifecycle backfills several columns and one of them starts out NULL (no
  * default), the backfill of another column writes rows where it is still
@@ -60,9 +43,9 @@ static void nn_checks_add(step_builder *sb, const mdl_lifecycle *lc)
 		const mdl_add *a = &lc->adds[i];
 		if (!a->enforce_not_null)
 			continue;
-		nn_check_add(&b, lc, a->column);
+		sqlfrag_not_null_check_add(&b, lc, a->column);
 		step_up(sb, "NOT NULL comes at contract; NOT VALID checks new writes now without scanning existing rows.", b.ptr);
-		char *nn = nn_name(a->column);
+		char *nn = sqlfrag_not_null_name(a->column);
 		sqlfrag_constraint_drop(&b2, lc, nn);
 		free(nn);
 		step_down(sb, NULL, b2.ptr);
@@ -85,7 +68,7 @@ static void enforce_contract_scan(step_builder *sb, const mdl_lifecycle *lc)
 	for (size_t i = 0; i < lc->nadds; i++) {
 		if (!lc->adds[i].enforce_not_null)
 			continue;
-		char *nn = nn_name(lc->adds[i].column);
+		char *nn = sqlfrag_not_null_name(lc->adds[i].column);
 		sqlfrag_constraint_validate(&b, lc, nn);
 		step_up(sb, "Full scan under SHARE UPDATE EXCLUSIVE: reads and writes go on.", b.ptr);
 		free(nn);
@@ -100,10 +83,10 @@ static void enforce_contract(step_builder *sb, const mdl_lifecycle *lc)
 		const mdl_add *a = &lc->adds[i];
 		if (!a->enforce_not_null)
 			continue;
-		char *nn = nn_name(a->column);
+		char *nn = sqlfrag_not_null_name(a->column);
 		sqlfrag_alter_column(&b, lc, a->column, " SET NOT NULL");
 		step_up(sb, "PostgreSQL 12+ proves this from the validated check: no second scan.", b.ptr);
-		nn_check_add(&b2, lc, a->column);
+		sqlfrag_not_null_check_add(&b2, lc, a->column);
 		step_down(sb, NULL, b2.ptr);
 		sqlfrag_alter_column(&b2, lc, a->column, " DROP NOT NULL");
 		step_down(sb, NULL, b2.ptr);

@@ -57,6 +57,7 @@ typedef struct {
 	const char *refill_sql; /* value to put back on rollback, over the row, or NULL */
 	const char *refill_new_sql; /* the same over NEW (the sync trigger's reverse), or NULL */
 	const char *refill_note; /* why some values cannot come back, or NULL */
+	long refill_batch;       /* rows per batch of the refill: the replacing add's */
 	long long window_ms;
 } mdl_retire;
 

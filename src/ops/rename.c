@@ -76,6 +76,7 @@ static void rename_check(lc_state *st, const ast_item *it)
 			r->not_null = a->enforce_not_null;
 		}
 		r->refill_sql = a->reverse_sql;
+		r->refill_batch = a->batch;
 		if (it->opts.after)
 			r->window_ms = check_window(st, it->opts.after, it->opts.after_span);
 	}

@@ -5,8 +5,11 @@
 #include "ops/names.h"
 #include "util/quote.h"
 #include "ops/ops.h"
+#include "ops/batch.h"
 #include "ops/sqlfrag.h"
 #include "migdir/mark.h"
+
+#include <stdlib.h>
 
 /* A lifecycle that only retires still needs an expand step: its ledger row
  * is when the window starts (the contract's min_age gate counts from it). */
@@ -78,22 +81,14 @@ static void retire_warning(mp_buf *w, const mdl_retire *r)
 		buf_puts(w, " and refills it from the new column.\n");
 }
 
-/* DOWN, written in reverse: re-add, refill, then NOT NULL. */
-static void retire_down(step_builder *sb, const mdl_lifecycle *lc, const mdl_retire *r)
+/* The DOWN of a column that nothing refills: re-created in the DOWN's one
+ * transaction (the DOWN statements are written out in reverse). */
+static void retire_down_empty(step_builder *sb, const mdl_lifecycle *lc, const mdl_retire *r)
 {
 	mp_buf b = MP_BUF_INIT;
 	if (r->not_null) {
 		sqlfrag_alter_column(&b, lc, r->column, " SET NOT NULL");
 		step_down(sb, NULL, b.ptr);
-	}
-	if (r->refill_sql) {
-		buf_clear(&b);
-		buf_puts(&b, "UPDATE ");
-		step_rel_sql(&b, &lc->table);
-		buf_puts(&b, " SET ");
-		sqlfrag_col(&b, r->column);
-		buf_printf(&b, " = (%s)", r->refill_sql);
-		step_down(sb, "Refill through the reverse mapping.", b.ptr);
 	}
 	sqlfrag_alter(&b, lc);
 	buf_puts(&b, "ADD COLUMN ");
@@ -105,6 +100,54 @@ static void retire_down(step_builder *sb, const mdl_lifecycle *lc, const mdl_ret
 	buf_free(&b);
 }
 
+/* The DOWN of a column the reverse mapping refills, in parts so that no
+ * lock is held across the rewrite of every row (issue 19, item 13): the
+ * column comes back empty and nullable in the DOWN's first transaction,
+ * where the sync trigger also comes back, so every write of the running
+ * version fills it from then on; then the refill in batches; then its NOT
+ * NULL, from a check validated without blocking writes. Its default is set
+ * after the ADD, not in it, so the rows already there stay NULL for the
+ * refill to find. */
+static void retire_down_refilled(step_builder *sb, const mdl_lifecycle *lc, const mdl_retire *r)
+{
+	mp_buf b = MP_BUF_INIT, why = MP_BUF_INIT;
+	if (r->default_sql) {
+		sqlfrag_alter_column(&b, lc, r->column, " SET DEFAULT ");
+		buf_puts(&b, r->default_sql);
+		step_down(sb, NULL, b.ptr);
+	}
+	sqlfrag_alter(&b, lc);
+	buf_puts(&b, "ADD COLUMN ");
+	sqlfrag_col(&b, r->column);
+	buf_printf(&b, " %s", r->type);
+	step_down(sb, "Back empty and nullable: the refill below fills the rows, the trigger every write from now on.",
+	          b.ptr);
+	long batch = r->refill_batch > 0 ? r->refill_batch : 10000;
+	buf_clear(&b);
+	batch_do_sql(&b, lc, r->column, r->refill_sql, batch);
+	buf_puts(&why, "Refill ");
+	sqlfrag_col(&why, r->column);
+	buf_printf(&why, " through the reverse mapping: batches of %ld rows, each its own transaction;\n"
+	                 "-- only rows still NULL are written, so an interrupted refill resumes where it stopped.",
+	           batch);
+	step_down_refill(sb, why.ptr, b.ptr, batch_native(lc, r->column, r->refill_sql, batch));
+	if (r->not_null) {
+		char *nn = sqlfrag_not_null_name(r->column);
+		sqlfrag_not_null_check_add(&b, lc, r->column);
+		step_down_after(sb, DOWN_AFTER_CHECK,
+		                "Checked for new rows at once; every row is validated next, without blocking writes.", b.ptr);
+		sqlfrag_constraint_validate(&b, lc, nn);
+		step_down_after(sb, DOWN_AFTER_ENFORCE, NULL, b.ptr);
+		sqlfrag_alter_column(&b, lc, r->column, " SET NOT NULL");
+		step_down_after(sb, DOWN_AFTER_ENFORCE, "No scan: the validated check proves it.", b.ptr);
+		sqlfrag_constraint_drop(&b, lc, nn);
+		step_down_after(sb, DOWN_AFTER_ENFORCE, NULL, b.ptr);
+		free(nn);
+	}
+	buf_free(&b);
+	buf_free(&why);
+}
+
 static void retire_waivers(step_builder *sb, const mdl_lifecycle *lc)
 {
 	if (!lc->nretires)
@@ -114,13 +157,6 @@ static void retire_waivers(step_builder *sb, const mdl_lifecycle *lc)
 	migdir_disable_write(&sb->updisables, "drop-column",
 	                     "the column is retired after the dual-write window; no\n"
 	                     "-- application version reads it any more (min_age gate).");
-	bool refill = false;
-	for (size_t i = 0; i < lc->nretires; i++)
-		refill = refill || lc->retires[i].refill_sql;
-	if (refill)
-		migdir_disable_write(&sb->disables, "update-with-ddl",
-		                     "a rollback must be all or nothing, so the refill\n"
-		                     "-- runs in the same transaction as the column it fills (it holds ACCESS EXCLUSIVE).");
 }
 
 static void retire_contract(step_builder *sb, const mdl_lifecycle *lc)
@@ -132,7 +168,10 @@ static void retire_contract(step_builder *sb, const mdl_lifecycle *lc)
 		buf_puts(&b, "DROP COLUMN ");
 		sqlfrag_col(&b, r->column);
 		step_up(sb, "Catalog-only: the space is reclaimed by later updates and VACUUM.", b.ptr);
-		retire_down(sb, lc, r);
+		if (r->refill_sql)
+			retire_down_refilled(sb, lc, r);
+		else
+			retire_down_empty(sb, lc, r);
 		retire_warning(&sb->warnings, r);
 	}
 	buf_free(&b);
@@ -247,6 +286,8 @@ static void retire_check_done(lc_state *st)
 		if (r->refill_sql)
 			continue;
 		mdl_add *a = replacing_add(st->lc, r->column);
+		if (a)
+			r->refill_batch = a->batch;
 		if (a && a->reverse_sql)
 			r->refill_sql = a->reverse_sql;
 		else if (a && a->kind == ITEM_ADD && !a->value_is_expr)

@@ -3,6 +3,7 @@
  * column item) or after the contract. Its locks are for `migc explain` and
  * `migc lint` to read from the SQL itself. */
 #include "ops/check_ctx.h"
+#include "migdir/mark.h"
 #include "util/vec.h"
 #include "ops/ops.h"
 #include "sql/sqlparse.h"
@@ -58,11 +59,21 @@ static void sql_check_parses(lc_state *st, const char *sql, mp_span span, const 
 {
 	mp_buf msg = MP_BUF_INIT;
 	int cursor = 0;
+	const char *text = st->c->src->text;
+	const char *mark = strstr(sql, MIGDIR_COMMIT_MARK);
+	if (mark) {
+		/* the separator would cut the step's file in parts its manifest
+		 * knows nothing of (migdir/mark.h) */
+		const char *in = strstr(text + span.start, MIGDIR_COMMIT_MARK);
+		int at = in && in < text + span.end ? (int)(in - text) : span.start;
+		check_error(st->c, (mp_span){at, at + 2}, "the %s SQL holds \"" MIGDIR_COMMIT_MARK "\", the line migc "
+		            "writes between the parts of a file; reword the comment", what);
+		return;
+	}
 	if (sqlparse_check(sql, &msg, &cursor) == 0) {
 		buf_free(&msg);
 		return;
 	}
-	const char *text = st->c->src->text;
 	int at = span.start;
 	if (text[at] == '$') { /* past the opening tag */
 		const char *close = strchr(text + at + 1, '$');

@@ -3,6 +3,8 @@
 #include "ops/step.h"
 #include "util/quote.h"
 
+#include <stdlib.h>
+
 void sqlfrag_alter(mp_buf *b, const mdl_lifecycle *lc)
 {
 	buf_clear(b);
@@ -45,4 +47,21 @@ void sqlfrag_columns(mp_buf *b, const char *const *columns, size_t n)
 			buf_puts(b, ", ");
 		sql_quote_ident(b, columns[i]);
 	}
+}
+
+char *sqlfrag_not_null_name(const char *column)
+{
+	return step_object_name("migplan_", column, "_not_null");
+}
+
+void sqlfrag_not_null_check_add(mp_buf *b, const mdl_lifecycle *lc, const char *column)
+{
+	char *nn = sqlfrag_not_null_name(column);
+	sqlfrag_alter(b, lc);
+	buf_puts(b, "ADD CONSTRAINT ");
+	sql_quote_ident(b, nn);
+	buf_puts(b, " CHECK (");
+	sqlfrag_col(b, column);
+	buf_puts(b, " IS NOT NULL) NOT VALID");
+	free(nn);
 }

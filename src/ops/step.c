@@ -45,6 +45,25 @@ void step_down(step_builder *sb, const char *why, const char *sql)
 	*MP_VEC_PUSH(sb->downs, sb->ndowns) = buf_detach(&b);
 }
 
+void step_down_refill(step_builder *sb, const char *why, const char *do_sql, mf_backfill *native)
+{
+	mp_buf b = MP_BUF_INIT;
+	if (why)
+		buf_printf(&b, "-- %s\n", why);
+	buf_printf(&b, "%s;\n\n", do_sql);
+	*MP_VEC_PUSH(sb->refills, sb->nrefills) = buf_detach(&b);
+	sb->down_refills = xrealloc(sb->down_refills, sb->nrefills * sizeof *sb->down_refills);
+	sb->down_refills[sb->nrefills - 1] = *native;
+	free(native);
+}
+
+void step_down_after(step_builder *sb, int part, const char *why, const char *sql)
+{
+	if (why)
+		buf_printf(&sb->down_after[part], "-- %s\n", why);
+	buf_printf(&sb->down_after[part], "%s;\n\n", sql);
+}
+
 mf_gate *step_add_gate(step_builder *sb, mf_gate_kind kind)
 {
 	mf_gate *g = MP_VEC_PUSH(sb->gates, sb->ngates);
@@ -61,7 +80,7 @@ mf_gate *step_add_column_gate(step_builder *sb, mf_gate_kind kind, const mdl_lif
 	return g;
 }
 
-/* The gates and the backfill have been moved to the step by then. */
+/* The gates, the backfill and the native refills have been moved to the step by then. */
 void step_builder_free(step_builder *sb)
 {
 	buf_free(&sb->up);
@@ -71,5 +90,10 @@ void step_builder_free(step_builder *sb)
 	buf_free(&sb->warnings);
 	buf_free(&sb->disables);
 	buf_free(&sb->updisables);
+	for (size_t i = 0; i < sb->nrefills; i++)
+		free(sb->refills[i]);
+	free(sb->refills);
+	buf_free(&sb->down_after[0]);
+	buf_free(&sb->down_after[1]);
 	free(sb->gates);
 }

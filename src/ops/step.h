@@ -25,6 +25,13 @@ typedef struct {
 	mf_gate *gates; /* after the max_pending gate every step has */
 	size_t ngates;
 	mf_backfill *backfill;    /* backfill steps: what migrun runs natively */
+	/* A DOWN that refills a column in batches runs in parts (migdir/mark.h):
+	 * the step_down statements in one transaction, then each refill alone,
+	 * then the step_down_after statements of each DOWN_AFTER_* part. */
+	char **refills;                /* "-- why\nDO …;\n\n", one per refill part */
+	mf_backfill *down_refills;     /* the same batches, for migrun to run natively */
+	size_t nrefills;
+	mp_buf down_after[2];          /* DOWN_AFTER_CHECK, DOWN_AFTER_ENFORCE */
 	const char *sample_query; /* index steps */
 } step_builder;
 
@@ -32,6 +39,13 @@ typedef struct {
  * locks is not declared here: the planner analyses the files it writes. */
 void step_up(step_builder *sb, const char *why, const char *sql);
 void step_down(step_builder *sb, const char *why, const char *sql);
+/* The parts after the refills: NOT VALID checks added (each a brief ACCESS
+ * EXCLUSIVE, committed before they are validated), then validated and
+ * turned into NOT NULL. */
+enum { DOWN_AFTER_CHECK, DOWN_AFTER_ENFORCE };
+/* One refill part of the DOWN: its DO block and the same batches for migrun. */
+void step_down_refill(step_builder *sb, const char *why, const char *do_sql, mf_backfill *native);
+void step_down_after(step_builder *sb, int part, const char *why, const char *sql);
 mf_gate *step_add_gate(step_builder *sb, mf_gate_kind kind);
 /* A gate on one column of the lifecycle's table. */
 mf_gate *step_add_column_gate(step_builder *sb, mf_gate_kind kind, const mdl_lifecycle *lc, const char *column);

@@ -33,6 +33,11 @@ void apply_result_free(apply_result *res)
 
 int apply_check_state(const status_report *st, mp_error *err)
 {
+	return apply_check_state_for(st, false, err);
+}
+
+int apply_check_state_for(const status_report *st, bool rollback, mp_error *err)
+{
 	for (size_t i = 0; i < st->n; i++) {
 		const status_entry *e = &st->e[i];
 		if (e->state == MS_FAILED)
@@ -42,15 +47,17 @@ int apply_check_state(const status_report *st, mp_error *err)
 			                    e->name, e->reason, e->name, e->name);
 		if (e->state == MS_DIVERGED)
 			return mp_error_set(err, MP_ESTATE, "diverged: %s: %s", e->name, e->reason);
+		if (e->rollback_unfinished && !rollback)
+			return mp_error_set(err, MP_ESTATE, "%s: %s", e->name, e->reason);
 	}
 	return MP_OK;
 }
 
-int apply_check_ledger(const mig_folder *f, const ledger *l, mp_error *err)
+int apply_check_ledger(const mig_folder *f, const ledger *l, bool rollback, mp_error *err)
 {
 	status_report st;
 	status_compute(f, l, &st);
-	int rc = apply_check_state(&st, err);
+	int rc = apply_check_state_for(&st, rollback, err);
 	status_report_free(&st);
 	return rc;
 }

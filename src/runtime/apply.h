@@ -43,10 +43,13 @@ void apply_opts_init(apply_opts *o);
 int apply_run(rt_conn *c, const mig_folder *f, const apply_opts *o, const rt_report *r, apply_result *res,
               mp_error *err);
 void apply_result_free(apply_result *res);
-/* MP_ESTATE naming the first failed or diverged migration, else MP_OK. */
+/* MP_ESTATE naming the first failed or diverged migration, or one whose
+ * rollback in parts stopped part way (which only a rollback may go on
+ * with: rollback true), else MP_OK. */
 int apply_check_state(const status_report *st, mp_error *err);
+int apply_check_state_for(const status_report *st, bool rollback, mp_error *err);
 /* The same for the ledger l read against folder f. */
-int apply_check_ledger(const mig_folder *f, const ledger *l, mp_error *err);
+int apply_check_ledger(const mig_folder *f, const ledger *l, bool rollback, mp_error *err);
 /* The pre-flight's first check: the folder matches its manifest
  * (MP_EVERIFY otherwise). */
 int apply_verify(const mig_folder *f, mp_error *err);

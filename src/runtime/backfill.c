@@ -159,45 +159,59 @@ static int run_batch(batch_run *b, const backfill_opts *o, mp_error *err)
 	return retry_run(&policy, &ops, err);
 }
 
-int backfill_run(rt_conn *c, const folder_mig *m, const backfill_opts *o, const rt_report *r,
-                 long long *updated, mp_error *err)
+/* The largest key when it starts; NULL (and MP_OK) for an empty table. */
+static int max_key(rt_conn *c, const mf_backfill *bf, char **max, mp_error *err)
 {
-	const mf_backfill *bf = m->step->backfill;
+	mp_buf sql = MP_BUF_INIT;
+	buf_puts(&sql, "SELECT max(");
+	sql_quote_ident(&sql, bf->key);
+	buf_puts(&sql, ")::text FROM ");
+	sql_quote_qualified(&sql, bf->schema, bf->table);
+	int rc = conn_query_value(c, sql.ptr, 0, NULL, max, err);
+	buf_free(&sql);
+	return rc;
+}
+
+/* Pauses to keep the rows per second under max_rate. */
+static void throttle(const backfill_opts *o, long long updated, double elapsed)
+{
+	if (o->max_rate <= 0)
+		return;
+	double ahead = updated / o->max_rate - elapsed;
+	if (ahead > 0)
+		mp_sleep_ms((long long)(ahead * 1000));
+}
+
+int backfill_batches(rt_conn *c, const char *name, const mf_backfill *bf, long long lock_timeout_ms,
+                     long long statement_timeout_ms, const backfill_opts *o, const rt_report *r,
+                     long long *updated, mp_error *err)
+{
 	*updated = 0;
-	char *type = NULL, *max = NULL, *started = NULL;
+	char *type = NULL, *max = NULL, *last = NULL;
 	long long total = 0;
 	int rc = key_type(c, bf, &type, err);
 	if (rc == MP_OK)
-		rc = conn_query_value(c, "SELECT now()::text", 0, NULL, &started, err);
-	mp_buf sql = MP_BUF_INIT;
-	if (rc == MP_OK) {
-		buf_puts(&sql, "SELECT max(");
-		sql_quote_ident(&sql, bf->key);
-		buf_puts(&sql, ")::text FROM ");
-		sql_quote_qualified(&sql, bf->schema, bf->table);
-		rc = conn_query_value(c, sql.ptr, 0, NULL, &max, err);
-	}
+		rc = max_key(c, bf, &max, err);
 	if (rc == MP_OK)
 		rc = backfill_count_remaining(c, bf, &total, err);
 	mp_buf first = MP_BUF_INIT, next = MP_BUF_INIT, prelude = MP_BUF_INIT;
 	if (rc == MP_OK && max) {
-		report_line(r, "%s: backfilling %s.%s.%s: %lld rows to update, batches of %ld", m->name,
+		report_line(r, "%s: filling %s.%s.%s: %lld rows to update, batches of %ld", name,
 		            bf->schema ? bf->schema : c->schema, bf->table, bf->column, total, bf->batch);
 		backfill_batch_sql(&first, bf, type, true);
 		backfill_batch_sql(&next, bf, type, false);
 		/* migplan.backfill tells the sync trigger that this write is the
 		 * mapped value itself, with nothing to carry back */
 		buf_puts(&prelude, "BEGIN; SET LOCAL migplan.backfill = 'on'; ");
-		conn_timeouts_sql(&prelude, true, m->step->lock_timeout_ms, m->step->statement_timeout_ms);
+		conn_timeouts_sql(&prelude, true, lock_timeout_ms, statement_timeout_ms);
 	}
 	long long t0 = mp_clock_ms();
-	char *last = NULL;
 	while (rc == MP_OK && max) {
-		rc = wait_for_replicas(c, o, r, m->name, err);
+		rc = wait_for_replicas(c, o, r, name, err);
 		if (rc != MP_OK)
 			break;
 		const char *p[2] = {max, last};
-		batch_run b = {c, last ? next.ptr : first.ptr, prelude.ptr, p, last ? 2 : 1, r, m->name, NULL, 0};
+		batch_run b = {c, last ? next.ptr : first.ptr, prelude.ptr, p, last ? 2 : 1, r, name, NULL, 0};
 		rc = run_batch(&b, o, err);
 		if (rc != MP_OK)
 			break;
@@ -205,27 +219,35 @@ int backfill_run(rt_conn *c, const folder_mig *m, const backfill_opts *o, const 
 		free(last);
 		last = b.last;
 		double el = (double)(mp_clock_ms() - t0) / 1000;
-		report_progress(r, m->name, *updated, total > *updated ? total : *updated, el > 0 ? *updated / el : 0);
+		report_progress(r, name, *updated, total > *updated ? total : *updated, el > 0 ? *updated / el : 0);
 		if (!last)
 			break;
-		if (o->max_rate > 0) {
-			double ahead = *updated / o->max_rate - el;
-			if (ahead > 0)
-				mp_sleep_ms((long long)(ahead * 1000));
-		}
+		throttle(o, *updated, el);
 	}
 	free(last);
-	if (rc == MP_OK)
-		rc = ledger_insert_finished(c, m->name, m->checksum, started, 1, err);
-	if (rc == MP_OK)
-		report_line(r, "applied %s (%lld rows updated in %.1f s)", m->name, *updated,
-		            (double)(mp_clock_ms() - t0) / 1000);
-	buf_free(&sql);
 	buf_free(&first);
 	buf_free(&next);
 	buf_free(&prelude);
 	free(type);
 	free(max);
+	return rc;
+}
+
+int backfill_run(rt_conn *c, const folder_mig *m, const backfill_opts *o, const rt_report *r,
+                 long long *updated, mp_error *err)
+{
+	const mf_step *s = m->step;
+	char *started = NULL;
+	long long t0 = mp_clock_ms();
+	int rc = conn_query_value(c, "SELECT now()::text", 0, NULL, &started, err);
+	if (rc == MP_OK)
+		rc = backfill_batches(c, m->name, s->backfill, s->lock_timeout_ms, s->statement_timeout_ms, o, r, updated,
+		                      err);
+	if (rc == MP_OK)
+		rc = ledger_insert_finished(c, m->name, m->checksum, started, 1, err);
+	if (rc == MP_OK)
+		report_line(r, "applied %s (%lld rows updated in %.1f s)", m->name, *updated,
+		            (double)(mp_clock_ms() - t0) / 1000);
 	free(started);
 	return rc;
 }

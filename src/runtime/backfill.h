@@ -21,7 +21,14 @@ typedef struct {
 	long long retry_pause_ms;
 } backfill_opts;
 
-/* *updated gets the number of rows this run changed. */
+/* The batches alone, named name in progress lines, under the given
+ * timeouts: a backfill's, and a rollback's refill (rollback.c). No ledger
+ * row. *updated gets the number of rows changed. */
+int backfill_batches(rt_conn *c, const char *name, const mf_backfill *bf, long long lock_timeout_ms,
+                     long long statement_timeout_ms, const backfill_opts *o, const rt_report *r,
+                     long long *updated, mp_error *err);
+/* The step's backfill, then its ledger row. *updated gets the number of
+ * rows this run changed. */
 int backfill_run(rt_conn *c, const folder_mig *m, const backfill_opts *o, const rt_report *r,
                  long long *updated, mp_error *err);
 /* Rows that still need the value (for --dry-run and status lines). */

@@ -3,6 +3,7 @@
 #include "util/buf.h"
 #include "util/quote.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -184,6 +185,28 @@ int ledger_fail(rt_conn *c, const char *id, const char *logs, mp_error *err)
 int ledger_mark_rolled_back(rt_conn *c, const char *id, mp_error *err)
 {
 	return update_row(c, "rolled_back_at = clock_timestamp()", id, NULL, err);
+}
+
+int ledger_mark_rollback_progress(rt_conn *c, const char *id, size_t done, size_t parts, mp_error *err)
+{
+	char logs[96];
+	snprintf(logs, sizeof logs, LEDGER_ROLLBACK_MARK "%zu of %zu parts done", done, parts);
+	return update_row(c, "logs = $2", id, logs, err);
+}
+
+int ledger_mark_rolled_back_parts(rt_conn *c, const char *id, mp_error *err)
+{
+	return update_row(c, "rolled_back_at = clock_timestamp(), logs = NULL", id, NULL, err);
+}
+
+long ledger_rollback_parts_done(const ledger_row *r)
+{
+	size_t n = strlen(LEDGER_ROLLBACK_MARK);
+	if (!r->logs || strncmp(r->logs, LEDGER_ROLLBACK_MARK, n) != 0)
+		return -1;
+	char *end = NULL;
+	long done = strtol(r->logs + n, &end, 10);
+	return end != r->logs + n && done > 0 && strncmp(end, " of ", 4) == 0 ? done : -1;
 }
 
 const ledger_row *ledger_find_applied(const ledger *l, const char *name)

@@ -43,6 +43,16 @@ int ledger_insert_finished(rt_conn *c, const char *name, const char *checksum, c
 int ledger_finish(rt_conn *c, const char *id, mp_error *err);
 int ledger_fail(rt_conn *c, const char *id, const char *logs, mp_error *err);
 int ledger_mark_rolled_back(rt_conn *c, const char *id, mp_error *err);
+/* A DOWN in parts (migdir/mark.h) commits part by part while its row stays
+ * applied: each part's transaction also writes "migplan rollback: K of N
+ * parts done" into the row's logs (which Prisma reads only for failed rows),
+ * so an interrupted rollback is seen by status and apply and resumed by the
+ * next rollback; the last part sets rolled_back_at and clears logs again. */
+#define LEDGER_ROLLBACK_MARK "migplan rollback: "
+int ledger_mark_rollback_progress(rt_conn *c, const char *id, size_t done, size_t parts, mp_error *err);
+int ledger_mark_rolled_back_parts(rt_conn *c, const char *id, mp_error *err);
+/* K from such logs, or -1 when the row carries none. */
+long ledger_rollback_parts_done(const ledger_row *r);
 /* The row that makes `name` applied (finished, not rolled back), or NULL. */
 const ledger_row *ledger_find_applied(const ledger *l, const char *name);
 

@@ -156,7 +156,7 @@ static int apply_to(rt_conn *c, const mig_folder *f, const char *to, const rehea
 	return rc;
 }
 
-static int rollback_last(rt_conn *c, const mig_folder *f, const rt_report *r, mp_error *err)
+static int rollback_last(rt_conn *c, const mig_folder *f, struct watchdog *wd, const rt_report *r, mp_error *err)
 {
 	ledger l;
 	int rc = ledger_read(c, &l, err);
@@ -165,8 +165,12 @@ static int rollback_last(rt_conn *c, const mig_folder *f, const rt_report *r, mp
 	rollback_plan p;
 	rc = rollback_prepare(f, &l, 1, NULL, &p, err);
 	int done = 0;
+	rollback_opts o;
+	rollback_opts_init(&o);
+	o.retry_pause_ms = 200;
+	o.wd = wd;
 	if (rc == MP_OK)
-		rc = rollback_execute(c, &p, 3, 200, r, &done, err);
+		rc = rollback_execute(c, &p, &o, r, &done, err);
 	rollback_plan_free(&p);
 	ledger_free(&l);
 	return rc;
@@ -214,7 +218,7 @@ static int rehearse_one(rt_conn *c, const mig_folder *f, const folder_mig *m, co
 		goto out;
 	}
 	t0 = mp_clock_ms();
-	if (rc == MP_OK && (rc = rollback_last(c, f, r, err)) == MP_OK)
+	if (rc == MP_OK && (rc = rollback_last(c, f, res->wd, r, err)) == MP_OK)
 		st->down_ms = mp_clock_ms() - t0;
 	size_t nu = 0;
 	if (rc == MP_OK) {
@@ -311,7 +315,7 @@ int rehearse_run(rt_conn *target, const mig_folder *f, const rehearse_opts *o, c
 	ledger l;
 	if ((rc = ledger_read(target, &l, err)) != MP_OK)
 		return rc;
-	rc = apply_check_ledger(f, &l, err);
+	rc = apply_check_ledger(f, &l, false, err);
 	size_t first = 0;
 	while (first < f->n && ledger_find_applied(&l, f->migs[first].name))
 		first++;

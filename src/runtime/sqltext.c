@@ -2,6 +2,7 @@
 #include "runtime/sqltext.h"
 #include "util/buf.h"
 #include "util/vec.h"
+#include "migdir/mark.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -15,6 +16,10 @@ typedef struct {
 	mp_buf text;
 	bool quoted;
 	bool into_bodies;  /* tokenize dollar-quoted bodies instead of skipping them */
+	const char *start; /* for marks: the start of the text */
+	size_t *marks;     /* with want_marks: offsets of part separator lines (migdir/mark.h) */
+	size_t nmarks;
+	bool want_marks;
 } scanner;
 
 static const char *skip_dollar(const char *p)
@@ -47,7 +52,10 @@ static bool next_token(scanner *s)
 		while (*p && isspace((unsigned char)*p))
 			p++;
 		if (p[0] == '-' && p[1] == '-') {
-			p += strcspn(p, "\n");
+			size_t n = strcspn(p, "\n");
+			if (s->want_marks && (p == s->start || p[-1] == '\n') && migdir_commit_mark_is(p, p + n))
+				*MP_VEC_PUSH(s->marks, s->nmarks) = (size_t)(p - s->start);
+			p += n;
 		} else if (p[0] == '/' && p[1] == '*') {
 			const char *e = strstr(p + 2, "*/");
 			p = e ? e + 2 : p + strlen(p);
@@ -124,7 +132,7 @@ static const char *unwrappable[] = {
 bool sqltext_wrappable(const char *sql)
 {
 	/* Bodies too: a DO block that COMMITs cannot run inside our BEGIN. */
-	scanner s = {sql, MP_BUF_INIT, false, true};
+	scanner s = {.p = sql, .text = MP_BUF_INIT, .into_bodies = true};
 	bool ok = true, was_begin = false;
 	while (ok && next_token(&s)) {
 		for (int i = 0; unwrappable[i]; i++)
@@ -144,7 +152,7 @@ bool sqltext_wrappable(const char *sql)
 
 bool sqltext_concurrently(const char *sql)
 {
-	scanner s = {sql, MP_BUF_INIT, false, false};
+	scanner s = {.p = sql, .text = MP_BUF_INIT};
 	bool found = false;
 	while (!found && next_token(&s))
 		found = is_word(&s, "CONCURRENTLY");
@@ -172,7 +180,7 @@ static bool is_name(const scanner *s)
 bool sqltext_created_index(const char *sql, char **name, char **schema)
 {
 	*name = *schema = NULL;
-	scanner s = {sql, MP_BUF_INIT, false, false};
+	scanner s = {.p = sql, .text = MP_BUF_INIT};
 	bool ok = next_token(&s) && is_word(&s, "CREATE") && next_token(&s);
 	if (ok && is_word(&s, "UNIQUE"))
 		ok = next_token(&s);
@@ -257,5 +265,20 @@ void sqltext_warnings(const char *sql, char ***lines, size_t *n)
 		*MP_VEC_PUSH(v, nv) = buf_detach(&cur);
 	buf_free(&cur);
 	*lines = v;
+	*n = nv;
+}
+
+void sqltext_parts(const char *sql, size_t **starts, size_t *n)
+{
+	scanner s = {.p = sql, .text = MP_BUF_INIT, .start = sql, .want_marks = true};
+	while (next_token(&s))
+		;
+	buf_free(&s.text);
+	size_t *v = xcalloc(s.nmarks + 1, sizeof *v), nv = 1;
+	for (size_t i = 0; i < s.nmarks; i++)
+		if (s.marks[i] > 0) /* a separator opening the file opens part 1 */
+			v[nv++] = s.marks[i];
+	free(s.marks);
+	*starts = v;
 	*n = nv;
 }

@@ -21,6 +21,11 @@ bool sqltext_concurrently(const char *sql);
  * [schema.]table": the index name and the table's schema (NULL when not
  * written). Returns false for any other statement. */
 bool sqltext_created_index(const char *sql, char **name, char **schema);
+/* Where each part of a file in parts starts (migdir/mark.h): 0, then the
+ * offset of every separator line outside literals and bodies; *n >= 1. Part
+ * i is [starts[i], starts[i + 1]) (the separator line is a comment of the
+ * part it opens). Free *starts. */
+void sqltext_parts(const char *sql, size_t **starts, size_t *n);
 /* The text after "-- WARNING:" of every such line; free each and the array. */
 void sqltext_warnings(const char *sql, char ***lines, size_t *n);
 

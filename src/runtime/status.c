@@ -69,6 +69,10 @@ static void classify(const ledger *l, const row_index *x, const folder_mig *m, s
 	} else if (applied) {
 		e->state = MS_APPLIED;
 		e->row = applied;
+		e->rollback_unfinished = ledger_rollback_parts_done(applied) > 0;
+		if (e->rollback_unfinished)
+			e->reason = "its rollback stopped part way (the ledger row's logs say how far): run `migrun rollback` "
+			            "again to finish it";
 	} else if (rolled) {
 		e->state = MS_ROLLED_BACK;
 		e->row = rolled;

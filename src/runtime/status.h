@@ -26,6 +26,7 @@ typedef struct {
 	const char *reason;     /* why diverged or failed; NULL otherwise */
 	const ledger_row *row;  /* the row behind the state, NULL when pending */
 	char *reason_buf;       /* owns reason when it was composed */
+	bool rollback_unfinished; /* applied, but a DOWN in parts stopped part way (ledger.h) */
 } status_entry;
 
 typedef struct {

@@ -461,6 +461,30 @@ static void lint_stmt(lint_run *r)
 		handlers[st->kind_id](r, st->node);
 }
 
+/* What a part leaves for its end: DML that ran with DDL, an unmatched BEGIN. */
+static void lint_part_end(lint_run *r, size_t from, size_t to)
+{
+	const sql_file *f = r->f;
+	if (r->ddl_seen && to - from > 1) {
+		for (size_t i = 0; i < r->ndml; i++) {
+			r->st = &f->stmts[r->dml[i]];
+			bool all = !sqlnode_get(r->st->node, "whereClause");
+			report(r, LINT_UPDATE_WITH_DDL, -1,
+			       "%s%s runs in the same transaction as DDL in this file: its row locks and the DDL's table "
+			       "lock are held until the file commits",
+			       all ? "full-table " : "", r->st->kind_id == SQL_KIND_UPDATE ? "UPDATE" : "DELETE");
+		}
+	}
+	if (r->open_begin >= 0) {
+		for (size_t i = from; i < to; i++)
+			if (f->stmts[i].span.start == r->open_begin)
+				r->st = &f->stmts[i];
+		report(r, LINT_UNCOMMITTED_TRANSACTION, -1, "this BEGIN has no matching COMMIT or ROLLBACK in the file");
+	}
+}
+
+/* Each part of a file (sqlparse.h) is committed before the next: what a
+ * transaction holds, its settings and its open BEGIN start afresh. */
 void lint_file(locks_ctx *ctx, const mp_source *src, const sql_file *f, diag_list *out)
 {
 	lint_run r = {.ctx = ctx, .src = src, .f = f, .out = out, .open_begin = -1, .not_valid = MP_BUF_INIT};
@@ -468,27 +492,19 @@ void lint_file(locks_ctx *ctx, const mp_source *src, const sql_file *f, diag_lis
 	locks_tx_states(f, tx);
 	read_disables(&r);
 	locks_ctx_begin_file(ctx);
-	for (size_t i = 0; i < f->nstmts; i++) {
-		r.st = &f->stmts[i];
-		r.tx = tx[i];
-		lint_stmt(&r);
-		locks_ctx_update(ctx, r.st);
-	}
-	if (r.ddl_seen && f->nstmts > 1) {
-		for (size_t i = 0; i < r.ndml; i++) {
-			r.st = &f->stmts[r.dml[i]];
-			bool all = !sqlnode_get(r.st->node, "whereClause");
-			report(&r, LINT_UPDATE_WITH_DDL, -1,
-			       "%s%s runs in the same transaction as DDL in this file: its row locks and the DDL's table "
-			       "lock are held until the file commits",
-			       all ? "full-table " : "", r.st->kind_id == SQL_KIND_UPDATE ? "UPDATE" : "DELETE");
+	for (size_t p = 0; p < f->nparts; p++) {
+		size_t from = f->parts[p], to = sqlparse_part_end(f, p);
+		r.lock_timeout = r.timeout_reported = r.ddl_seen = false;
+		r.open_begin = -1;
+		r.ndml = 0;
+		buf_clear(&r.not_valid);
+		for (size_t i = from; i < to; i++) {
+			r.st = &f->stmts[i];
+			r.tx = tx[i];
+			lint_stmt(&r);
+			locks_ctx_update(ctx, r.st);
 		}
-	}
-	if (r.open_begin >= 0) {
-		for (size_t i = 0; i < f->nstmts; i++)
-			if (f->stmts[i].span.start == r.open_begin)
-				r.st = &f->stmts[i];
-		report(&r, LINT_UNCOMMITTED_TRANSACTION, -1, "this BEGIN has no matching COMMIT or ROLLBACK in the file");
+		lint_part_end(&r, from, to);
 	}
 	free(r.dml);
 	buf_free(&r.not_valid);

@@ -375,18 +375,22 @@ void locks_analyze(const locks_ctx *c, const sql_stmt *st, lock_list *out)
 
 void locks_tx_states(const sql_file *f, lock_tx *out)
 {
-	if (f->nstmts == 1) {
-		out[0] = TX_NONE;
-		return;
-	}
-	bool explicit_block = false;
-	for (size_t i = 0; i < f->nstmts; i++) {
-		const char *kind = sqlnode_str(f->stmts[i].node, "kind");
-		bool tx = f->stmts[i].kind_id == SQL_KIND_TRANSACTION && kind;
-		if (tx && (strcmp(kind, "TRANS_STMT_BEGIN") == 0 || strcmp(kind, "TRANS_STMT_START") == 0))
-			explicit_block = true;
-		out[i] = explicit_block ? TX_EXPLICIT : TX_IMPLICIT;
-		if (tx && (strcmp(kind, "TRANS_STMT_COMMIT") == 0 || strcmp(kind, "TRANS_STMT_ROLLBACK") == 0))
-			explicit_block = false;
+	/* each part runs as a file of its own (sqlparse.h) */
+	for (size_t p = 0; p < f->nparts; p++) {
+		size_t from = f->parts[p], to = sqlparse_part_end(f, p);
+		if (to - from == 1) {
+			out[from] = TX_NONE;
+			continue;
+		}
+		bool explicit_block = false;
+		for (size_t i = from; i < to; i++) {
+			const char *kind = sqlnode_str(f->stmts[i].node, "kind");
+			bool tx = f->stmts[i].kind_id == SQL_KIND_TRANSACTION && kind;
+			if (tx && (strcmp(kind, "TRANS_STMT_BEGIN") == 0 || strcmp(kind, "TRANS_STMT_START") == 0))
+				explicit_block = true;
+			out[i] = explicit_block ? TX_EXPLICIT : TX_IMPLICIT;
+			if (tx && (strcmp(kind, "TRANS_STMT_COMMIT") == 0 || strcmp(kind, "TRANS_STMT_ROLLBACK") == 0))
+				explicit_block = false;
+		}
 	}
 }

@@ -43,19 +43,24 @@ static bool same_table(const file_lock *a, const lock_item *b)
 	       (a->schema ? b->schema && strcmp(a->schema, b->schema) == 0 : b->schema == NULL);
 }
 
-/* The strongest mode the file holds on its table so far, this item's own included. */
-static lock_mode held_mode(const file_locks *out, size_t from, const lock_item *it)
+/* The strongest mode the current transaction holds on the item's table,
+ * this item's own included. */
+static lock_mode held_mode(const lock_list *tx, const lock_item *it)
 {
 	lock_mode m = it->mode;
-	for (size_t i = from; i < out->count; i++)
-		if (same_table(&out->items[i], it) && out->items[i].mode > m)
-			m = out->items[i].mode;
+	for (size_t i = 0; i < tx->count; i++) {
+		const lock_item *h = &tx->items[i];
+		bool same = strcmp(h->table, it->table) == 0 &&
+		            (h->schema ? it->schema && strcmp(h->schema, it->schema) == 0 : it->schema == NULL);
+		if (same && h->mode > m)
+			m = h->mode;
+	}
 	return m;
 }
 
-static void add(file_locks *out, size_t tx_start, const sql_stmt *st, const lock_item *it)
+static void add(file_locks *out, const lock_list *tx, const sql_stmt *st, const lock_item *it)
 {
-	lock_mode held = held_mode(out, tx_start, it);
+	lock_mode held = held_mode(tx, it);
 	lock_bite bite = bite_of(st, it, held);
 	for (size_t i = 0; i < out->count; i++) {
 		file_lock *l = &out->items[i];
@@ -73,18 +78,26 @@ static void add(file_locks *out, size_t tx_start, const sql_stmt *st, const lock
 
 void locks_file_summarize(locks_ctx *c, const sql_file *f, bool one_transaction, file_locks *out)
 {
-	size_t tx_start = out->count; /* the first lock of the current transaction */
+	lock_list tx = {0}; /* what the current transaction has taken so far */
+	size_t part = 0;
 	for (size_t i = 0; i < f->nstmts; i++) {
 		lock_list l = {0};
 		locks_analyze(c, &f->stmts[i], &l);
-		if (!one_transaction)
-			tx_start = out->count; /* each statement commits on its own */
+		/* each statement commits on its own, or its part does (sqlparse.h) */
+		bool new_part = part < f->nparts && f->parts[part] == i;
+		part += new_part;
+		if (!one_transaction || new_part)
+			lock_list_free(&tx);
 		for (size_t k = 0; k < l.count; k++)
-			if (l.items[k].mode > LOCK_ACCESS_SHARE)
-				add(out, tx_start, &f->stmts[i], &l.items[k]);
+			if (l.items[k].mode > LOCK_ACCESS_SHARE) {
+				lock_list_add_named(c, &tx, l.items[k].mode, l.items[k].schema, l.items[k].table,
+				                    DUR_METADATA, NULL);
+				add(out, &tx, &f->stmts[i], &l.items[k]);
+			}
 		lock_list_free(&l);
 		locks_ctx_update(c, &f->stmts[i]);
 	}
+	lock_list_free(&tx);
 }
 
 const char *lock_bite_text(const file_lock *l)

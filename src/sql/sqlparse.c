@@ -3,6 +3,7 @@
 #include "sql/sqlparse.h"
 #include "util/buf.h"
 #include "util/vec.h"
+#include "migdir/mark.h"
 
 #include <pg_query.h>
 #include <stdint.h>
@@ -159,6 +160,8 @@ static mp_span trim_to_tokens(const scan_token *toks, size_t ntoks, size_t *curs
 	return s;
 }
 
+static void file_parts(sql_file *f, const char *text);
+
 int sqlparse_file(const char *text, size_t len, sql_file **out, sql_parse_error *perr, mp_error *err)
 {
 	*out = NULL;
@@ -205,8 +208,33 @@ int sqlparse_file(const char *text, size_t len, sql_file **out, sql_parse_error 
 		if (is_comment(&toks[i]))
 			f->comments[k++] = (mp_span){toks[i].start, toks[i].end};
 	free(toks);
+	file_parts(f, text);
 	*out = f;
 	return 0;
+}
+
+/* Where each part starts (migdir/mark.h): after every separator line that
+ * a statement follows. The comments are the scanner's, so a separator inside
+ * a literal or a dollar-quoted body is none. */
+static void file_parts(sql_file *f, const char *text)
+{
+	*MP_VEC_PUSH(f->parts, f->nparts) = 0;
+	size_t next = 0;
+	for (size_t i = 0; i < f->ncomments; i++) {
+		mp_span c = f->comments[i];
+		bool line_start = c.start == 0 || text[c.start - 1] == '\n';
+		if (!line_start || !migdir_commit_mark_is(text + c.start, text + c.end))
+			continue;
+		while (next < f->nstmts && f->stmts[next].span.start < c.start)
+			next++;
+		if (next > f->parts[f->nparts - 1] && next < f->nstmts)
+			*MP_VEC_PUSH(f->parts, f->nparts) = next;
+	}
+}
+
+size_t sqlparse_part_end(const sql_file *f, size_t part)
+{
+	return part + 1 < f->nparts ? f->parts[part + 1] : f->nstmts;
 }
 
 sql_kind sql_kind_of(const char *node)
@@ -229,6 +257,7 @@ void sqlparse_free(sql_file *f)
 	json_decref(f->tree);
 	free(f->stmts);
 	free(f->comments);
+	free(f->parts);
 	free(f);
 }
 

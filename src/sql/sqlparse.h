@@ -28,7 +28,13 @@ typedef struct {
 	size_t nstmts;
 	mp_span *comments; /* "-- …" and C-style comments, in file order */
 	size_t ncomments;
+	size_t *parts; /* the first statement of each part (migdir/mark.h, MIGDIR_COMMIT_MARK):
+	                * parts[0] is 0; a file without separators is one part */
+	size_t nparts;
 } sql_file;
+
+/* One past the last statement of part i. */
+size_t sqlparse_part_end(const sql_file *f, size_t part);
 
 /* Why a text did not parse: libpg_query's message and the byte offset of
  * its cursor in the text (PostgreSQL counts characters; this is converted). */

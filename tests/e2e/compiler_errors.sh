@@ -58,6 +58,21 @@ tl_assert_not_contains "$TL_ERR" "mapped value 'ok" "trailing spaces PostgreSQL 
 tl_assert_contains "$TL_ERR" "sqlitem.mig:7:29: error: the backfill value 'abc' is 3 characters long; char(2) holds 2" \
   "a backfill constant too long for char(n)"
 
+# The line migc writes between the parts of a DOWN (docs/runtime.md, Rollback
+# in parts) would cut an sql item's file into parts its manifest does not know.
+cat > sqlmark.mig <<'MIG'
+lifecycle fix at 20250101120000 on "User" {
+  sql patch up $$
+    ALTER TABLE "User" ADD COLUMN x int;
+-- migplan: commit
+    ALTER TABLE "User" ADD COLUMN y int;
+  $$ down $$ALTER TABLE "User" DROP COLUMN y, DROP COLUMN x$$;
+}
+MIG
+tl_run "$MIGC" compile sqlmark.mig -o out
+tl_assert_eq 1 "$TL_RC" "an sql item holding the part separator line: exit 1"
+tl_assert_contains "$TL_ERR" "sqlmark.mig:4:1: error: the UP SQL holds \"-- migplan: commit\"" "located, with why"
+
 # Columns against the migrations folder compiled into: its own migrations
 # (here a baseline, then a rename) replayed with PostgreSQL's parser tell
 # which columns "User" has before the lifecycle.

@@ -11,6 +11,15 @@ EX=$MIGPLAN_SOURCE_DIR/examples
 # There is no ledger here, so the contracts' SQL guards skip their min_age (the
 # runtime and Prisma tests check that it holds); the data gates still run.
 run_file() { PGOPTIONS="-c migplan.skip_time_gates=on" psql -X -q -v ON_ERROR_STOP=1 -d "$1" -c "$(cat "$2")" >/dev/null; }
+# A DOWN in parts (a contract's that refills a column in batches) runs part by
+# part, each as one query, as docs/runtime.md tells a person to run it by hand.
+run_parts() {
+  local dir part
+  dir=$(mktemp -d)
+  awk -v d="$dir" 'BEGIN { n = 0 } /^-- migplan: commit$/ { n++ } { print > (d "/" sprintf("%03d", n)) }' "$2"
+  for part in "$dir"/*; do run_file "$1" "$part"; done
+  rm -rf "$dir"
+}
 schema_dump() { pg_dump --schema-only --no-owner --restrict-key=migplan -d "$1"; }
 
 # Per example: seed data, old-app writes, expected values captured just before
@@ -110,7 +119,16 @@ for name in user_status rename_column change_type post_constraints hostile_names
   tl_assert_eq 0 "$left" "$name: no helper trigger, function, constraint or invalid index left"
   tl_psql "$db" -c "DROP TABLE migplan_expected"
   for id in $(jq -r '.steps[].id' "$m" | tac); do
-    run_file "$db" "prisma/migrations/$id/down.sql"
+    down=prisma/migrations/$id/down.sql
+    if grep -qx -- '-- migplan: commit' "$down"; then
+      # Run whole, as one query, a DOWN in parts fails at its refill's COMMIT
+      # and leaves nothing behind: never half a rollback.
+      before=$(schema_dump "$db")
+      tl_run run_file "$db" "$down"
+      tl_assert_eq 1 "$([ "$TL_RC" -ne 0 ] && echo 1 || echo 0)" "$name: $id: its DOWN in parts, run whole as one query, is refused"
+      tl_assert_eq "$before" "$(schema_dump "$db")" "$name: $id: ... and leaves the schema as it was"
+    fi
+    run_parts "$db" "$down"
   done
   tl_run diff <(echo "$base") <(echo "$(schema_dump "$db")")
   tl_assert_eq 0 "$TL_RC" "$name: every DOWN in reverse restores the baseline schema (pg_dump identical)"

@@ -2,8 +2,9 @@
 /*
  * One migration file's text (cut at its first NUL: migrun reads files as C
  * strings and refuses one holding a NUL) through every scanner:
- * sqltext_wrappable, sqltext_concurrently, sqltext_created_index and
- * sqltext_warnings, with the properties that tie them together.
+ * sqltext_wrappable, sqltext_concurrently, sqltext_created_index,
+ * sqltext_warnings and sqltext_parts, with the properties that tie them
+ * together.
  */
 #include "runtime/sqltext.h"
 #include "util/buf.h"
@@ -65,6 +66,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(lines[i]);
 	}
 	free(lines);
+
+	/* Parts start at 0, then strictly increasing, each at a separator line
+	 * (migdir/mark.h) that opens a line; never more than the lines. */
+	size_t *parts = NULL, np = 0;
+	sqltext_parts(sql, &parts, &np);
+	FUZZ_CHECK(np >= 1 && parts[0] == 0);
+	for (size_t i = 1; i < np; i++) {
+		FUZZ_CHECK(parts[i] > parts[i - 1] && parts[i] < strlen(sql));
+		FUZZ_CHECK(parts[i] == 0 || sql[parts[i] - 1] == '\n');
+		FUZZ_CHECK(strncmp(sql + parts[i], "-- migplan: commit", 18) == 0);
+	}
+	free(parts);
 	free(sql);
 	return 0;
 }

@@ -17,6 +17,10 @@ typedef struct {
 	const char *to;
 	bool yes;
 	long long lock_wait;
+	long max_rate;
+	long long max_replica_lag_ms;
+	cli_guard guard;
+	struct watchdog *wd;
 } rollback_args;
 
 static const mp_opt_spec opts[] = {
@@ -26,10 +30,16 @@ static const mp_opt_spec opts[] = {
 	MP_OPT_SWITCH(rollback_args, yes, "yes", 'y', "do not ask"),
 	MP_OPT_DURATION(rollback_args, lock_wait, "lock-wait", "DUR", "a duration such as 30s",
 	                "give up waiting for the migration lock after DUR", 0),
+	MP_OPT_LONG(rollback_args, max_rate, "max-rate", 0, "ROWS/S", 1, LONG_MAX, "a positive number of rows per second",
+	            "refill throttle of a DOWN in parts (default: unthrottled)"),
+	MP_OPT_DURATION(rollback_args, max_replica_lag_ms, "max-replica-lag", "DUR", "a duration such as 10s",
+	                "pause refills while a replica lags more (default 10s, 0: off)", MP_OPT_ZERO),
+	CLI_GUARD_OPTS(rollback_args, guard),
 	MP_OPT_TEXT("\n"
 	            "exit: 0 done; 1 a DOWN failed; 2 usage or not confirmed; 5 ledger failed,\n"
 	            "diverged or a plain migration in the way; 7 cannot connect; 8 manifest missing\n"
-	            "or a DOWN's hash differs.\n"
+	            "or a DOWN's hash differs; 10 the lock watchdog cancelled a DOWN more than\n"
+	            "--watchdog-retries times.\n"
 	            "\n"),
 	CLI_COMMON_OPTS(rollback_args, co),
 	MP_OPT_END,
@@ -40,9 +50,12 @@ static const cli_help help = {
 	"usage: migrun rollback [-d DIR] [--steps N | --to ID] [--yes] [options]\n"
 	"\n"
 	"Runs the DOWN scripts (down.sql) of the last applied generated steps, newest\n"
-	"first, each under its lock_timeout, in a transaction unless it holds a\n"
-	"CONCURRENTLY statement, and sets rolled_back_at on their ledger rows: status\n"
-	"then shows them pending and apply (or prisma migrate deploy) re-applies them.\n"
+	"first, each under its lock_timeout with the lock watchdog armed, in a\n"
+	"transaction unless it holds a CONCURRENTLY statement, and sets rolled_back_at\n"
+	"on their ledger rows: status then shows them pending and apply (or prisma\n"
+	"migrate deploy) re-applies them. A DOWN that refills a column runs in parts:\n"
+	"the schema in one transaction, the refill in batches, then NOT NULL again;\n"
+	"run again after an interruption, it goes on where it stopped.\n"
 	"Refuses when a DOWN differs from its manifest hash. Prints each DOWN's\n"
 	"`-- WARNING:` lines first and asks for confirmation (--yes when stdin is not\n"
 	"a terminal).\n"
@@ -106,8 +119,13 @@ static int run_locked(const rollback_args *a, rt_conn *c, const mig_folder *f, c
 	if (rc == MP_OK && !same_plan(confirmed, &again))
 		rc = mp_error_set(err, MP_ESTATE, "the ledger changed while the rollback waited; nothing rolled back, "
 		                                  "run it again to see the new plan");
+	rollback_opts o;
+	rollback_opts_init(&o);
+	o.wd = a->wd;
+	o.refill.max_rate = (double)a->max_rate;
+	o.refill.max_replica_lag_ms = a->max_replica_lag_ms;
 	if (rc == MP_OK)
-		rc = rollback_execute(c, &again, 3, 500, r, done, err);
+		rc = rollback_execute(c, &again, &o, r, done, err);
 	rollback_plan_free(&again);
 	ledger_free(&l);
 	mp_error ignore;
@@ -138,26 +156,34 @@ static int run(const rollback_args *a, rt_conn *c, const mig_folder *f, const rt
 }
 
 /* Plans, confirms, runs under the lock; prints and returns the exit code. */
-static int rollback_locked(const rollback_args *a, rt_conn *c, const mig_folder *f)
+static int rollback_locked(rollback_args *a, rt_conn *c, const mig_folder *f)
 {
 	rt_report r = cli_reporter(&a->co);
 	mp_error err = {0, ""};
 	int done = 0;
 	bool declined = false;
+	int ex = cli_guard_start(&a->guard, c, false, &a->wd);
+	if (ex != EXIT_OK)
+		return ex;
 	int rc = run(a, c, f, &r, &done, &err, &declined);
-	int ex = declined ? EXIT_USAGE : cli_exit_code(rc);
+	ex = declined ? EXIT_USAGE : cli_exit_code(rc);
 	if (rc != MP_OK)
 		cli_error("%s", err.msg);
-	if (a->co.json)
-		cli_put_json(json_pack("{s:b, s:i, s:s?, s:i}", "ok", rc == MP_OK && !declined, "rolled_back", done, "error",
-		                       rc == MP_OK ? NULL : err.msg, "exit", ex));
+	ex = cli_guard_finish(&a->guard, c, f, &r, ex);
+	if (a->co.json) {
+		json_t *j = json_pack("{s:b, s:i, s:s?, s:i}", "ok", rc == MP_OK && !declined && ex == EXIT_OK, "rolled_back",
+		                      done, "error", rc == MP_OK ? NULL : err.msg, "exit", ex);
+		cli_guard_json(&a->guard, j);
+		cli_put_json(j);
+	}
 	return ex;
 }
 
 int cli_rollback(int argc, char **argv)
 {
-	rollback_args a = {.steps = 1};
+	rollback_args a = {.steps = 1, .max_replica_lag_ms = 10000};
 	cli_common_init(&a.co);
+	cli_guard_init(&a.guard);
 	mp_opt_result r;
 	int ex = cli_parse(&help, argc, argv, &a, &r);
 	if (ex >= 0)
@@ -169,6 +195,7 @@ int cli_rollback(int argc, char **argv)
 	if ((ex = cli_open(&a.co, true, &f, &c)) != EXIT_OK)
 		return ex;
 	ex = rollback_locked(&a, c, &f);
+	cli_guard_free(&a.guard);
 	conn_close(c);
 	folder_free(&f);
 	return ex;

@@ -74,10 +74,12 @@ static void test_format2_round_trip(void **state)
 	(void)state;
 	mf_lock locks[] = {lock("ACCESS EXCLUSIVE", NULL, "User"), lock("SHARE ROW EXCLUSIVE", "app", "we\"ird"),
 	                   lock("ROW SHARE", "a.b", "c.d")};
+	mf_backfill refills[] = {{NULL, "User", "id", "legacy", "(\"status\")", 500, true},
+	                         {"app", "User", "id", "old", "upper(\"new\")", 10, true}};
 	mf_step step = {.id = "20250101000000_x_expand", .lifecycle = "x", .spec = "prisma/x.mig", .phase = "expand",
 	                .up = {.path = "20250101000000_x_expand/migration.sql"},
 	                .down = {.path = "20250101000000_x_expand/down.sql"},
-	                .transactional = true, .locks = locks, .nlocks = 3};
+	                .transactional = true, .locks = locks, .nlocks = 3, .down_refills = refills, .ndown_refills = 2};
 	memset(step.up.sha256, 'a', SHA256_HEX_LEN);
 	memset(step.down.sha256, 'b', SHA256_HEX_LEN);
 	mf_manifest m = {.format = MANIFEST_FORMAT_1, .generator = "test", .steps = &step, .nsteps = 1};
@@ -96,6 +98,12 @@ static void test_format2_round_trip(void **state)
 	assert_lock(&back->steps[0].locks[0], "ACCESS EXCLUSIVE", NULL, "User");
 	assert_lock(&back->steps[0].locks[1], "SHARE ROW EXCLUSIVE", "app", "we\"ird");
 	assert_lock(&back->steps[0].locks[2], "ROW SHARE", "a.b", "c.d"); /* dots are names here */
+	assert_int_equal(back->steps[0].ndown_refills, 2);
+	assert_null(back->steps[0].down_refills[0].schema);
+	assert_string_equal(back->steps[0].down_refills[1].schema, "app");
+	assert_string_equal(back->steps[0].down_refills[1].value, "upper(\"new\")");
+	assert_int_equal(back->steps[0].down_refills[0].batch, 500);
+	assert_true(back->steps[0].down_refills[1].only_null);
 	assert_int_equal(manifest_chain_check(back), -1);
 	mp_buf again = MP_BUF_INIT;
 	manifest_render(back, &again);
@@ -221,6 +229,28 @@ static void test_format2_malformed_lock_refused(void **state)
 }
 
 /* Formats 1 and 2 exactly: 3, 0 and values a cast would wrap to 2 are refused. */
+/* A down_refills entry is checked like a backfill. */
+static void test_down_refills_shape_checked(void **state)
+{
+	(void)state;
+	const char *bad[] = {"\"down_refills\": 3", "\"down_refills\": [1]",
+	                     "\"down_refills\": [{\"table\": \"t\", \"key\": \"id\", \"column\": \"c\", \"value\": \"1\", \"batch\": 0}]"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char text[2048];
+		snprintf(text, sizeof text,
+		         "{\"format\": 2, \"generator\": \"test\", \"steps\": [{\"id\": \"20250101000000_x_contract\", "
+		         "\"lifecycle\": \"x\", \"phase\": \"contract\", "
+		         "\"up\": {\"path\": \"a/migration.sql\", \"sha256\": \"%064d\"}, "
+		         "\"down\": {\"path\": \"a/down.sql\", \"sha256\": \"%064d\"}, "
+		         "\"transactional\": true, \"locks\": [], \"gates\": [], %s, \"chain\": \"%064d\"}]}",
+		         0, 0, bad[i], 0);
+		mf_manifest *m = NULL;
+		mp_error err = {0};
+		assert_int_equal(load_text(text, &m, &err), MP_EVERIFY);
+		assert_null(m);
+	}
+}
+
 static void test_other_formats_refused(void **state)
 {
 	(void)state;
@@ -266,6 +296,7 @@ int main(void)
 		cmocka_unit_test(test_format1_ambiguous_refused),
 		cmocka_unit_test(test_format2_malformed_lock_refused),
 		cmocka_unit_test(test_other_formats_refused),
+		cmocka_unit_test(test_down_refills_shape_checked),
 		cmocka_unit_test(test_relation_text_and_same),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

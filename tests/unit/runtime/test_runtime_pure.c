@@ -204,6 +204,39 @@ static void test_warnings(void **state)
 	free(w);
 }
 
+/* Parts of a DOWN (migdir/mark.h): split at separator lines only, never
+ * inside a literal, a quoted name or a dollar-quoted body. */
+static void test_sqltext_parts(void **state)
+{
+	(void)state;
+	size_t *p, n;
+	const char *one = "ALTER TABLE t ADD c int;\n";
+	sqltext_parts(one, &p, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(p[0], 0);
+	free(p);
+	const char *three = "ALTER TABLE t ADD c int;\n-- migplan: commit\nDO $x$\n-- migplan: commit\n$x$;\n"
+	                    "SELECT '\n-- migplan: commit\n';\n  -- migplan: commit\n-- migplan: commit \r\nSELECT 1;\n";
+	sqltext_parts(three, &p, &n);
+	assert_int_equal(n, 3);
+	assert_int_equal(p[1], strlen("ALTER TABLE t ADD c int;\n"));
+	assert_true(strncmp(three + p[2], "-- migplan: commit \r\nSELECT 1;", 30) == 0);
+	free(p);
+}
+
+static void test_ledger_rollback_progress(void **state)
+{
+	(void)state;
+	ledger_row r = {0};
+	assert_int_equal(ledger_rollback_parts_done(&r), -1);
+	r.logs = (char *)"migplan rollback: 2 of 4 parts done";
+	assert_int_equal(ledger_rollback_parts_done(&r), 2);
+	r.logs = (char *)"migplan rollback: x of 4 parts done";
+	assert_int_equal(ledger_rollback_parts_done(&r), -1);
+	r.logs = (char *)"ERROR: relation does not exist";
+	assert_int_equal(ledger_rollback_parts_done(&r), -1);
+}
+
 static ledger_row row(const char *name, const char *sum, const char *fin, const char *rb)
 {
 	ledger_row r = {(char *)"id", (char *)sum, (char *)name, NULL, (char *)"t0", (char *)fin, (char *)rb, 1};
@@ -256,6 +289,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_url_strips_prisma_params_and_keeps_schema),
+		cmocka_unit_test(test_sqltext_parts),
+		cmocka_unit_test(test_ledger_rollback_progress),
 		cmocka_unit_test(test_url_tls_maps_prisma_to_libpq),
 		cmocka_unit_test(test_connection_errors_become_one_line),
 		cmocka_unit_test(test_wrappable_files),

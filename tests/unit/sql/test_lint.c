@@ -189,6 +189,39 @@ static void test_statements_on_a_table_created_in_the_same_file_are_fine(void **
 	run_free(&r);
 }
 
+/* A file in parts (migdir/mark.h): each part commits before the next, so
+ * a VALIDATE in the part after its ADD ... NOT VALID does not run under the
+ * ADD's lock, and each part needs its own lock_timeout. */
+static void test_parts_are_transactions_of_their_own(void **state)
+{
+	(void)state;
+	run r;
+	const char *add = "SET LOCAL lock_timeout = '1s';\n"
+	                  "ALTER TABLE u ADD CONSTRAINT nn CHECK (s IS NOT NULL) NOT VALID;\n";
+	const char *validate = "SET LOCAL lock_timeout = '1s';\nALTER TABLE u VALIDATE CONSTRAINT nn;\n";
+	char text[512];
+	snprintf(text, sizeof text, "%s%s", add, validate);
+	lint_one(&r, text);
+	assert_int_equal(count_rule(&r, "constraint-without-not-valid"), 1);
+	run_free(&r);
+	snprintf(text, sizeof text, "%s-- migplan: commit\n%s", add, validate);
+	lint_one(&r, text);
+	assert_int_equal(count_rule(&r, "constraint-without-not-valid"), 0);
+	assert_int_equal(r.d.count, 0);
+	run_free(&r);
+	/* the second part has no lock_timeout of its own: the first part's SET
+	 * ended with its transaction */
+	snprintf(text, sizeof text, "%s-- migplan: commit\nALTER TABLE u DROP CONSTRAINT nn;\n", add);
+	lint_one(&r, text);
+	assert_int_equal(count_rule(&r, "missing-lock-timeout"), 1);
+	run_free(&r);
+	/* the line inside a literal is no separator */
+	snprintf(text, sizeof text, "%sSELECT '\n-- migplan: commit\n';\n%s", add, validate);
+	lint_one(&r, text);
+	assert_int_equal(count_rule(&r, "constraint-without-not-valid"), 1);
+	run_free(&r);
+}
+
 static void test_set_not_null_accepts_a_check_validated_in_an_earlier_file(void **state)
 {
 	(void)state;
@@ -383,6 +416,7 @@ int main(void)
 		cmocka_unit_test(test_serial_identity_and_unknown_functions),
 		cmocka_unit_test(test_statements_on_a_table_created_in_the_same_file_are_fine),
 		cmocka_unit_test(test_set_not_null_accepts_a_check_validated_in_an_earlier_file),
+		cmocka_unit_test(test_parts_are_transactions_of_their_own),
 		cmocka_unit_test(test_disable_comment_takes_names_and_a_reason),
 		cmocka_unit_test(test_a_file_that_does_not_parse_is_one_error_at_the_cursor),
 		cmocka_unit_test(test_lock_timeout_must_come_first_and_be_nonzero),

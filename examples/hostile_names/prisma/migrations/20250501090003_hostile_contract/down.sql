@@ -1,21 +1,19 @@
 -- migplan: generated from prisma/hostile_names.mig; edit the spec and run `migc compile`, not this file.
 -- lifecycle hostile on "app"."we""ird", step 20250501090003_hostile_contract: contract (DOWN)
 -- locks: ACCESS EXCLUSIVE on "app"."we""ird" (brief: catalog only)
--- locks: ROW EXCLUSIVE on "app"."we""ird" (held while every row is rewritten: blocks reads and writes)
 -- locks: SHARE ROW EXCLUSIVE on "app"."we""ird" (brief: catalog only)
--- runs in one transaction: all or nothing
+-- locks: ROW EXCLUSIVE on "app"."we""ird" (per batch: row locks only, committed every batch)
+-- runs in 2 parts, each committed before the next (at each "-- migplan: commit"):
+-- the schema in one transaction, the refill in batches;
+-- `migrun rollback` runs them so, and after an interruption goes on where it stopped
 -- WARNING: re-creates "old name" and refills it from the new column.
 -- WARNING: a re-created column goes to the end of the table: PostgreSQL cannot put it
 -- back in its old position without rewriting the table and dropping dependent indexes.
--- migplan-disable update-with-ddl: a rollback must be all or nothing, so the refill
--- runs in the same transaction as the column it fills (it holds ACCESS EXCLUSIVE).
 
 SET LOCAL lock_timeout = '500ms';
 
+-- Back empty and nullable: the refill below fills the rows, the trigger every write from now on.
 ALTER TABLE "app"."we""ird" ADD COLUMN "old name" text;
-
--- Refill through the reverse mapping.
-UPDATE "app"."we""ird" SET "old name" = (CASE WHEN "sélect" = 'a;b' THEN NULL ELSE "sélect" END);
 
 CREATE FUNCTION "app"."migplan_hostile_sync"() RETURNS trigger LANGUAGE plpgsql AS $migplan$
 DECLARE
@@ -58,3 +56,35 @@ ALTER TABLE "app"."we""ird" ALTER COLUMN "sélect" DROP DEFAULT;
 ALTER TABLE "app"."we""ird" ALTER COLUMN "sélect" DROP NOT NULL;
 
 ALTER TABLE "app"."we""ird" ADD CONSTRAINT "migplan_sélect_not_null" CHECK ("sélect" IS NOT NULL) NOT VALID;
+
+-- migplan: commit
+
+-- Refill "old name" through the reverse mapping: batches of 100 rows, each its own transaction;
+-- only rows still NULL are written, so an interrupted refill resumes where it stopped.
+DO $migplan$
+#variable_conflict use_column
+DECLARE
+  migplan_hi "app"."we""ird"."ïd"%TYPE;
+  migplan_lo "app"."we""ird"."ïd"%TYPE;
+  migplan_last "app"."we""ird"."ïd"%TYPE;
+BEGIN
+  SELECT max("ïd"), min("ïd") INTO migplan_hi, migplan_lo FROM "app"."we""ird";
+  WHILE migplan_lo IS NOT NULL LOOP
+    PERFORM set_config('lock_timeout', '500ms', true);
+    PERFORM set_config('migplan.backfill', 'on', true);
+    WITH migplan_batch AS (
+      SELECT "ïd" AS migplan_key FROM "app"."we""ird"
+      WHERE "ïd" >= migplan_lo AND "ïd" <= migplan_hi
+      ORDER BY "ïd" LIMIT 100
+    ), migplan_done AS (
+      UPDATE "app"."we""ird" SET "old name" = (CASE WHEN "sélect" = 'a;b' THEN NULL ELSE "sélect" END)
+      FROM migplan_batch
+      WHERE "app"."we""ird"."ïd" = migplan_batch.migplan_key
+        AND "old name" IS NULL
+    )
+    SELECT max(migplan_key) INTO migplan_last FROM migplan_batch;
+    COMMIT;
+    SELECT min("ïd") INTO migplan_lo FROM "app"."we""ird" WHERE "ïd" > migplan_last AND "ïd" <= migplan_hi;
+  END LOOP;
+END
+$migplan$;

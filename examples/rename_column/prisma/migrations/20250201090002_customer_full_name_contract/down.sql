@@ -1,23 +1,20 @@
 -- migplan: generated from prisma/rename_column.mig; edit the spec and run `migc compile`, not this file.
 -- lifecycle customer_full_name on "Customer", step 20250201090002_customer_full_name_contract: contract (DOWN)
--- locks: ACCESS EXCLUSIVE on "Customer" (held during a full scan: blocks reads and writes)
--- locks: ROW EXCLUSIVE on "Customer" (held while every row is rewritten: blocks reads and writes)
+-- locks: ACCESS EXCLUSIVE on "Customer" (brief: catalog only)
 -- locks: SHARE ROW EXCLUSIVE on "Customer" (brief: catalog only)
--- runs in one transaction: all or nothing
+-- locks: ROW EXCLUSIVE on "Customer" (per batch: row locks only, committed every batch)
+-- locks: SHARE UPDATE EXCLUSIVE on "Customer" (held during a full scan; reads and writes go on)
+-- runs in 4 parts, each committed before the next (at each "-- migplan: commit"):
+-- the schema in one transaction, the refill in batches, then NOT NULL again in two short transactions;
+-- `migrun rollback` runs them so, and after an interruption goes on where it stopped
 -- WARNING: re-creates "fullname" and refills it from the new column.
 -- WARNING: a re-created column goes to the end of the table: PostgreSQL cannot put it
 -- back in its old position without rewriting the table and dropping dependent indexes.
--- migplan-disable update-with-ddl: a rollback must be all or nothing, so the refill
--- runs in the same transaction as the column it fills (it holds ACCESS EXCLUSIVE).
 
 SET LOCAL lock_timeout = '500ms';
 
+-- Back empty and nullable: the refill below fills the rows, the trigger every write from now on.
 ALTER TABLE "Customer" ADD COLUMN "fullname" text;
-
--- Refill through the reverse mapping.
-UPDATE "Customer" SET "fullname" = ("full_name");
-
-ALTER TABLE "Customer" ALTER COLUMN "fullname" SET NOT NULL;
 
 CREATE FUNCTION "migplan_customer_full_name_sync"() RETURNS trigger LANGUAGE plpgsql AS $migplan$
 DECLARE
@@ -58,3 +55,53 @@ CREATE TRIGGER "migplan_customer_full_name_sync" BEFORE INSERT OR UPDATE ON "Cus
 ALTER TABLE "Customer" ALTER COLUMN "full_name" DROP NOT NULL;
 
 ALTER TABLE "Customer" ADD CONSTRAINT "migplan_full_name_not_null" CHECK ("full_name" IS NOT NULL) NOT VALID;
+
+-- migplan: commit
+
+-- Refill "fullname" through the reverse mapping: batches of 5000 rows, each its own transaction;
+-- only rows still NULL are written, so an interrupted refill resumes where it stopped.
+DO $migplan$
+#variable_conflict use_column
+DECLARE
+  migplan_hi "Customer"."id"%TYPE;
+  migplan_lo "Customer"."id"%TYPE;
+  migplan_last "Customer"."id"%TYPE;
+BEGIN
+  SELECT max("id"), min("id") INTO migplan_hi, migplan_lo FROM "Customer";
+  WHILE migplan_lo IS NOT NULL LOOP
+    PERFORM set_config('lock_timeout', '500ms', true);
+    PERFORM set_config('migplan.backfill', 'on', true);
+    WITH migplan_batch AS (
+      SELECT "id" AS migplan_key FROM "Customer"
+      WHERE "id" >= migplan_lo AND "id" <= migplan_hi
+      ORDER BY "id" LIMIT 5000
+    ), migplan_done AS (
+      UPDATE "Customer" SET "fullname" = ("full_name")
+      FROM migplan_batch
+      WHERE "Customer"."id" = migplan_batch.migplan_key
+        AND "fullname" IS NULL
+    )
+    SELECT max(migplan_key) INTO migplan_last FROM migplan_batch;
+    COMMIT;
+    SELECT min("id") INTO migplan_lo FROM "Customer" WHERE "id" > migplan_last AND "id" <= migplan_hi;
+  END LOOP;
+END
+$migplan$;
+
+-- migplan: commit
+
+SET LOCAL lock_timeout = '500ms';
+
+-- Checked for new rows at once; every row is validated next, without blocking writes.
+ALTER TABLE "Customer" ADD CONSTRAINT "migplan_fullname_not_null" CHECK ("fullname" IS NOT NULL) NOT VALID;
+
+-- migplan: commit
+
+SET LOCAL lock_timeout = '500ms';
+
+ALTER TABLE "Customer" VALIDATE CONSTRAINT "migplan_fullname_not_null";
+
+-- No scan: the validated check proves it.
+ALTER TABLE "Customer" ALTER COLUMN "fullname" SET NOT NULL;
+
+ALTER TABLE "Customer" DROP CONSTRAINT "migplan_fullname_not_null";

@@ -1,22 +1,20 @@
 -- migplan: generated from prisma/user_status.mig; edit the spec and run `migc compile`, not this file.
 -- lifecycle user_status on "User", step 20250101120002_user_status_contract: contract (DOWN)
 -- locks: ACCESS EXCLUSIVE on "User" (brief: catalog only)
--- locks: ROW EXCLUSIVE on "User" (held while every row is rewritten: blocks reads and writes)
 -- locks: SHARE ROW EXCLUSIVE on "User" (brief: catalog only)
--- runs in one transaction: all or nothing
+-- locks: ROW EXCLUSIVE on "User" (per batch: row locks only, committed every batch)
+-- runs in 2 parts, each committed before the next (at each "-- migplan: commit"):
+-- the schema in one transaction, the refill in batches;
+-- `migrun rollback` runs them so, and after an interruption goes on where it stopped
 -- WARNING: re-creates "legacy_status" from the new column, but not every value comes back:
 -- NULLs that became 'active' come back as 'active'.
 -- WARNING: a re-created column goes to the end of the table: PostgreSQL cannot put it
 -- back in its old position without rewriting the table and dropping dependent indexes.
--- migplan-disable update-with-ddl: a rollback must be all or nothing, so the refill
--- runs in the same transaction as the column it fills (it holds ACCESS EXCLUSIVE).
 
 SET LOCAL lock_timeout = '500ms';
 
+-- Back empty and nullable: the refill below fills the rows, the trigger every write from now on.
 ALTER TABLE "User" ADD COLUMN "legacy_status" varchar(20);
-
--- Refill through the reverse mapping.
-UPDATE "User" SET "legacy_status" = ("status");
 
 CREATE FUNCTION "migplan_user_status_sync"() RETURNS trigger LANGUAGE plpgsql AS $migplan$
 DECLARE
@@ -59,3 +57,35 @@ ALTER TABLE "User" ALTER COLUMN "status" DROP DEFAULT;
 ALTER TABLE "User" ALTER COLUMN "status" DROP NOT NULL;
 
 ALTER TABLE "User" ADD CONSTRAINT "migplan_status_not_null" CHECK ("status" IS NOT NULL) NOT VALID;
+
+-- migplan: commit
+
+-- Refill "legacy_status" through the reverse mapping: batches of 10000 rows, each its own transaction;
+-- only rows still NULL are written, so an interrupted refill resumes where it stopped.
+DO $migplan$
+#variable_conflict use_column
+DECLARE
+  migplan_hi "User"."id"%TYPE;
+  migplan_lo "User"."id"%TYPE;
+  migplan_last "User"."id"%TYPE;
+BEGIN
+  SELECT max("id"), min("id") INTO migplan_hi, migplan_lo FROM "User";
+  WHILE migplan_lo IS NOT NULL LOOP
+    PERFORM set_config('lock_timeout', '500ms', true);
+    PERFORM set_config('migplan.backfill', 'on', true);
+    WITH migplan_batch AS (
+      SELECT "id" AS migplan_key FROM "User"
+      WHERE "id" >= migplan_lo AND "id" <= migplan_hi
+      ORDER BY "id" LIMIT 10000
+    ), migplan_done AS (
+      UPDATE "User" SET "legacy_status" = ("status")
+      FROM migplan_batch
+      WHERE "User"."id" = migplan_batch.migplan_key
+        AND "legacy_status" IS NULL
+    )
+    SELECT max(migplan_key) INTO migplan_last FROM migplan_batch;
+    COMMIT;
+    SELECT min("id") INTO migplan_lo FROM "User" WHERE "id" > migplan_last AND "id" <= migplan_hi;
+  END LOOP;
+END
+$migplan$;
