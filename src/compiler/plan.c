@@ -57,16 +57,35 @@ static void header(mp_buf *b, const plan_step *s, const char *dir, const file_lo
 		buf_puts(b, "-- runs outside a transaction block, alone in its file\n");
 }
 
-static void prelude(mp_buf *b, const mdl_lifecycle *lc)
+/* A transaction's statements as one DO block (issue 20, item 2): one
+ * statement, so every runner runs it as one transaction, all or nothing:
+ * Prisma 6 (the file as one query), Prisma 7's engine (each statement of a
+ * file on its own, in autocommit) and migrun (the file inside its BEGIN).
+ * lock_timeout is set inside it (read when a lock is waited for);
+ * statement_timeout must be set before it (PostgreSQL arms that timer when a
+ * statement starts), by a SET the RESET after it takes back. */
+static void tx_block(mp_buf *b, const mdl_lifecycle *lc, const mp_buf *body)
 {
 	char d[32];
+	mp_buf in = MP_BUF_INIT, tag = MP_BUF_INIT;
 	duration_format_pg(lc->lock_timeout_ms, d);
-	buf_printf(b, "\nSET LOCAL lock_timeout = '%s';\n", d);
+	buf_printf(&in, "\n#variable_conflict use_column\nBEGIN\nPERFORM set_config('lock_timeout', '%s', true);\n\n", d);
+	buf_put(&in, body->ptr, body->len);
+	buf_puts(&in, "END\n");
+	sql_dollar_tag(&tag, in.ptr);
+	buf_putc(b, '\n');
 	if (lc->statement_timeout_ms > 0) {
 		duration_format_pg(lc->statement_timeout_ms, d);
-		buf_printf(b, "SET LOCAL statement_timeout = '%s';\n", d);
+		buf_printf(b, "-- For the block below, which it bounds as a whole; RESET after it.\nSET statement_timeout = '%s';\n\n", d);
 	}
+	buf_puts(b, "-- One statement, so that every runner (Prisma 6 and 7, migrun) runs the step as one\n"
+	            "-- transaction: all of it or nothing.\n");
+	buf_printf(b, "DO %s%s%s;\n", tag.ptr, in.ptr, tag.ptr);
+	if (lc->statement_timeout_ms > 0)
+		buf_puts(b, "\nRESET statement_timeout;\n");
 	buf_putc(b, '\n');
+	buf_free(&in);
+	buf_free(&tag);
 }
 
 typedef struct {
@@ -118,14 +137,16 @@ static size_t down_body(mp_buf *f, const step_builder *sb, const plan_step *s)
 {
 	buf_put(f, sb->warnings.ptr, sb->warnings.len);
 	buf_put(f, sb->disables.ptr, sb->disables.len);
+	mp_buf stmts = MP_BUF_INIT;
+	for (size_t i = sb->ndowns; i-- > 0;)
+		buf_puts(&stmts, sb->downs[i]);
 	if (sb->ndowns == 0)
 		buf_puts(f, "-- nothing to undo in the schema\n");
 	else if (s->transactional)
-		prelude(f, sb->lc);
+		tx_block(f, sb->lc, &stmts);
 	else
-		buf_putc(f, '\n');
-	for (size_t i = sb->ndowns; i-- > 0;)
-		buf_puts(f, sb->downs[i]);
+		buf_printf(f, "\n%s", buf_cstr(&stmts));
+	buf_free(&stmts);
 	size_t nparts = 1;
 	for (size_t i = 0; i < sb->nrefills; i++, nparts++)
 		buf_printf(f, MIGDIR_COMMIT_MARK "\n\n%s", sb->refills[i]);
@@ -133,8 +154,7 @@ static size_t down_body(mp_buf *f, const step_builder *sb, const plan_step *s)
 		if (!sb->down_after[i].len)
 			continue;
 		buf_puts(f, MIGDIR_COMMIT_MARK "\n");
-		prelude(f, sb->lc);
-		buf_put(f, sb->down_after[i].ptr, sb->down_after[i].len);
+		tx_block(f, sb->lc, &sb->down_after[i]);
 		nparts++;
 	}
 	return nparts;
@@ -148,13 +168,16 @@ static void finish_step(step_vec *sv, step_builder *sb, plan_step *s)
 	locks_ctx *c = sv->locks;
 	mp_buf f = MP_BUF_INIT;
 	buf_put(&f, sb->updisables.ptr, sb->updisables.len);
-	if (s->transactional)
-		prelude(&f, sb->lc);
-	else
+	if (s->transactional) {
+		mp_buf body = MP_BUF_INIT;
+		migdir_guard_write_block(&body, s->id, sb->gates, sb->ngates);
+		buf_put(&body, sb->up.ptr, sb->up.len);
+		tx_block(&f, sb->lc, &body);
+		buf_free(&body);
+	} else {
 		buf_putc(&f, '\n');
-	if (s->transactional)
-		migdir_guard_write(&f, s->id, sb->gates, sb->ngates);
-	buf_put(&f, sb->up.ptr, sb->up.len);
+		buf_put(&f, sb->up.ptr, sb->up.len);
+	}
 	file_locks up = {0}, down = {0};
 	locks_ctx_begin_file(c);
 	s->up_sql = step_file(sv, s, 0, c, &f, &up, 1);

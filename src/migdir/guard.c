@@ -78,7 +78,7 @@ static void guard_rows(mp_buf *b, const mf_gate *g)
 	buf_free(&col);
 }
 
-void migdir_guard_write(mp_buf *b, const char *id, const mf_gate *gates, size_t n)
+void migdir_guard_write_block(mp_buf *b, const char *id, const mf_gate *gates, size_t n)
 {
 	mp_buf body = MP_BUF_INIT;
 	bool since = false, rows = false;
@@ -95,18 +95,13 @@ void migdir_guard_write(mp_buf *b, const char *id, const mf_gate *gates, size_t 
 		buf_free(&body);
 		return;
 	}
-	mp_buf full = MP_BUF_INIT, tag = MP_BUF_INIT;
-	buf_puts(&full, "\nDECLARE\n");
-	if (since)
-		buf_puts(&full, "  migplan_since timestamptz;\n");
-	if (rows)
-		buf_puts(&full, "  migplan_n bigint;\n");
-	buf_printf(&full, "BEGIN\n%sEND\n", body.ptr);
-	sql_dollar_tag(&tag, full.ptr);
 	buf_puts(b, "-- Gates, checked here as well as by migrun: no runner (plain `prisma migrate deploy` included)\n"
-	            "-- can run this step before they pass, and when one fails nothing of the step has run.\n");
-	buf_printf(b, "DO %s%s%s;\n\n", tag.ptr, full.ptr, tag.ptr);
-	buf_free(&full);
-	buf_free(&tag);
+	            "-- can run this step before they pass, and when one fails nothing of the step has run.\n"
+	            "DECLARE\n");
+	if (since)
+		buf_puts(b, "  migplan_since timestamptz;\n");
+	if (rows)
+		buf_puts(b, "  migplan_n bigint;\n");
+	buf_printf(b, "BEGIN\n%sEND;\n\n", body.ptr);
 	buf_free(&body);
 }

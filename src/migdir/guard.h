@@ -1,4 +1,4 @@
-/* A step's gates as SQL, first in its migration.sql: whatever runs the
+/* A step's gates as SQL, first in its migration.sql's DO block: whatever runs the
  * folder (plain `prisma migrate deploy` included) cannot run the step before
  * its window has passed and its data is ready. migrun checks the same gates
  * from the manifest before it starts, with its own messages and exit codes;
@@ -14,8 +14,9 @@
  * pass the time gates, as it does for the manifest's. */
 #define MIGDIR_GUARD_SKIP_TIME "migplan.skip_time_gates"
 
-/* Appends the guard (a DO block and its comment) for the min_age, no_nulls
- * and consistency gates of step id; nothing when it has none of them. */
-void migdir_guard_write(mp_buf *b, const char *id, const mf_gate *gates, size_t n);
+/* Appends the guard for the min_age, no_nulls and consistency gates of step
+ * id, with its comment, as a PL/pgSQL block (DECLARE … BEGIN … END;) for the
+ * step's own DO block to open with; nothing when it has none of them. */
+void migdir_guard_write_block(mp_buf *b, const char *id, const mf_gate *gates, size_t n);
 
 #endif

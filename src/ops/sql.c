@@ -52,6 +52,19 @@ static void sql_build(step_builder *sb, const mdl_lifecycle *lc, size_t i)
 	free(d);
 }
 
+/* Where an sql item's text starts in the spec: past the opening dollar tag. */
+static int sql_text_start(const lc_state *st, mp_span span)
+{
+	const char *text = st->c->src->text;
+	int at = span.start;
+	if (text[at] == '$') {
+		const char *close = strchr(text + at + 1, '$');
+		if (close && close < text + span.end)
+			at = (int)(close - text) + 1;
+	}
+	return at;
+}
+
 /* A parse error in the team's SQL, at its place in the spec: span is the
  * dollar-quoted text (tag included), cursor PostgreSQL's 1-based character
  * position in what is between the tags. */
@@ -74,17 +87,54 @@ static void sql_check_parses(lc_state *st, const char *sql, mp_span span, const 
 		buf_free(&msg);
 		return;
 	}
-	int at = span.start;
-	if (text[at] == '$') { /* past the opening tag */
-		const char *close = strchr(text + at + 1, '$');
-		if (close && close < text + span.end)
-			at = (int)(close - text) + 1;
-	}
+	int at = sql_text_start(st, span);
 	for (int chars = 1; chars < cursor && at < span.end; at++)
 		if (((unsigned char)text[at + 1] & 0xC0) != 0x80)
 			chars++;
 	check_error(st->c, (mp_span){at, at + 1}, "the %s SQL does not parse: %s", what, buf_cstr(&msg));
 	buf_free(&msg);
+}
+
+/* What a statement returns or does that PL/pgSQL cannot take as a static
+ * statement of the step's DO block (compiler/plan.c), or NULL. */
+static const char *not_in_block(const sql_stmt *st)
+{
+	const char *k = st->kind;
+	if (strcmp(k, "SelectStmt") == 0 && !sqlnode_get(st->node, "intoClause"))
+		return "a SELECT returns rows, which PL/pgSQL has no place for";
+	if ((strcmp(k, "InsertStmt") == 0 || strcmp(k, "UpdateStmt") == 0 || strcmp(k, "DeleteStmt") == 0) &&
+	    sqlnode_get(st->node, "returningList"))
+		return "RETURNING returns rows, which PL/pgSQL has no place for";
+	const char *const refused[] = {"ExplainStmt", "VariableShowStmt", "CopyStmt", "TransactionStmt", "FetchStmt",
+	                               "ClosePortalStmt", "DeclareCursorStmt", "ExecuteStmt", "PrepareStmt", NULL};
+	for (size_t i = 0; refused[i]; i++)
+		if (strcmp(k, refused[i]) == 0)
+			return "PL/pgSQL cannot run it as a statement of its own";
+	return NULL;
+}
+
+/* A transactional sql item runs inside its step's one DO block (one
+ * statement under every Prisma engine: tests/prisma/README.md), so each of
+ * its statements must be one PL/pgSQL runs as written. */
+static void sql_check_in_block(lc_state *st, const char *sql, mp_span span, const char *what)
+{
+	sql_file *f = NULL;
+	sql_parse_error perr;
+	mp_error err = {0, ""};
+	if (sqlparse_file(sql, strlen(sql), &f, &perr, &err) != MP_OK)
+		return; /* sql_check_parses reported it */
+	int base = sql_text_start(st, span);
+	for (size_t i = 0; i < f->nstmts; i++) {
+		const char *why = not_in_block(&f->stmts[i]);
+		if (!why)
+			continue;
+		int at = base + f->stmts[i].span.start;
+		check_error(st->c, (mp_span){at, at + 1},
+		            "the %s SQL's %s cannot run in the step's transaction: it runs as one DO block (one statement "
+		            "under every Prisma engine), and %s; give it a `sql … no transaction` item of its own",
+		            what, f->stmts[i].kind, why);
+	}
+	sqlparse_free(f);
 }
 
 static void sql_check(lc_state *st, const ast_item *it)
@@ -98,6 +148,10 @@ static void sql_check(lc_state *st, const ast_item *it)
 	q->before_expand = !st->seen_column_item;
 	sql_check_parses(st, it->up_sql, it->up_span, "UP");
 	sql_check_parses(st, it->down_sql, it->down_span, "DOWN");
+	if (!it->no_transaction) {
+		sql_check_in_block(st, it->up_sql, it->up_span, "UP");
+		sql_check_in_block(st, it->down_sql, it->down_span, "DOWN");
+	}
 	for (const char *p = it->name.text; *p; p++)
 		if (!isalnum((unsigned char)*p) && *p != '_') {
 			check_error(st->c, it->name.span, "sql item names become folder names: use letters, digits and '_'");

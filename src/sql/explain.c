@@ -2,6 +2,7 @@
 #include "sql/explain.h"
 #include "util/duration.h"
 #include "sql/locks.h"
+#include "sql/locks_do.h"
 
 #include <ctype.h>
 #include <jansson.h>
@@ -155,6 +156,60 @@ static json_t *file_json(const char *name, const mf_step *step)
 	return o;
 }
 
+/* One statement's entry; block: the line of the DO block it stands in, or 0. */
+static json_t *stmt_json(const explain_doc *d, const sql_stmt *st, const char *text, mp_span span, size_t index,
+                         int line, int col, lock_tx tx, int block)
+{
+	lock_list locks = {0};
+	locks_analyze(d->ctx, st, &locks);
+	char *sql = shorten(text, span);
+	json_t *s = json_object(), *larr = json_array();
+	json_object_set_new(s, "index", json_integer((json_int_t)index));
+	json_object_set_new(s, "line", json_integer(line));
+	json_object_set_new(s, "column", json_integer(col));
+	json_object_set_new(s, "kind", json_string(st->kind));
+	json_object_set_new(s, "sql", json_string(sql));
+	json_object_set_new(s, "transaction", json_string(lock_tx_name(tx)));
+	json_object_set_new(s, "in_transaction", json_boolean(tx != TX_NONE));
+	if (block)
+		json_object_set_new(s, "block", json_integer(block));
+	for (size_t k = 0; k < locks.count; k++)
+		json_array_append_new(larr, lock_json(&locks.items[k]));
+	json_object_set_new(s, "locks", larr);
+	free(sql);
+	lock_list_free(&locks);
+	return s;
+}
+
+/* A DO block is reviewed statement by statement: its static statements,
+ * each in the context of the ones before it; false when it has none that
+ * parse (it is then one entry of its own). */
+static bool add_block(explain_doc *d, json_t *stmts, const sql_stmt *st, int line, int col)
+{
+	sql_do_block b;
+	sql_do_block_read(st, &b);
+	size_t n = 0;
+	for (size_t i = 0; i < b.nfiles; i++)
+		n += b.files[i]->nstmts;
+	if (n == 0) {
+		sql_do_block_free(&b);
+		return false;
+	}
+	/* inside the block: one transaction unless it commits */
+	lock_tx in = b.commits ? TX_NONE : TX_IMPLICIT;
+	for (size_t i = 0; i < b.nfiles; i++) {
+		const sql_file *f = b.files[i];
+		for (size_t k = 0; k < f->nstmts; k++) {
+			json_t *s = stmt_json(d, &f->stmts[k], b.texts[i], f->stmts[k].span,
+			                      json_array_size(stmts) + 1, line, col, in, line);
+			json_array_append_new(stmts, s);
+			locks_ctx_update(d->ctx, &f->stmts[k]);
+		}
+	}
+	sql_do_block_free(&b);
+	return true;
+}
+
 void explain_doc_add_parsed(explain_doc *d, const mp_source *src, const sql_file *f, const mf_step *step)
 {
 	json_t *file = file_json(src->path, step), *stmts = json_object_get(file, "statements");
@@ -163,26 +218,13 @@ void explain_doc_add_parsed(explain_doc *d, const mp_source *src, const sql_file
 	locks_ctx_begin_file(d->ctx);
 	for (size_t i = 0; i < f->nstmts; i++) {
 		const sql_stmt *st = &f->stmts[i];
-		lock_list locks = {0};
-		locks_analyze(d->ctx, st, &locks);
-		locks_ctx_update(d->ctx, st);
 		int line, col;
 		source_position(src, st->span.start, &line, &col);
-		char *text = shorten(src->text, st->span);
-		json_t *s = json_object(), *larr = json_array();
-		json_object_set_new(s, "index", json_integer((json_int_t)i + 1));
-		json_object_set_new(s, "line", json_integer(line));
-		json_object_set_new(s, "column", json_integer(col));
-		json_object_set_new(s, "kind", json_string(st->kind));
-		json_object_set_new(s, "sql", json_string(text));
-		json_object_set_new(s, "transaction", json_string(lock_tx_name(tx[i])));
-		json_object_set_new(s, "in_transaction", json_boolean(tx[i] != TX_NONE));
-		for (size_t k = 0; k < locks.count; k++)
-			json_array_append_new(larr, lock_json(&locks.items[k]));
-		json_object_set_new(s, "locks", larr);
-		json_array_append_new(stmts, s);
-		free(text);
-		lock_list_free(&locks);
+		if (st->kind_id == SQL_KIND_DO && add_block(d, stmts, st, line, col))
+			continue;
+		json_array_append_new(stmts, stmt_json(d, st, src->text, st->span, json_array_size(stmts) + 1, line, col,
+		                                       tx[i], 0));
+		locks_ctx_update(d->ctx, st);
 	}
 	free(tx);
 	json_array_append_new(d->files, file);
@@ -283,11 +325,13 @@ static void render_human(const explain_doc *d, bool color, mp_buf *out)
 		}
 		for (size_t k = 0; k < json_array_size(stmts); k++) {
 			json_t *s = json_array_get(stmts, k), *locks = json_object_get(s, "locks");
-			buf_printf(out, "  %sline %lld%s  %s\n", dim, json_integer_value(json_object_get(s, "line")), reset,
-			           jstr(s, "sql"));
+			bool in_block = json_object_get(s, "block") != NULL;
+			buf_printf(out, "  %sline %lld%s  %s%s\n", dim, json_integer_value(json_object_get(s, "line")), reset,
+			           in_block ? "DO block: " : "", jstr(s, "sql"));
 			const char *tx = jstr(s, "transaction");
-			const char *txt = strcmp(tx, "none") == 0 ? "no transaction block"
-			                  : strcmp(tx, "explicit") == 0 ? "in BEGIN … COMMIT" : "in the file's implicit transaction";
+			const char *txt = strcmp(tx, "none") == 0 ? (in_block ? "committed per batch" : "no transaction block")
+			                  : strcmp(tx, "explicit") == 0 ? "in BEGIN … COMMIT"
+			                  : in_block ? "in the block's one transaction" : "in the file's implicit transaction";
 			if (!json_array_size(locks))
 				buf_printf(out, "      no table lock; %s\n", txt);
 			for (size_t l = 0; l < json_array_size(locks); l++) {
@@ -356,7 +400,8 @@ static void render_markdown(const explain_doc *d, mp_buf *out)
 			for (size_t l = 0; l < (n ? n : 1); l++) {
 				json_t *lk = json_array_get(locks, l);
 				if (l == 0) {
-					buf_printf(out, "| %lld | ", json_integer_value(json_object_get(s, "line")));
+					buf_printf(out, "| %lld | %s", json_integer_value(json_object_get(s, "line")),
+					           json_object_get(s, "block") ? "DO block: " : "");
 					md_code(out, jstr(s, "sql"));
 				} else {
 					buf_puts(out, "| | ↳");

@@ -333,6 +333,26 @@ static void lint_set(lint_run *r, const json_t *n)
 	r->lock_timeout = str_is(kind, "VAR_SET_VALUE") && !zero;
 }
 
+/* SELECT set_config('lock_timeout', '1s', …), as a DO block writes
+ * PERFORM set_config(…): the same as SET for what follows. */
+static void lint_set_config(lint_run *r, const json_t *n)
+{
+	json_t *targets = sqlnode_get(n, "targetList");
+	if (json_array_size(targets) != 1)
+		return;
+	json_t *val = sqlnode_get(sqlnode_get(json_array_get(targets, 0), "ResTarget"), "val");
+	json_t *fn = sqlnode_get(val, "FuncCall");
+	json_t *names = sqlnode_get(fn, "funcname");
+	const char *fname = sqlnode_string(json_array_get(names, json_array_size(names) - 1));
+	json_t *args = sqlnode_get(fn, "args");
+	if (!str_is(fname, "set_config") || json_array_size(args) < 2)
+		return;
+	const char *name = sqlnode_str(sqlnode_get(sqlnode_get(json_array_get(args, 0), "A_Const"), "sval"), "sval");
+	const char *v = sqlnode_str(sqlnode_get(sqlnode_get(json_array_get(args, 1), "A_Const"), "sval"), "sval");
+	if (str_is(name, "lock_timeout") && v)
+		r->lock_timeout = strtol(v, NULL, 10) != 0; /* '0': wait forever */
+}
+
 static void lint_index(lint_run *r, const json_t *n)
 {
 	if (sqlnode_bool(n, "concurrent")) {
@@ -414,11 +434,18 @@ static void lint_do(lint_run *r, const json_t *n)
 		report(r, LINT_DYNAMIC_SQL, -1, "this DO block runs dynamic SQL (EXECUTE): migplan cannot see those statements");
 	const sql_stmt *block = r->st;
 	r->outer = block;
+	/* each in the context of the ones before it in the block; the file's
+	 * context takes the whole block after it (lint_file) */
+	locks_ctx *outer_ctx = r->ctx;
+	r->ctx = locks_ctx_clone(outer_ctx);
 	for (size_t i = 0; i < b.nfiles; i++)
 		for (size_t k = 0; k < b.files[i]->nstmts; k++) {
 			r->st = &b.files[i]->stmts[k];
 			lint_stmt(r);
+			locks_ctx_update(r->ctx, r->st);
 		}
+	locks_ctx_free(r->ctx);
+	r->ctx = outer_ctx;
 	r->outer = NULL;
 	r->st = block;
 	sql_do_block_free(&b);
@@ -454,9 +481,12 @@ static void lint_stmt(lint_run *r)
 	note_locks(r, &locks);
 	/* VACUUM cannot run in a transaction block, so a SET before it in the
 	 * same file is impossible: the rule would have no fix. */
-	if (!(st->kind_id == SQL_KIND_VACUUM && sqlnode_bool(st->node, "is_vacuumcmd")))
+	if (!(st->kind_id == SQL_KIND_VACUUM && sqlnode_bool(st->node, "is_vacuumcmd")) &&
+	    st->kind_id != SQL_KIND_DO) /* a DO block's statements are checked one by one (lint_do) */
 		lint_lock_timeout(r, &locks);
 	lock_list_free(&locks);
+	if (st->kind_id == SQL_KIND_SELECT)
+		lint_set_config(r, st->node);
 	if (handlers[st->kind_id])
 		handlers[st->kind_id](r, st->node);
 }

@@ -1,6 +1,7 @@
 /* The context of earlier statements (created tables, validated NOT NULL
  * checks) and the relation keys it is indexed by. */
 #include "sql/locks_ctx.h"
+#include "sql/locks_do.h"
 #include "util/buf.h"
 #include "util/vec.h"
 
@@ -361,9 +362,24 @@ static void note_drop_constraint(locks_ctx *c, const char *table, const char *co
 	buf_free(&b);
 }
 
+/* A DO block changes what its static statements change, in their order. */
+static void update_do(locks_ctx *c, const sql_stmt *st)
+{
+	sql_do_block b;
+	sql_do_block_read(st, &b);
+	for (size_t i = 0; i < b.nfiles; i++)
+		for (size_t k = 0; k < b.files[i]->nstmts; k++)
+			locks_ctx_update(c, &b.files[i]->stmts[k]);
+	sql_do_block_free(&b);
+}
+
 void locks_ctx_update(locks_ctx *c, const sql_stmt *st)
 {
 	json_t *n = st->node;
+	if (st->kind_id == SQL_KIND_DO) {
+		update_do(c, st);
+		return;
+	}
 	if (st->kind_id == SQL_KIND_INDEX) {
 		note_index(c, n);
 		return;

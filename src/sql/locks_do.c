@@ -15,8 +15,11 @@ static void add_query(sql_do_block *b, const char *query)
 	sql_file *f = NULL;
 	sql_parse_error perr;
 	mp_error err = {0};
-	if (query && sqlparse_file(query, strlen(query), &f, &perr, &err) == MP_OK)
+	if (query && sqlparse_file(query, strlen(query), &f, &perr, &err) == MP_OK) {
+		b->texts = xrealloc(b->texts, (b->nfiles + 1) * sizeof *b->texts);
+		b->texts[b->nfiles] = xstrdup(query);
 		*MP_VEC_PUSH(b->files, b->nfiles) = f;
+	}
 }
 
 static const char *expr_query(const json_t *expr)
@@ -86,9 +89,12 @@ void sql_do_block_read(const sql_stmt *st, sql_do_block *out)
 
 void sql_do_block_free(sql_do_block *b)
 {
-	for (size_t i = 0; i < b->nfiles; i++)
+	for (size_t i = 0; i < b->nfiles; i++) {
 		sqlparse_free(b->files[i]);
+		free(b->texts[i]);
+	}
 	free(b->files);
+	free(b->texts);
 	free(b->error);
 	memset(b, 0, sizeof *b);
 }
@@ -98,9 +104,15 @@ void locks_do_block(const locks_ctx *c, const sql_stmt *st, lock_list *out)
 	sql_do_block b;
 	sql_do_block_read(st, &b);
 	lock_list found = {0};
+	/* each statement in the context of the ones before it in the block
+	 * (a check validated, then SET NOT NULL) */
+	locks_ctx *in = locks_ctx_clone(c);
 	for (size_t i = 0; i < b.nfiles; i++)
-		for (size_t k = 0; k < b.files[i]->nstmts; k++)
-			locks_analyze(c, &b.files[i]->stmts[k], &found);
+		for (size_t k = 0; k < b.files[i]->nstmts; k++) {
+			locks_analyze(in, &b.files[i]->stmts[k], &found);
+			locks_ctx_update(in, &b.files[i]->stmts[k]);
+		}
+	locks_ctx_free(in);
 	for (size_t i = 0; i < found.count; i++) {
 		found.items[i].batched = b.commits;
 		found.items[i].location = -1; /* an offset into the block's text, not the file's */

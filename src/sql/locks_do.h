@@ -9,6 +9,7 @@
 
 typedef struct {
 	sql_file **files; /* one per embedded statement (PERFORM as SELECT), in order */
+	char **texts;     /* each one's text, which its spans index */
 	size_t nfiles;
 	bool commits;     /* COMMIT or ROLLBACK inside: the block runs in batches */
 	bool dynamic;     /* EXECUTE of a string: SQL that cannot be known */

@@ -73,6 +73,23 @@ tl_run "$MIGC" compile sqlmark.mig -o out
 tl_assert_eq 1 "$TL_RC" "an sql item holding the part separator line: exit 1"
 tl_assert_contains "$TL_ERR" "sqlmark.mig:4:1: error: the UP SQL holds \"-- migplan: commit\"" "located, with why"
 
+# A transactional sql item runs as one DO block (one statement under every
+# Prisma engine): a statement that returns rows has no place there.
+cat > sqlsel.mig <<'MIG'
+lifecycle fix at 20250101120000 on "User" {
+  sql seq up $$
+    ALTER TABLE "User" ADD COLUMN x int;
+    SELECT setval('"User_id_seq"', 100);
+  $$ down $$ALTER TABLE "User" DROP COLUMN x$$;
+  sql seq2 up $$SELECT setval('"User_id_seq"', 100)$$ down $$SELECT 1$$ no transaction;
+}
+MIG
+tl_run "$MIGC" compile sqlsel.mig -o out
+tl_assert_eq 1 "$TL_RC" "a SELECT in a transactional sql item: exit 1"
+tl_assert_contains "$TL_ERR" "sqlsel.mig:4:5: error: the UP SQL's SelectStmt cannot run in the step's transaction" "located at the SELECT"
+tl_assert_contains "$TL_ERR" "give it a \`sql … no transaction\` item of its own" "with the way out"
+tl_assert_not_contains "$TL_ERR" "sqlsel.mig:6:" "the same SELECT in a no-transaction item is fine"
+
 # Columns against the migrations folder compiled into: its own migrations
 # (here a baseline, then a rename) replayed with PostgreSQL's parser tell
 # which columns "User" has before the lifecycle.

@@ -24,33 +24,42 @@ tl_assert_contains "$TL_OUT" "verified: 8 generated steps, hashes and chain matc
 tl_run "$MIGC" verify -d "$m1"
 tl_assert_eq 0 "$TL_RC" "migc verify: a format-1 manifest agrees with its folder"
 
-# --- --check names the format; compile rewrites the manifest and, of the step
-# files, only the -- locks: lines of six DOWNs, which the lock analyzer now
-# computes (docs/locks.md, "The locks a generated step declares"): every
-# migration.sql, which Prisma checksums, stays byte-identical ---
+# --- --check names the format; compile rewrites the manifest and the step
+# files that changed since the fixture was written: the -- locks: lines of
+# six DOWNs, which the lock analyzer now computes (docs/locks.md, "The locks
+# a generated step declares"); every transactional step's UP and DOWN, now
+# one DO block (issue 20, item 2: atomic under Prisma 7's engine too); and the
+# contract's DOWN that refills a retired column, now in parts (issue 19, item
+# 13). The other files, backfills' and indexes' UP and DOWN, stay byte-identical ---
 (cd "$one" && tl_run "$MIGC" compile --check prisma/*.mig
  tl_assert_eq 1 "$TL_RC" "--check on a format-1 manifest: exit 1 (its bytes differ)"
- tl_assert_contains "$TL_OUT" "7 files would change" "the manifest and six DOWNs"
+ tl_assert_contains "$TL_OUT" "12 files would change" "the manifest, and the transactional steps' UPs and DOWNs, and two index DOWNs"
  tl_assert_contains "$TL_ERR" "prisma/migrations/migplan.manifest.json differs from what \`migc compile\` writes: it is in manifest format 1, and migc now writes format 2" \
    "and it says the format changed"
  tl_assert_contains "$TL_ERR" "migrun still reads it, and \`migc compile\` rewrites it" "and what to do")
 (cd "$two" && tl_run "$MIGC" compile prisma/*.mig
  tl_assert_eq 0 "$TL_RC" "compile over the format-1 manifest: exit 0"
- tl_assert_contains "$TL_OUT" "6 written, 2 unchanged" "the six steps whose DOWN header changed"
+ tl_assert_contains "$TL_OUT" "7 written, 1 unchanged" "every step but the backfill was written"
  tl_assert_contains "$TL_OUT" "rewrote migplan.manifest.json in manifest format 2 (it was format 1)" "says the manifest was")
 tl_assert_eq 2 "$(jq .format "$m2/migplan.manifest.json")" "the recompile is format 2"
-tl_assert_eq "" "$(diff -r -x migplan.manifest.json -x down.sql "$m1" "$m2")" "every migration.sql byte-identical"
-# ... and, since issue 19 item 13, the contract's DOWN that refills a
-# retired column, which is now written in parts (docs/runtime.md, Rollback in
-# parts): the one file that differs in more than its lock lines.
+same_files=0 wrapped=0 other=""
 parts=20250501090003_hostile_contract/down.sql
-downs=""
-for d in "$m1"/*/down.sql; do
-  rel=${d#"$m1"/}
-  [ "$rel" = "$parts" ] && continue
-  downs+=$(diff <(grep -v '^-- locks:' "$d") <(grep -v '^-- locks:' "$m2/$rel"))
-done
-tl_assert_eq "" "$downs" "every other down.sql the same but for its -- locks: lines"
+while read -r id tx; do
+  for f in migration.sql down.sql; do
+    if [ "$tx" = false ]; then
+      # not transactional: the same, but for a DOWN's -- locks: lines
+      d=$(diff <(grep -v '^-- locks:' "$m1/$id/$f") <(grep -v '^-- locks:' "$m2/$id/$f"))
+      [ -z "$d" ] && same_files=$((same_files + 1)) || other+="$id/$f "
+    elif grep -q '^DO \$migplan[0-9]*\$$' "$m2/$id/$f" && ! grep -q 'SET LOCAL' "$m2/$id/$f" \
+         && grep -q '^SET LOCAL lock_timeout' "$m1/$id/$f"; then
+      wrapped=$((wrapped + 1))
+    else
+      other+="$id/$f "
+    fi
+  done
+done < <(jq -r '.steps[] | "\(.id) \(.transactional)"' "$m2/migplan.manifest.json")
+tl_assert_eq "8 8 " "$same_files $wrapped $other" \
+  "backfill and index files the same (8); every transactional UP and DOWN one DO block instead of SET LOCAL (8)"
 tl_assert_eq "0 1" "$(grep -c '^-- migplan: commit$' "$m1/$parts") $(grep -c '^-- migplan: commit$' "$m2/$parts")" \
   "the contract's DOWN: one part as the fixture has it, two parts recompiled"
 tl_assert_eq '{"mode":"ACCESS EXCLUSIVE","schema":"app","table":"we\"ird"}' \

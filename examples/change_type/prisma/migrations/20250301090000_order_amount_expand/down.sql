@@ -4,8 +4,15 @@
 -- runs in one transaction: all or nothing
 -- WARNING: drops "amount"; its values come from "amount_cents" again when the steps are re-applied
 
-SET LOCAL lock_timeout = '1s';
-SET LOCAL statement_timeout = '10min';
+-- For the block below, which it bounds as a whole; RESET after it.
+SET statement_timeout = '10min';
+
+-- One statement, so that every runner (Prisma 6 and 7, migrun) runs the step as one
+-- transaction: all of it or nothing.
+DO $migplan$
+#variable_conflict use_column
+BEGIN
+PERFORM set_config('lock_timeout', '1s', true);
 
 ALTER TABLE "Order" DROP CONSTRAINT "migplan_amount_not_null";
 
@@ -16,3 +23,8 @@ DROP TRIGGER "migplan_order_amount_sync" ON "Order";
 DROP FUNCTION "migplan_order_amount_sync"();
 
 ALTER TABLE "Order" DROP COLUMN "amount";
+
+END
+$migplan$;
+
+RESET statement_timeout;

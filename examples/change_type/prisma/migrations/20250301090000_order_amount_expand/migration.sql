@@ -4,8 +4,15 @@
 -- locks: SHARE ROW EXCLUSIVE on "Order" (brief: catalog only)
 -- runs in one transaction: all or nothing
 
-SET LOCAL lock_timeout = '1s';
-SET LOCAL statement_timeout = '10min';
+-- For the block below, which it bounds as a whole; RESET after it.
+SET statement_timeout = '10min';
+
+-- One statement, so that every runner (Prisma 6 and 7, migrun) runs the step as one
+-- transaction: all of it or nothing.
+DO $migplan1$
+#variable_conflict use_column
+BEGIN
+PERFORM set_config('lock_timeout', '1s', true);
 
 -- Nullable, and without a default until contract: an old version's insert leaves it NULL and
 -- the sync trigger fills it; a value means the new version wrote it.
@@ -50,3 +57,8 @@ CREATE TRIGGER "migplanrev_order_amount_sync_1" BEFORE UPDATE OF "amount" ON "Or
 
 -- NOT NULL comes at contract; NOT VALID checks new writes now without scanning existing rows.
 ALTER TABLE "Order" ADD CONSTRAINT "migplan_amount_not_null" CHECK ("amount" IS NOT NULL) NOT VALID;
+
+END
+$migplan1$;
+
+RESET statement_timeout;

@@ -11,8 +11,15 @@
 -- WARNING: a re-created column goes to the end of the table: PostgreSQL cannot put it
 -- back in its old position without rewriting the table and dropping dependent indexes.
 
-SET LOCAL lock_timeout = '1s';
-SET LOCAL statement_timeout = '10min';
+-- For the block below, which it bounds as a whole; RESET after it.
+SET statement_timeout = '10min';
+
+-- One statement, so that every runner (Prisma 6 and 7, migrun) runs the step as one
+-- transaction: all of it or nothing.
+DO $migplan1$
+#variable_conflict use_column
+BEGIN
+PERFORM set_config('lock_timeout', '1s', true);
 
 -- Back empty and nullable: the refill below fills the rows, the trigger every write from now on.
 ALTER TABLE "Order" ADD COLUMN "amount_cents" integer;
@@ -59,6 +66,11 @@ ALTER TABLE "Order" ALTER COLUMN "amount" DROP NOT NULL;
 
 ALTER TABLE "Order" ADD CONSTRAINT "migplan_amount_not_null" CHECK ("amount" IS NOT NULL) NOT VALID;
 
+END
+$migplan1$;
+
+RESET statement_timeout;
+
 -- migplan: commit
 
 -- Refill "amount_cents" through the reverse mapping: batches of 5000 rows, each its own transaction;
@@ -94,16 +106,35 @@ $migplan$;
 
 -- migplan: commit
 
-SET LOCAL lock_timeout = '1s';
-SET LOCAL statement_timeout = '10min';
+-- For the block below, which it bounds as a whole; RESET after it.
+SET statement_timeout = '10min';
+
+-- One statement, so that every runner (Prisma 6 and 7, migrun) runs the step as one
+-- transaction: all of it or nothing.
+DO $migplan$
+#variable_conflict use_column
+BEGIN
+PERFORM set_config('lock_timeout', '1s', true);
 
 -- Checked for new rows at once; every row is validated next, without blocking writes.
 ALTER TABLE "Order" ADD CONSTRAINT "migplan_amount_cents_not_null" CHECK ("amount_cents" IS NOT NULL) NOT VALID;
 
+END
+$migplan$;
+
+RESET statement_timeout;
+
 -- migplan: commit
 
-SET LOCAL lock_timeout = '1s';
-SET LOCAL statement_timeout = '10min';
+-- For the block below, which it bounds as a whole; RESET after it.
+SET statement_timeout = '10min';
+
+-- One statement, so that every runner (Prisma 6 and 7, migrun) runs the step as one
+-- transaction: all of it or nothing.
+DO $migplan$
+#variable_conflict use_column
+BEGIN
+PERFORM set_config('lock_timeout', '1s', true);
 
 ALTER TABLE "Order" VALIDATE CONSTRAINT "migplan_amount_cents_not_null";
 
@@ -111,3 +142,8 @@ ALTER TABLE "Order" VALIDATE CONSTRAINT "migplan_amount_cents_not_null";
 ALTER TABLE "Order" ALTER COLUMN "amount_cents" SET NOT NULL;
 
 ALTER TABLE "Order" DROP CONSTRAINT "migplan_amount_cents_not_null";
+
+END
+$migplan$;
+
+RESET statement_timeout;

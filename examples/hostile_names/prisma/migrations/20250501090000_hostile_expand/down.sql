@@ -5,7 +5,12 @@
 -- WARNING: drops "sélect"; its values come from "old name" again when the steps are re-applied
 -- WARNING: drops "semi" and every value written to it
 
-SET LOCAL lock_timeout = '500ms';
+-- One statement, so that every runner (Prisma 6 and 7, migrun) runs the step as one
+-- transaction: all of it or nothing.
+DO $migplan$
+#variable_conflict use_column
+BEGIN
+PERFORM set_config('lock_timeout', '500ms', true);
 
 ALTER TABLE "app"."we""ird" DROP CONSTRAINT "migplan_sélect_not_null";
 
@@ -18,3 +23,6 @@ DROP FUNCTION "app"."migplan_hostile_sync"();
 ALTER TABLE "app"."we""ird" DROP COLUMN "semi";
 
 ALTER TABLE "app"."we""ird" DROP COLUMN "sélect";
+
+END
+$migplan$;

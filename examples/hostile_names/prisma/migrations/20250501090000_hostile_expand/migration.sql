@@ -4,7 +4,12 @@
 -- locks: SHARE ROW EXCLUSIVE on "app"."we""ird" (brief: catalog only)
 -- runs in one transaction: all or nothing
 
-SET LOCAL lock_timeout = '500ms';
+-- One statement, so that every runner (Prisma 6 and 7, migrun) runs the step as one
+-- transaction: all of it or nothing.
+DO $migplan1$
+#variable_conflict use_column
+BEGIN
+PERFORM set_config('lock_timeout', '500ms', true);
 
 -- Nullable, and without a default until contract: an old version's insert leaves it NULL and
 -- the sync trigger fills it; a value means the new version wrote it.
@@ -52,3 +57,6 @@ CREATE TRIGGER "migplanrev_hostile_sync_1" BEFORE UPDATE OF "sélect" ON "app"."
 
 -- NOT NULL comes at contract; NOT VALID checks new writes now without scanning existing rows.
 ALTER TABLE "app"."we""ird" ADD CONSTRAINT "migplan_sélect_not_null" CHECK ("sélect" IS NOT NULL) NOT VALID;
+
+END
+$migplan1$;

@@ -10,7 +10,12 @@
 -- WARNING: a re-created column goes to the end of the table: PostgreSQL cannot put it
 -- back in its old position without rewriting the table and dropping dependent indexes.
 
-SET LOCAL lock_timeout = '500ms';
+-- One statement, so that every runner (Prisma 6 and 7, migrun) runs the step as one
+-- transaction: all of it or nothing.
+DO $migplan1$
+#variable_conflict use_column
+BEGIN
+PERFORM set_config('lock_timeout', '500ms', true);
 
 -- Back empty and nullable: the refill below fills the rows, the trigger every write from now on.
 ALTER TABLE "app"."we""ird" ADD COLUMN "old name" text;
@@ -56,6 +61,9 @@ ALTER TABLE "app"."we""ird" ALTER COLUMN "sélect" DROP DEFAULT;
 ALTER TABLE "app"."we""ird" ALTER COLUMN "sélect" DROP NOT NULL;
 
 ALTER TABLE "app"."we""ird" ADD CONSTRAINT "migplan_sélect_not_null" CHECK ("sélect" IS NOT NULL) NOT VALID;
+
+END
+$migplan1$;
 
 -- migplan: commit
 

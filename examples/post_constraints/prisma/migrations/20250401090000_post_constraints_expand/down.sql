@@ -4,8 +4,16 @@
 -- locks: ACCESS EXCLUSIVE on "User" (brief: catalog only)
 -- runs in one transaction: all or nothing
 
-SET LOCAL lock_timeout = '500ms';
+-- One statement, so that every runner (Prisma 6 and 7, migrun) runs the step as one
+-- transaction: all of it or nothing.
+DO $migplan$
+#variable_conflict use_column
+BEGIN
+PERFORM set_config('lock_timeout', '500ms', true);
 
 ALTER TABLE "Post" DROP CONSTRAINT "Post_title_not_blank";
 
 ALTER TABLE "Post" DROP CONSTRAINT "Post_authorId_fkey";
+
+END
+$migplan$;

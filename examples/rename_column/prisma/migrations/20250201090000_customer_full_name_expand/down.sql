@@ -4,7 +4,12 @@
 -- runs in one transaction: all or nothing
 -- WARNING: drops "full_name"; its values come from "fullname" again when the steps are re-applied
 
-SET LOCAL lock_timeout = '500ms';
+-- One statement, so that every runner (Prisma 6 and 7, migrun) runs the step as one
+-- transaction: all of it or nothing.
+DO $migplan$
+#variable_conflict use_column
+BEGIN
+PERFORM set_config('lock_timeout', '500ms', true);
 
 ALTER TABLE "Customer" DROP CONSTRAINT "migplan_full_name_not_null";
 
@@ -15,3 +20,6 @@ DROP TRIGGER "migplan_customer_full_name_sync" ON "Customer";
 DROP FUNCTION "migplan_customer_full_name_sync"();
 
 ALTER TABLE "Customer" DROP COLUMN "full_name";
+
+END
+$migplan$;

@@ -11,7 +11,12 @@
 -- WARNING: a re-created column goes to the end of the table: PostgreSQL cannot put it
 -- back in its old position without rewriting the table and dropping dependent indexes.
 
-SET LOCAL lock_timeout = '500ms';
+-- One statement, so that every runner (Prisma 6 and 7, migrun) runs the step as one
+-- transaction: all of it or nothing.
+DO $migplan1$
+#variable_conflict use_column
+BEGIN
+PERFORM set_config('lock_timeout', '500ms', true);
 
 -- Back empty and nullable: the refill below fills the rows, the trigger every write from now on.
 ALTER TABLE "Customer" ADD COLUMN "fullname" text;
@@ -56,6 +61,9 @@ ALTER TABLE "Customer" ALTER COLUMN "full_name" DROP NOT NULL;
 
 ALTER TABLE "Customer" ADD CONSTRAINT "migplan_full_name_not_null" CHECK ("full_name" IS NOT NULL) NOT VALID;
 
+END
+$migplan1$;
+
 -- migplan: commit
 
 -- Refill "fullname" through the reverse mapping: batches of 5000 rows, each its own transaction;
@@ -90,14 +98,27 @@ $migplan$;
 
 -- migplan: commit
 
-SET LOCAL lock_timeout = '500ms';
+-- One statement, so that every runner (Prisma 6 and 7, migrun) runs the step as one
+-- transaction: all of it or nothing.
+DO $migplan$
+#variable_conflict use_column
+BEGIN
+PERFORM set_config('lock_timeout', '500ms', true);
 
 -- Checked for new rows at once; every row is validated next, without blocking writes.
 ALTER TABLE "Customer" ADD CONSTRAINT "migplan_fullname_not_null" CHECK ("fullname" IS NOT NULL) NOT VALID;
 
+END
+$migplan$;
+
 -- migplan: commit
 
-SET LOCAL lock_timeout = '500ms';
+-- One statement, so that every runner (Prisma 6 and 7, migrun) runs the step as one
+-- transaction: all of it or nothing.
+DO $migplan$
+#variable_conflict use_column
+BEGIN
+PERFORM set_config('lock_timeout', '500ms', true);
 
 ALTER TABLE "Customer" VALIDATE CONSTRAINT "migplan_fullname_not_null";
 
@@ -105,3 +126,6 @@ ALTER TABLE "Customer" VALIDATE CONSTRAINT "migplan_fullname_not_null";
 ALTER TABLE "Customer" ALTER COLUMN "fullname" SET NOT NULL;
 
 ALTER TABLE "Customer" DROP CONSTRAINT "migplan_fullname_not_null";
+
+END
+$migplan$;

@@ -4,7 +4,12 @@
 -- runs in one transaction: all or nothing
 -- WARNING: drops "status"; its values come from "legacy_status" again when the steps are re-applied
 
-SET LOCAL lock_timeout = '500ms';
+-- One statement, so that every runner (Prisma 6 and 7, migrun) runs the step as one
+-- transaction: all of it or nothing.
+DO $migplan$
+#variable_conflict use_column
+BEGIN
+PERFORM set_config('lock_timeout', '500ms', true);
 
 ALTER TABLE "User" DROP CONSTRAINT "migplan_status_not_null";
 
@@ -15,3 +20,6 @@ DROP TRIGGER "migplan_user_status_sync" ON "User";
 DROP FUNCTION "migplan_user_status_sync"();
 
 ALTER TABLE "User" DROP COLUMN "status";
+
+END
+$migplan$;

@@ -11,7 +11,12 @@
 -- WARNING: a re-created column goes to the end of the table: PostgreSQL cannot put it
 -- back in its old position without rewriting the table and dropping dependent indexes.
 
-SET LOCAL lock_timeout = '500ms';
+-- One statement, so that every runner (Prisma 6 and 7, migrun) runs the step as one
+-- transaction: all of it or nothing.
+DO $migplan1$
+#variable_conflict use_column
+BEGIN
+PERFORM set_config('lock_timeout', '500ms', true);
 
 -- Back empty and nullable: the refill below fills the rows, the trigger every write from now on.
 ALTER TABLE "User" ADD COLUMN "legacy_status" varchar(20);
@@ -57,6 +62,9 @@ ALTER TABLE "User" ALTER COLUMN "status" DROP DEFAULT;
 ALTER TABLE "User" ALTER COLUMN "status" DROP NOT NULL;
 
 ALTER TABLE "User" ADD CONSTRAINT "migplan_status_not_null" CHECK ("status" IS NOT NULL) NOT VALID;
+
+END
+$migplan1$;
 
 -- migplan: commit
 

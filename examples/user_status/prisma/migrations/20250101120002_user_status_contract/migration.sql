@@ -6,11 +6,15 @@
 -- migplan-disable drop-column: the column is retired after the dual-write window; no
 -- application version reads it any more (min_age gate).
 
-SET LOCAL lock_timeout = '500ms';
+-- One statement, so that every runner (Prisma 6 and 7, migrun) runs the step as one
+-- transaction: all of it or nothing.
+DO $migplan$
+#variable_conflict use_column
+BEGIN
+PERFORM set_config('lock_timeout', '500ms', true);
 
 -- Gates, checked here as well as by migrun: no runner (plain `prisma migrate deploy` included)
 -- can run this step before they pass, and when one fails nothing of the step has run.
-DO $migplan$
 DECLARE
   migplan_since timestamptz;
   migplan_n bigint;
@@ -35,8 +39,7 @@ BEGIN
     RAISE EXCEPTION 'migplan gate consistency: % rows of % have % different from its mapping', migplan_n, '"User"', '"status"'
       USING HINT = 'Nothing of this migration ran. Mark it rolled back (npx prisma migrate resolve --rolled-back NAME, or migrun resolve --rolled-back NAME, with the name Prisma reports as failed) and deploy again once `migrun apply` (which names the rows) shows them fixed; migrun apply checks this gate before it starts and stops there (exit 6) instead.';
   END IF;
-END
-$migplan$;
+END;
 
 -- Full scan under SHARE UPDATE EXCLUSIVE: reads and writes go on.
 ALTER TABLE "User" VALIDATE CONSTRAINT "migplan_status_not_null";
@@ -59,3 +62,6 @@ DROP FUNCTION "migplan_user_status_sync"();
 
 -- Catalog-only: the space is reclaimed by later updates and VACUUM.
 ALTER TABLE "User" DROP COLUMN "legacy_status";
+
+END
+$migplan$;
