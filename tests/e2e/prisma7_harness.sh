@@ -4,7 +4,8 @@
 # migrations folder the way users see it (ledger row with the SHA-256 of
 # migration.sql, `migrate status` clean afterwards), sends a file whole (a ';'
 # in a literal or a $$ body survives), never writes to the folder under test,
-# creates a missing database and says P1001 for a server that is not there.
+# replays it in a shadow database for `migrate diff`, creates a missing
+# database and says P1001 for a server that is not there.
 source "$(dirname "$0")/../lib/testlib.sh"
 
 h=$MIGPLAN_SOURCE_DIR/tests/prisma7
@@ -67,6 +68,14 @@ tl_run tl_prisma7 "$mig" "$url" migrate status
 tl_assert_eq 0 "$TL_RC" "migrate status exits 0 when up to date"
 tl_assert_contains "$TL_OUT" "Database schema is up to date!" "status says the schema is up to date"
 tl_assert_eq "$before" "$(listing)" "the migrations folder under test was not written to"
+
+# A shadow database (`--from-migrations`): the stand-in's own
+# connectToShadowDb creates it and drops it afterwards.
+tl_run tl_prisma7 "$mig" "$url" migrate diff --from-migrations "$mig" --to-empty --script
+tl_assert_eq 0 "$TL_RC" "migrate diff --from-migrations (through a shadow database)"
+tl_assert_contains "$TL_OUT" 'DROP TABLE "public"."User";' "it replayed the folder there"
+tl_assert_eq 0 "$(tl_psql "$db" -c "SELECT count(*) FROM pg_database WHERE datname LIKE 'prisma\_migrate\_shadow\_db\_%'")" \
+  "and dropped the shadow database"
 
 # A database that does not exist yet: deploy creates it (the CLI asks the
 # engine's `cli create-database`), as the native engine does.
