@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install what migplan needs to build and test on Debian 12, idempotently:
 # apt packages (only the missing ones, so a second run is fast and needs no
-# network), the pinned Prisma CLI in tests/prisma (npm ci, only when the lock
-# file changed) and migplan's two patches to its pg adapter.
+# network), the pinned Prisma CLIs in tests/prisma (6.19.3) and tests/prisma7
+# (7.10.1) (npm ci, only when a lock file changed) and migplan's patches to
+# their pg adapters.
 #
 # Runs as root, or through sudo for the apt step otherwise.
 set -euo pipefail
@@ -54,17 +55,24 @@ if [ "$node_major" -lt 18 ]; then
   exit 1
 fi
 
-# The Prisma harness. --ignore-scripts: the install scripts would only try to
-# download native engines, which the offline (wasm + pg adapter) path never uses.
-harness=$root/tests/prisma
-stamp=$harness/node_modules/.migplan-lock.sha256
-want=$(sha256sum "$harness/package-lock.json" | cut -d' ' -f1)
-if [ -x "$harness/node_modules/.bin/prisma" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
-  log "tests/prisma/node_modules: up to date"
-else
-  log "npm ci in tests/prisma"
-  (cd "$harness" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
-  echo "$want" > "$stamp"
-fi
-"$harness/patch.sh"
+# The Prisma harnesses: tests/prisma (6.19.3) and tests/prisma7 (7.10.1).
+# --ignore-scripts: the install scripts would only try to download native
+# engines, which neither offline path uses (6.19: the wasm engine through its
+# pg adapter; 7.x: tests/prisma7/schema-engine.mjs, a stand-in for the native
+# binary). npm ci runs only when node_modules is missing or the lock file
+# changed (stamp: node_modules/.migplan-lock.sha256), so a second run needs
+# no network. Each harness then applies its adapter patch (idempotent).
+for h in prisma prisma7; do
+  harness=$root/tests/$h
+  stamp=$harness/node_modules/.migplan-lock.sha256
+  want=$(sha256sum "$harness/package-lock.json" | cut -d' ' -f1)
+  if [ -x "$harness/node_modules/.bin/prisma" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    log "tests/$h/node_modules: up to date"
+  else
+    log "npm ci in tests/$h"
+    (cd "$harness" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+    echo "$want" > "$stamp"
+  fi
+  "$harness/patch.sh"
+done
 log "done"

@@ -157,6 +157,24 @@ int ledger_insert_finished(rt_conn *c, const char *name, const char *checksum, c
 	return rc;
 }
 
+int ledger_insert_marked_applied(rt_conn *c, const char *name, const char *checksum, mp_error *err)
+{
+	/* As the schema engine's mark_migration_applied_impl writes it: logs ''
+	 * (not NULL), started_at and finished_at the same instant, no step
+	 * counted. Seen from the real Prisma 7.10.1 CLI (e2e/prisma7_resolve). */
+	mp_buf sql = MP_BUF_INIT;
+	buf_puts(&sql, "INSERT INTO ");
+	table_name(&sql, c);
+	buf_puts(&sql, " (id, checksum, logs, started_at, finished_at, migration_name, applied_steps_count) "
+	               "VALUES (gen_random_uuid()::text, $1, '', now(), now(), $2, 0)");
+	const char *p[2] = {checksum, name};
+	PGresult *res;
+	int rc = conn_query(c, sql.ptr, 2, p, &res, err);
+	PQclear(res);
+	buf_free(&sql);
+	return rc;
+}
+
 static int update_row(rt_conn *c, const char *set, const char *id, const char *arg, mp_error *err)
 {
 	mp_buf sql = MP_BUF_INIT;

@@ -36,10 +36,11 @@ int ledger_ensure(rt_conn *c, mp_error *err);
 /* Prisma's first write for a migration: a started row, finished_at NULL. */
 int ledger_insert_started(rt_conn *c, const char *name, const char *checksum, char **id, mp_error *err);
 /* A finished row in one statement: for a step whose work commits in the same
- * transaction, a backfill that is done, or `resolve --applied`. started_at
- * NULL means now(). */
+ * transaction, or a backfill that is done. started_at NULL means now(). */
 int ledger_insert_finished(rt_conn *c, const char *name, const char *checksum, const char *started_at,
                            int applied_steps, mp_error *err);
+/* `resolve --applied`: the row Prisma's markMigrationApplied inserts. */
+int ledger_insert_marked_applied(rt_conn *c, const char *name, const char *checksum, mp_error *err);
 int ledger_finish(rt_conn *c, const char *id, mp_error *err);
 int ledger_fail(rt_conn *c, const char *id, const char *logs, mp_error *err);
 int ledger_mark_rolled_back(rt_conn *c, const char *id, mp_error *err);

@@ -60,7 +60,7 @@ int resolve_applied(rt_conn *c, const mig_folder *f, const char *id, mp_error *e
 	if (rc == MP_OK)
 		rc = mark_failed_rolled_back(c, &l, id, &marked, err);
 	if (rc == MP_OK)
-		rc = ledger_insert_finished(c, id, f->migs[i].checksum, NULL, 0, err);
+		rc = ledger_insert_marked_applied(c, id, f->migs[i].checksum, err);
 	rc = conn_end_tx(c, rc, err);
 	ledger_free(&l);
 	return rc;

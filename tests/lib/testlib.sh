@@ -14,7 +14,9 @@
 #   tl_url DB                 echo postgresql://USER@127.0.0.1:PORT/DB
 #   tl_psql DB ARGS...        psql -X -v ON_ERROR_STOP=1 -qAt -d DB ARGS...
 #   tl_tmpdir                 echo a new directory, removed when the script ends
-#   tl_prisma MIGDIR URL ...  the real Prisma CLI (tests/prisma/prisma.sh)
+#   tl_prisma MIGDIR URL ...  the real Prisma 6.19 CLI (tests/prisma/prisma.sh)
+#   tl_prisma7 MIGDIR URL ... the real Prisma 7 CLI (tests/prisma7/prisma7.sh);
+#                             paths in its other arguments must be absolute
 #   tl_run CMD...             run CMD, keep going whatever it returns: its
 #                             exit code in TL_RC, stdout in TL_OUT, stderr in TL_ERR
 # Waiting (on conditions, never on the clock: a loaded machine is slow):
@@ -175,6 +177,10 @@ tl_tmpdir() {
 
 tl_prisma() {
   "$MIGPLAN_SOURCE_DIR/tests/prisma/prisma.sh" "$@"
+}
+
+tl_prisma7() {
+  "$MIGPLAN_SOURCE_DIR/tests/prisma7/prisma7.sh" "$@"
 }
 
 tl_alive() {
