@@ -14,6 +14,8 @@
 #   tl_url DB                 echo postgresql://USER@127.0.0.1:PORT/DB
 #   tl_psql DB ARGS...        psql -X -v ON_ERROR_STOP=1 -qAt -d DB ARGS...
 #   tl_tmpdir                 echo a new directory, removed when the script ends
+#   tl_example_migrations EX  echo example EX's migrations folder: EX/prisma/migrations,
+#                             or the migrations.path its prisma.config.ts names
 #   tl_prisma MIGDIR URL ...  the real Prisma CLI (tests/prisma/prisma.sh)
 #   tl_run CMD...             run CMD, keep going whatever it returns: its
 #                             exit code in TL_RC, stdout in TL_OUT, stderr in TL_ERR
@@ -171,6 +173,12 @@ tl_psql() {
 
 tl_tmpdir() {
   mktemp -d "$TL_TMP/d.XXXXXX"
+}
+
+tl_example_migrations() {
+  local rel
+  [ -f "$1/prisma.config.ts" ] && rel=$(sed -n 's/^ *path: "\(.*\)",$/\1/p' "$1/prisma.config.ts" | head -1)
+  echo "$1/${rel:-prisma/migrations}"
 }
 
 tl_prisma() {
