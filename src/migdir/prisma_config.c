@@ -698,6 +698,19 @@ typedef struct {
 	const char *unset; /* the last process.env variable found unset, for a message */
 } pc_eval;
 
+/* A variable's name as a message shows it: control characters escaped,
+ * so that the message stays one line whatever the config spells. */
+static const char *shown(const char *name, mp_buf *b)
+{
+	buf_clear(b);
+	for (const unsigned char *q = (const unsigned char *)name; *q; q++)
+		if (*q < 0x20 || *q == 0x7F)
+			buf_printf(b, "\\x%02x", *q);
+		else
+			buf_putc(b, (char)*q);
+	return buf_cstr(b);
+}
+
 static int eval_node(const prisma_config *c, prisma_config_key key, int node, pc_eval *e, mp_error *err)
 {
 	const pc_node *n = &c->nodes[node];
@@ -720,10 +733,15 @@ static int eval_node(const prisma_config *c, prisma_config_key key, int node, pc
 	case PCN_ENV:
 		v = getenv(n->text);
 		e->defined = v && *v, e->s = v;
-		put_place(c, n->offset, &place);
-		if (!e->defined)
+		if (!e->defined) {
+			mp_buf name = MP_BUF_INIT;
+			put_place(c, n->offset, &place);
+			shown(n->text, &name);
 			rc = mp_error_set(err, MP_EINVAL, "%s: %s is env('%s'), and %s is %s (Prisma's env() refuses it)",
-			                  buf_cstr(&place), keys[key].full, n->text, n->text, v ? "empty" : "not set");
+			                  buf_cstr(&place), keys[key].full, buf_cstr(&name), buf_cstr(&name),
+			                  v ? "empty" : "not set");
+			buf_free(&name);
+		}
 		break;
 	case PCN_OR:
 	case PCN_NULLISH:
@@ -754,12 +772,13 @@ int prisma_config_string(const prisma_config *c, prisma_config_key key, char **o
 	if (e.defined && *e.s) {
 		*out = xstrdup(e.s);
 	} else if (url) {
-		mp_buf place = MP_BUF_INIT;
+		mp_buf place = MP_BUF_INIT, name = MP_BUF_INIT;
 		put_place(c, v->offset, &place);
 		mp_error_set(err, MP_EINVAL, "%s: %s is %s%s%s%s", buf_cstr(&place), keys[key].full,
-		             e.defined ? "empty" : "undefined", e.unset ? " (" : "", e.unset ? e.unset : "",
+		             e.defined ? "empty" : "undefined", e.unset ? " (" : "", e.unset ? shown(e.unset, &name) : "",
 		             e.unset ? " is not set)" : "");
 		buf_free(&place);
+		buf_free(&name);
 		return MP_EINVAL;
 	}
 	return MP_OK;
