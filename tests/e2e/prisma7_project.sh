@@ -31,6 +31,10 @@ tl_assert_eq 0 "$TL_RC" "the committed example is what it writes"
 tl_run "$MIGC" compile prisma/user_handle.mig --check
 tl_assert_eq 0 "$TL_RC" "compile --check with no flag"
 
+tl_run "$MIGC" lint
+tl_assert_eq 0 "$TL_RC" "migc lint with no path: exit 0"
+tl_assert_contains "$TL_ERR" "migc lint: 5 files, 0 errors" "lints the config's folder"
+
 # --- migc check: the two files read as one schema, notes in the right file
 tl_run "$MIGC" check prisma/user_handle.mig
 tl_assert_eq 0 "$TL_RC" "migc check with no flag: exit 0"

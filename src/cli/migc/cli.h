@@ -50,6 +50,11 @@ typedef enum { CLI_PICK_SCHEMA, CLI_PICK_MIGRATIONS } cli_pick;
  * printed and MIGC_EXIT_USAGE (MIGC_EXIT_IO when the file cannot be read). */
 int cli_pick_path(const char *config, cli_pick what, const char *flag, const char *hint, const char *cmd, char **out);
 
+/* lint's and explain's paths: those given, else the project's migrations
+ * folder (cli_pick_path; *owned then holds it, freed by the caller).
+ * MIGC_EXIT_OK, or cli_pick_path's exit code once its error is printed. */
+int cli_default_paths(const char *cmd, const mp_opt_list *given, mp_opt_list *use, char **owned);
+
 /* "" for one, "s" for any other count. */
 const char *cli_plural(size_t n);
 

@@ -81,6 +81,18 @@ int cli_pick_path(const char *config, cli_pick what, const char *flag, const cha
 	return rc == MP_EIO ? MIGC_EXIT_IO : MIGC_EXIT_USAGE;
 }
 
+int cli_default_paths(const char *cmd, const mp_opt_list *given, mp_opt_list *use, char **owned)
+{
+	*use = *given;
+	*owned = NULL;
+	if (given->n)
+		return MIGC_EXIT_OK;
+	int ex = cli_pick_path(NULL, CLI_PICK_MIGRATIONS, NULL, "the folder as an argument", cmd, owned);
+	use->items = (const char **)owned;
+	use->n = ex == MIGC_EXIT_OK ? 1 : 0;
+	return ex;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
