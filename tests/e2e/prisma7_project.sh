@@ -132,6 +132,12 @@ tl_assert_contains "$TL_ERR" "give --to FILE instead" "names --to"
 tl_run "$MIGRUN" status
 tl_assert_eq 0 "$TL_RC" "migrun does not need the schema (migrations.path is static)"
 
+# No migrations.path: Prisma's default, "migrations" in the schema folder.
+printf '%s\n' "$cfg" | sed '/migrations: {/,/},/d' > prisma.config.ts
+tl_run "$MIGC" verify
+tl_assert_eq 3 "$TL_RC" "no migrations.path: migc verify looks beside the schema (not there: exit 3)"
+tl_assert_eq "migc verify: prisma/schema/migrations: no such directory" "$TL_ERR" "in the schema folder, as Prisma"
+
 printf 'export default getConfig()\n' > prisma.config.ts
 tl_run "$MIGRUN" status
 tl_assert_eq 2 "$TL_RC" "a default export that is a call: exit 2"
