@@ -171,6 +171,15 @@ static size_t skip_type(const parser *p, size_t k, size_t end)
 	return k;
 }
 
+/* One level deeper into parentheses or consts; false past 32. */
+static bool nest(parser *p)
+{
+	if (p->depth >= 32)
+		return false;
+	p->depth++;
+	return true;
+}
+
 static int add_node(parser *p, pcn_kind kind, const char *text, size_t tok, int left, int right)
 {
 	pc_node *n = MP_VEC_PUSH(p->c->nodes, p->c->nnodes);
@@ -245,7 +254,7 @@ static int name_value(parser *p, size_t *k, size_t end)
 	const pc_const *d = more ? NULL : find_const(p, t->text, at);
 	if (!d)
 		return refuse_expression(p, at);
-	if (++p->depth > 32)
+	if (!nest(p))
 		return refuse(p, at, "a value through more than 32 consts or parentheses");
 	int node = value_range(p, d->init, d->end);
 	p->depth--;
@@ -269,7 +278,7 @@ static int primary(parser *p, size_t *k, size_t end)
 	if (t->kind == PCT_IDENT)
 		return name_value(p, k, end);
 	if (pct_is(t, "(") && (size_t)t->match < end) {
-		if (++p->depth > 32)
+		if (!nest(p))
 			return refuse(p, at, "a value through more than 32 consts or parentheses");
 		size_t in = at + 1, close = (size_t)t->match;
 		int node = chain(p, &in, close);
@@ -302,7 +311,9 @@ static int term(parser *p, size_t *k, size_t end)
 static int chain(parser *p, size_t *k, size_t end)
 {
 	int left = term(p, k, end);
-	while (left >= 0 && *k < end && (pct_is(&p->t[*k], "??") || pct_is(&p->t[*k], "||"))) {
+	for (int ops = 0; left >= 0 && *k < end && (pct_is(&p->t[*k], "??") || pct_is(&p->t[*k], "||")); ops++) {
+		if (ops == 64) /* evaluated recursively: bounded */
+			return refuse(p, *k, "more than 64 ?? or || in a row");
 		size_t op = (*k)++;
 		int right = term(p, k, end);
 		if (right < 0)
@@ -376,7 +387,7 @@ static int object_at(parser *p, size_t i, size_t end)
 	const pct_token *t = &p->t[i];
 	if (pct_is(t, "{") && (size_t)t->match == end - 1)
 		return (int)i;
-	if (++p->depth > 32)
+	if (!nest(p))
 		return refuse(p, i, "an object through more than 32 consts or parentheses");
 	int r = -1;
 	size_t open = pct_is_name(t, "defineConfig") ? skip_type_args(p, i + 1, end) : i;

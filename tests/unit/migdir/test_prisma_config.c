@@ -179,6 +179,32 @@ static void test_refusals(void **state)
 	prisma_config_free(c);
 }
 
+/* Bounds: deep parentheses, long chains; a refusal leaves the next key readable. */
+static void test_bounds(void **state)
+{
+	(void)state;
+	mp_buf b = MP_BUF_INIT;
+	buf_puts(&b, "export default { schema: ");
+	for (int i = 0; i < 40; i++)
+		buf_putc(&b, '(');
+	buf_puts(&b, "'x'");
+	for (int i = 0; i < 40; i++)
+		buf_putc(&b, ')');
+	buf_puts(&b, ", migrations: { path: ((('db/m'))) }, datasource: { url: process.env.A");
+	for (int i = 0; i < 70; i++)
+		buf_puts(&b, " ?? process.env.A");
+	buf_puts(&b, " } }");
+	prisma_config *c = parse(buf_cstr(&b));
+	assert_refused(c, PRISMA_CONFIG_SCHEMA, "schema is a value through more than 32 consts or parentheses");
+	assert_value(c, PRISMA_CONFIG_MIGRATIONS, "db/m");
+	assert_refused(c, PRISMA_CONFIG_URL, "datasource.url is more than 64 ?? or || in a row");
+	prisma_config_free(c);
+	buf_free(&b);
+	c = parse("const a = b\nconst b = a\nexport default { schema: a }");
+	assert_refused(c, PRISMA_CONFIG_SCHEMA, "schema is the name b (not a top-level const of the file)");
+	prisma_config_free(c);
+}
+
 /* Files that are not JavaScript's tokens: one error for the whole file. */
 static void test_lexical_errors(void **state)
 {
@@ -295,6 +321,7 @@ int main(void)
 		cmocka_unit_test(test_env_forms),          cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_lexical_errors),     cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_find),               cmocka_unit_test(test_path_helpers),
+		cmocka_unit_test(test_bounds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
