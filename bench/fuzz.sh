@@ -9,7 +9,7 @@
 #   bench/fuzz.sh [--target all|T[,T...]] [--runs N] [--time SECONDS]
 #                 [--workers W] [--max-len BYTES] [--workdir DIR]
 #
-# Targets: mig lint manifest order url sqltext. Default: --target all
+# Targets: mig lint manifest order url sqltext config. Default: --target all
 # --runs 10000000 --workers 2 (--runs is per target, the total over its
 # workers). Builds the targets with tests/fuzz/build.sh unless
 # MIGPLAN_FUZZ_BIN names a folder holding them. Workdir default:
@@ -61,7 +61,7 @@ for t in "${targets[@]}"; do
   rm -f "$dir"/fuzz-*.log
   args=(-max_len="$max_len" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
         -artifact_prefix="$dir/artifacts/" -jobs="$workers" -workers="$workers")
-  [ "$t" = mig ] && args+=(-dict="$root/tests/fuzz/mig.dict")
+  [ -f "$root/tests/fuzz/$t.dict" ] && args+=(-dict="$root/tests/fuzz/$t.dict")
   if [ -n "$runs" ]; then
     args+=(-runs=$(( (runs + workers - 1) / workers )))
   else

@@ -1,9 +1,10 @@
-/* schema.prisma reader: recursive descent over src/schema/prisma_lexer.l tokens.
+/* schema.prisma reader: recursive descent over src/schema/prisma_lexer.l tokens; a schema folder's files read into one schema.
  * One error per broken block: the parser skips to the block's closing brace
  * and goes on, so a typo in one model does not hide the others. */
 #include "schema/prisma_schema.h"
 #include "schema/prisma_lex.h"
 #include "schema/prisma_lexer.h"
+#include "util/fsutil.h"
 #include "util/vec.h"
 
 #include <stdlib.h>
@@ -16,6 +17,7 @@ typedef struct {
 	mp_span span;
 	int prev_end; /* end of the last token consumed */
 	psl_schema *s;
+	mp_source *src; /* the file being read */
 	size_t cap_models, cap_enums;
 	bool failed; /* the current block had a syntax error */
 	int block_errors; /* error count when the current block began */
@@ -41,7 +43,7 @@ static void next(parser *p)
 	p->prev_end = p->span.end;
 	p->tok = psl_yylex(p->scanner);
 	if (p->tok == PSL_TOK_EOF) {
-		p->span.start = p->span.end = (int)p->s->src->len;
+		p->span.start = p->span.end = (int)p->src->len;
 	} else {
 		p->span.start = p->lx.start;
 		p->span.end = p->lx.end;
@@ -80,7 +82,7 @@ static void syntax_error(parser *p, const char *expected)
 	if (quiet)
 		return;
 	char tmp[64];
-	diag_add(p->lx.diags, DIAG_ERROR, p->s->src, p->span, "expected %s, found %s", expected,
+	diag_add(p->lx.diags, DIAG_ERROR, p->src, p->span, "expected %s, found %s", expected,
 	         describe(p, tmp, sizeof tmp));
 }
 
@@ -144,7 +146,7 @@ static bool nest(parser *p)
 {
 	if (p->depth >= 64) {
 		if (!p->failed)
-			diag_add(p->lx.diags, DIAG_ERROR, p->s->src, p->span, "values nested more than 64 deep");
+			diag_add(p->lx.diags, DIAG_ERROR, p->src, p->span, "values nested more than 64 deep");
 		p->failed = true;
 		return false;
 	}
@@ -445,6 +447,7 @@ static void parse_model(parser *p, psl_model_kind kind, int start)
 	psl_schema *s = p->s;
 	psl_model *m = PUSH(s->models, s->nmodels, p->cap_models);
 	m->kind = kind;
+	m->src = p->src;
 	m->name = m->table = "";
 	m->span.start = start;
 	if (!parse_block_name(p, kind == PSL_VIEW ? "a view name" : "a model name", &m->name, &m->name_span))
@@ -470,6 +473,7 @@ static void parse_enum(parser *p, int start)
 	psl_schema *s = p->s;
 	psl_enum *e = PUSH(s->enums, s->nenums, p->cap_enums);
 	e->span.start = start;
+	e->src = p->src;
 	e->name = e->db_name = "";
 	if (!parse_block_name(p, "an enum name", &e->name, &e->name_span))
 		return;
@@ -513,65 +517,115 @@ static void parse_config(parser *p, bool datasource)
 		skip_block(p, 1);
 }
 
-int psl_schema_parse(mp_source *src, diag_list *diags, psl_schema **out)
+/* One file's blocks into p's schema. */
+static void parse_source(parser *p, mp_source *src, diag_list *diags)
 {
-	psl_schema *s = xcalloc(1, sizeof *s);
-	*out = s;
-	s->src = src;
-	parser p = {0};
-	p.s = s;
-	p.lx.diags = diags;
-	p.lx.src = src;
-	int errors = diags->errors;
-	psl_yylex_init_extra(&p.lx, &p.scanner);
-	YY_BUFFER_STATE bs = psl_yy_scan_bytes(src->text, (int)src->len, p.scanner);
-	next(&p);
-	while (p.tok != PSL_TOK_EOF) {
-		p.failed = false;
-		p.block_errors = diags->errors;
-		int start = p.span.start;
-		if (p.tok != PSL_TOK_IDENT) {
-			syntax_error(&p, "model, enum, view, type, datasource or generator");
-			next(&p);
+	p->src = src;
+	p->lx.diags = diags;
+	p->lx.src = src;
+	p->lx.offset = p->lx.start = p->lx.end = 0;
+	p->span = (mp_span){0, 0};
+	p->prev_end = 0;
+	p->depth = 0;
+	psl_yylex_init_extra(&p->lx, &p->scanner);
+	YY_BUFFER_STATE bs = psl_yy_scan_bytes(src->text, (int)src->len, p->scanner);
+	next(p);
+	while (p->tok != PSL_TOK_EOF) {
+		p->failed = false;
+		p->block_errors = diags->errors;
+		int start = p->span.start;
+		if (p->tok != PSL_TOK_IDENT) {
+			syntax_error(p, "model, enum, view, type, datasource or generator");
+			next(p);
 			continue;
 		}
 		char kw[41];
-		snprintf(kw, sizeof kw, "%s", buf_cstr(&p.lx.text));
-		next(&p);
+		snprintf(kw, sizeof kw, "%s", buf_cstr(&p->lx.text));
+		next(p);
 		if (!strcmp(kw, "model"))
-			parse_model(&p, PSL_MODEL, start);
+			parse_model(p, PSL_MODEL, start);
 		else if (!strcmp(kw, "view"))
-			parse_model(&p, PSL_VIEW, start);
+			parse_model(p, PSL_VIEW, start);
 		else if (!strcmp(kw, "enum"))
-			parse_enum(&p, start);
+			parse_enum(p, start);
 		else if (!strcmp(kw, "datasource") || !strcmp(kw, "generator"))
-			parse_config(&p, kw[0] == 'd');
+			parse_config(p, kw[0] == 'd');
 		else if (!strcmp(kw, "type")) {
 			/* composite types (MongoDB) have no table: skipped whole */
-			skip_block(&p, 0);
+			skip_block(p, 0);
 		} else {
-			mp_span at = {start, p.prev_end};
+			mp_span at = {start, p->prev_end};
 			diag_add(diags, DIAG_ERROR, src, at,
 			         "expected model, enum, view, type, datasource or generator, found '%s'", kw);
-			skip_block(&p, 0);
+			skip_block(p, 0);
 		}
 	}
-	psl_yy_delete_buffer(bs, p.scanner);
-	psl_yylex_destroy(p.scanner);
+	psl_yy_delete_buffer(bs, p->scanner);
+	psl_yylex_destroy(p->scanner);
+}
+
+int psl_schema_parse_files(mp_source **srcs, size_t n, diag_list *diags, psl_schema **out)
+{
+	psl_schema *s = xcalloc(1, sizeof *s);
+	*out = s;
+	s->srcs = srcs;
+	s->nsrcs = n;
+	parser p = {0};
+	p.s = s;
+	int errors = diags->errors;
+	for (size_t i = 0; i < n; i++)
+		parse_source(&p, srcs[i], diags);
 	buf_free(&p.lx.text);
 	s->models = to_arena(&p, s->models, s->nmodels, sizeof *s->models);
 	s->enums = to_arena(&p, s->enums, s->nenums, sizeof *s->enums);
 	return diags->errors > errors ? MP_EINVAL : MP_OK;
 }
 
-int psl_schema_load(const char *path, diag_list *diags, psl_schema **out, mp_error *err)
+int psl_schema_parse(mp_source *src, diag_list *diags, psl_schema **out)
 {
-	mp_source *src = NULL;
-	*out = NULL;
-	int rc = source_load(path, &src, err);
+	mp_source **one = xmalloc(sizeof *one);
+	one[0] = src;
+	return psl_schema_parse_files(one, 1, diags, out);
+}
+
+/* Every .prisma file of a schema folder, read. */
+static int load_folder(const char *dir, mp_source ***srcs, size_t *n, mp_error *err)
+{
+	char **paths;
+	size_t np;
+	int rc = fs_list_files_r(dir, ".prisma", &paths, &np, err);
 	if (rc != MP_OK)
 		return rc;
-	return psl_schema_parse(src, diags, out);
+	if (np == 0)
+		rc = mp_error_set(err, MP_EIO, "%s: a schema folder without a .prisma file (Prisma reads every .prisma "
+		                  "file below it)", dir);
+	*srcs = xcalloc(np ? np : 1, sizeof **srcs);
+	for (*n = 0; rc == MP_OK && *n < np; (*n)++)
+		rc = source_load(paths[*n], &(*srcs)[*n], err);
+	fs_free_list(paths, np);
+	return rc;
+}
+
+int psl_schema_load(const char *path, diag_list *diags, psl_schema **out, mp_error *err)
+{
+	*out = NULL;
+	if (!fs_is_dir(path)) {
+		mp_source *src = NULL;
+		int rc = source_load(path, &src, err);
+		if (rc != MP_OK)
+			return rc;
+		return psl_schema_parse(src, diags, out);
+	}
+	mp_source **srcs = NULL;
+	size_t n = 0;
+	int rc = load_folder(path, &srcs, &n, err);
+	if (rc != MP_OK) {
+		for (size_t i = 0; i < n; i++)
+			source_free(srcs[i]);
+		free(srcs);
+		return rc;
+	}
+	return psl_schema_parse_files(srcs, n, diags, out);
 }
 
 void psl_schema_free(psl_schema *s)
@@ -579,7 +633,9 @@ void psl_schema_free(psl_schema *s)
 	if (!s)
 		return;
 	arena_free(&s->arena);
-	source_free(s->src);
+	for (size_t i = 0; i < s->nsrcs; i++)
+		source_free(s->srcs[i]);
+	free(s->srcs);
 	free(s);
 }
 

@@ -57,6 +57,7 @@ typedef struct {
 	size_t nattrs;
 	const char *table;  /* @@map or the model name */
 	const char *schema; /* @@schema, or NULL */
+	const mp_source *src; /* the file it is written in: its spans point there */
 	mp_span span;
 } psl_model;
 
@@ -73,12 +74,14 @@ typedef struct {
 	size_t nvalues;
 	const char *db_name; /* @@map or the name */
 	const char *schema;  /* @@schema, or NULL */
+	const mp_source *src; /* the file it is written in */
 	mp_span span;
 } psl_enum;
 
 typedef struct {
 	mp_arena arena;
-	mp_source *src; /* owned: diagnostics point into it */
+	mp_source **srcs; /* owned, one per file read: diagnostics point into them */
+	size_t nsrcs;
 	const char *provider; /* datasource provider, or NULL */
 	const char **schemas; /* datasource schemas = [...] */
 	size_t nschemas;
@@ -91,7 +94,14 @@ typedef struct {
 /* Reads src (taking ownership) into *out, which is set even when there were
  * errors. Returns MP_OK, or MP_EINVAL with the errors in diags. */
 int psl_schema_parse(mp_source *src, diag_list *diags, psl_schema **out);
-/* Loads and parses a file; MP_EIO (err says why) when it cannot be read. */
+/* The same for a schema written in several files (taking ownership of the
+ * array and its sources): one schema of every file's blocks, as Prisma
+ * reads a schema folder, each block's diagnostics in its own file. */
+int psl_schema_parse_files(mp_source **srcs, size_t n, diag_list *diags, psl_schema **out);
+/* Loads and parses a schema: a file, or a folder of .prisma files (every one
+ * below it, in its subfolders too: util/fsutil.h's fs_list_files_r, Prisma's
+ * rules). MP_EIO (err says why) when it cannot be read or a folder holds no
+ * .prisma file. */
 int psl_schema_load(const char *path, diag_list *diags, psl_schema **out, mp_error *err);
 void psl_schema_free(psl_schema *s);
 

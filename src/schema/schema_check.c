@@ -91,7 +91,7 @@ static void note_missing_table(checker *c, const mdl_table *t)
 		if (strcmp(m->name, t->name) != 0 && strcmp(m->table, t->name) != 0)
 			continue;
 		mdl_table mt = {m->schema, m->table};
-		diag_add(c->d, DIAG_NOTE, s->src, m->name_span, "model %s maps to table %s%s", m->name,
+		diag_add(c->d, DIAG_NOTE, m->src, m->name_span, "model %s maps to table %s%s", m->name,
 		         table_sql(&b, &mt), strcmp(m->name, m->table) ? " (@@map)" : " (@@schema)");
 		buf_free(&b);
 		return;
@@ -103,7 +103,7 @@ static void note_missing_table(checker *c, const mdl_table *t)
 	for (size_t i = 0; sug && i < s->nmodels; i++)
 		if (names[i] == sug) {
 			mdl_table mt = {s->models[i].schema, s->models[i].table};
-			diag_add(c->d, DIAG_NOTE, s->src, s->models[i].name_span, "did you mean model %s (table %s)?",
+			diag_add(c->d, DIAG_NOTE, s->models[i].src, s->models[i].name_span, "did you mean model %s (table %s)?",
 			         s->models[i].name, table_sql(&b, &mt));
 			break;
 		}
@@ -118,12 +118,12 @@ static void note_missing_column(checker *c, const psl_model *m, const char *colu
 	for (size_t i = 0; i < m->nfields; i++) {
 		const psl_field *f = &m->fields[i];
 		if (!strcmp(f->name, column) && strcmp(f->column, column) != 0) {
-			diag_add(c->d, DIAG_NOTE, c->s->src, f->span, "field %s.%s maps to column \"%s\" (@map)", m->name,
+			diag_add(c->d, DIAG_NOTE, m->src, f->span, "field %s.%s maps to column \"%s\" (@map)", m->name,
 			         f->name, f->column);
 			return;
 		}
 	}
-	diag_add(c->d, DIAG_NOTE, c->s->src, m->name_span,
+	diag_add(c->d, DIAG_NOTE, m->src, m->name_span,
 	         "model %s has no field named %s or with @map(\"%s\")", m->name, column, column);
 }
 
@@ -157,7 +157,7 @@ static void check_added(checker *c, const fate *ft, const psl_model *m)
 			diag_add(c->d, DIAG_ERROR, lc->src, it ? it->type.span : a->span,
 			         "column \"%s\" is %s after lifecycle '%s' but %s in schema.prisma", a->column, a->type,
 			         lc->name, buf_cstr(&raw));
-			diag_add(c->d, DIAG_NOTE, s->src, f->type_span, "field %s.%s is declared here", m->name, f->name);
+			diag_add(c->d, DIAG_NOTE, m->src, f->type_span, "field %s.%s is declared here", m->name, f->name);
 		}
 	}
 	if (!f->list && a->enforce_not_null == f->optional) {
@@ -176,7 +176,7 @@ static void check_added(checker *c, const fate *ft, const psl_model *m)
 			diag_add(c->d, DIAG_ERROR, lc->src, at,
 			         "column \"%s\" is nullable after lifecycle '%s' but field %s.%s is required in schema.prisma",
 			         a->column, lc->name, m->name, f->name);
-		diag_add(c->d, DIAG_NOTE, s->src, f->type_span, "field %s.%s is declared %s here", m->name, f->name,
+		diag_add(c->d, DIAG_NOTE, m->src, f->type_span, "field %s.%s is declared %s here", m->name, f->name,
 		         f->optional ? "optional" : "required");
 	}
 	buf_clear(&have);
@@ -187,7 +187,7 @@ static void check_added(checker *c, const fate *ft, const psl_model *m)
 		diag_add(c->d, DIAG_ERROR, lc->src, at, "default of column \"%s\" is %s after lifecycle '%s' but %s in schema.prisma",
 		         a->column, sd ? sd : "none", lc->name, has_default ? buf_cstr(&have) : "none");
 		const psl_attr *d = psl_attr_find(f->attrs, f->nattrs, "default");
-		diag_add(c->d, DIAG_NOTE, s->src, d ? d->span : f->span, "field %s.%s is declared here", m->name, f->name);
+		diag_add(c->d, DIAG_NOTE, m->src, d ? d->span : f->span, "field %s.%s is declared here", m->name, f->name);
 	}
 	buf_free(&want);
 	buf_free(&have);
@@ -203,7 +203,7 @@ static void check_retired(checker *c, const fate *ft, const psl_model *m)
 	diag_add(c->d, DIAG_ERROR, ft->lc->src, it ? it->name.span : ft->lc->ast->span,
 	         "column \"%s\" is retired by lifecycle '%s' but field %s.%s still maps to it in schema.prisma",
 	         ft->column, ft->lc->name, m->name, f->name);
-	diag_add(c->d, DIAG_NOTE, c->s->src, f->span, "remove the field: after the contract step the column is gone");
+	diag_add(c->d, DIAG_NOTE, m->src, f->span, "remove the field: after the contract step the column is gone");
 }
 
 /* Index, unique and foreign key columns must be there, unless retired later. */
@@ -311,8 +311,15 @@ int schema_check_beside(const char *outdir, const mdl_model *m, diag_list *diags
 		buf_free(&path);
 		return MP_OK;
 	}
-	int rc = psl_schema_load(buf_cstr(&path), diags, held, err);
+	int rc = schema_check_path(buf_cstr(&path), m, diags, held, err);
 	buf_free(&path);
+	return rc;
+}
+
+int schema_check_path(const char *path, const mdl_model *m, diag_list *diags, psl_schema **held, mp_error *err)
+{
+	*held = NULL;
+	int rc = psl_schema_load(path, diags, held, err);
 	if (rc == MP_EINVAL && !*held) { /* not a text file: an error in the input, not I/O */
 		mp_span none = {0, 0};
 		diag_add(diags, DIAG_ERROR, NULL, none, "%s", err->msg);

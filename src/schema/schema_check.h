@@ -17,5 +17,8 @@ int schema_check(const mdl_model *m, const psl_schema *s, diag_list *diags);
  * point into it) and check m against it. MP_OK when there is none. */
 int schema_check_beside(const char *outdir, const mdl_model *m, diag_list *diags, psl_schema **held,
                         mp_error *err);
+/* The same with the schema at path (a file or a folder, psl_schema_load),
+ * which must be there: MP_EIO when it cannot be read. */
+int schema_check_path(const char *path, const mdl_model *m, diag_list *diags, psl_schema **held, mp_error *err);
 
 #endif

@@ -31,4 +31,22 @@ void fs_free_list(char **names, size_t count);
 /* dir + "/" + name, newly allocated. */
 char *fs_join(const char *dir, const char *name);
 
+/* Paths as Node's path module treats them, lexically (no file system): a
+ * normal form without "." parts, doubled or trailing slashes, and with "x/.."
+ * taken out ("./a//b/../c/" -> "a/c", "" -> ".", "/.." -> "/"); the parent
+ * of a path's last part ("a/b" -> "a", "b" -> ".", "/b" -> "/"); rel made
+ * relative to base unless absolute ("." + "db/m" -> "db/m", ".config" +
+ * "../p" -> "p"). Each newly allocated. */
+char *fs_path_normalize(const char *path);
+char *fs_path_dirname(const char *path);
+char *fs_path_resolve(const char *base, const char *rel);
+
+/* The regular files below dir whose names end with suffix, as paths that
+ * start with dir, in every subdirectory (bytewise order within each), the
+ * way Prisma reads a schema folder: symbolic links are followed, and a link
+ * counts by the name of the file it resolves to; a directory already being
+ * walked (a link cycle) is not entered twice, nor one deeper than 64.
+ * fs_free_list frees the list. */
+int fs_list_files_r(const char *dir, const char *suffix, char ***paths, size_t *count, mp_error *err);
+
 #endif

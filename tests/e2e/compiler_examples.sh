@@ -68,29 +68,42 @@ hooks_hostile_names() {
   FINAL_WANT="semi:'x;y'::text,sélect:'O''Brien'::text,ïd:nextval('app.\"we\"\"ird_ïd_seq\"'::regclass)"
 }
 
-for name in user_status rename_column change_type post_constraints hostile_names; do
+hooks_prisma7_project() {
+  SEED='INSERT INTO "User"(email) SELECT $$User.$$||g||$$@x$$ FROM generate_series(1,20000) g'
+  OLDAPP='INSERT INTO "User"(email) VALUES (gen_random_uuid()::text||$$@y$$); UPDATE "User" SET email = $$Z$$||id||$$@w$$ WHERE id % 997 = 1'
+  EXPECT='CREATE TABLE migplan_expected AS SELECT id, lower(split_part(email, $$@$$, 1)) AS v FROM "User"'
+  CHECK='SELECT count(*) FROM "User" u FULL JOIN migplan_expected e USING (id) WHERE u.handle IS DISTINCT FROM e.v'
+  FINAL='SELECT string_agg(column_name||$$:$$||is_nullable, $$,$$ ORDER BY column_name) FROM information_schema.columns WHERE table_name = $$User$$'
+  FINAL_WANT='email:NO,handle:NO,id:NO'
+}
+
+# prisma7_project keeps its migrations where its prisma.config.ts says
+# (db/migrations): migc compile finds them there with no -o.
+for name in user_status rename_column change_type post_constraints hostile_names prisma7_project; do
   echo "# example $name"
   hooks_$name
   work=$(tl_tmpdir)
   cp -r "$EX/$name/." "$work/"
   cd "$work"
+  mig=$(tl_example_migrations .)
+  mig=${mig#./}
   # The committed generated folders are what migc writes (golden output),
   # and compiling again changes nothing, byte for byte.
-  rm -rf prisma/migrations/2025* prisma/migrations/migplan.manifest.json
+  rm -rf "$mig"/2025* "$mig/migplan.manifest.json"
   "$MIGC" compile prisma/*.mig >/dev/null
-  tl_run diff -r "$EX/$name/prisma/migrations" prisma/migrations
+  tl_run diff -r "$EX/$name/$mig" "$mig"
   tl_assert_eq 0 "$TL_RC" "$name: committed output equals a fresh compile"
-  cp -r prisma/migrations "$work/first"
+  cp -r "$mig" "$work/first"
   "$MIGC" compile prisma/*.mig >/dev/null
-  tl_run diff -r "$work/first" prisma/migrations
+  tl_run diff -r "$work/first" "$mig"
   tl_assert_eq 0 "$TL_RC" "$name: compiling twice is byte-identical"
 
   # Every artifact hash in the manifest is sha256sum of the file; the chain
   # recomputes (jq as an independent JSON implementation).
-  m=prisma/migrations/migplan.manifest.json
+  m=$mig/migplan.manifest.json
   bad=0
   while read -r path sha; do
-    [ "$(sha256sum "prisma/migrations/$path" | cut -d' ' -f1)" = "$sha" ] || bad=$((bad + 1))
+    [ "$(sha256sum "$mig/$path" | cut -d' ' -f1)" = "$sha" ] || bad=$((bad + 1))
   done < <(jq -r '.steps[] | (.up, .down) | "\(.path) \(.sha256)"' "$m")
   tl_assert_eq 0 "$bad" "$name: every sha256 in the manifest matches sha256sum"
   prev=0000000000000000000000000000000000000000000000000000000000000000
@@ -104,13 +117,13 @@ for name in user_status rename_column change_type post_constraints hostile_names
   tl_assert_eq 1 "$chain_ok" "$name: manifest chain recomputes"
 
   db=$(tl_newdb "$name")
-  run_file "$db" prisma/migrations/20240101000000_baseline/migration.sql
+  run_file "$db" "$mig/20240101000000_baseline/migration.sql"
   base=$(schema_dump "$db")
   tl_psql "$db" -c "$SEED"
   steps=$(jq -r '.steps[] | "\(.id) \(.phase)"' "$m")
   while read -r id phase; do
     [ "$phase" = contract ] && tl_psql "$db" -c "$OLDAPP" && tl_psql "$db" -c "$EXPECT"
-    run_file "$db" "prisma/migrations/$id/migration.sql"
+    run_file "$db" "$mig/$id/migration.sql"
     [ "$phase" = contract ] || tl_psql "$db" -c "$OLDAPP"
   done <<< "$steps"
   tl_assert_eq 0 "$(tl_psql "$db" -c "$CHECK")" "$name: data right after contract under old-app writes"
@@ -119,7 +132,7 @@ for name in user_status rename_column change_type post_constraints hostile_names
   tl_assert_eq 0 "$left" "$name: no helper trigger, function, constraint or invalid index left"
   tl_psql "$db" -c "DROP TABLE migplan_expected"
   for id in $(jq -r '.steps[].id' "$m" | tac); do
-    down=prisma/migrations/$id/down.sql
+    down=$mig/$id/down.sql
     if grep -qx -- '-- migplan: commit' "$down"; then
       # Run whole, as one query, a DOWN in parts fails at its refill's COMMIT
       # and leaves nothing behind: never half a rollback.

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The fuzzing smoke run, about 80 s: builds the libFuzzer targets with clang
+# The fuzzing smoke run, about 95 s: builds the libFuzzer targets with clang
 # (tests/fuzz/build.sh, into $MIGPLAN_BUILD_DIR/fuzz-build, incrementally),
 # replays every seed and every regression input of each target, then fuzzes
-# each of the six targets for 12 s from its seeds. Any crash, leak, UB report
+# each of the seven targets for 12 s from its seeds. Any crash, leak, UB report
 # (UBSan aborts), failed property (the targets abort) or timeout fails the
 # test; the offending input is kept and printed. MIGPLAN_FUZZ_SECONDS changes
 # the time per target.
@@ -36,7 +36,7 @@ for t in "${FUZZ_TARGETS[@]}"; do
 
   args=(-seed="$seed" -max_total_time="$secs" -max_len=2048 -timeout=10 -rss_limit_mb=2048
         -print_final_stats=1 -artifact_prefix="$work/$t/artifacts/")
-  [ "$t" = mig ] && args+=(-dict="$fz/mig.dict")
+  [ -f "$fz/$t.dict" ] && args+=(-dict="$fz/$t.dict")
   tl_run nice -n 5 "$bin/fuzz_$t" "${args[@]}" "$work/$t/corpus"
   execs=$(printf '%s\n' "$TL_ERR" | awk '/^stat::number_of_executed_units:/ {print $2}')
   echo "fuzz_$t: ${execs:-0} executions in $secs s"

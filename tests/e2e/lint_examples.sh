@@ -11,7 +11,7 @@ for spec in "$MIGPLAN_SOURCE_DIR"/examples/*/prisma/*.mig; do
   out=$(tl_tmpdir)/migrations
   # the hand-written migrations of the example (its baseline), without compiled steps
   mkdir -p "$out"
-  for d in "$(dirname "$spec")"/migrations/*/; do
+  for d in "$(tl_example_migrations "$(dirname "$(dirname "$spec")")")"/*/; do
     grep -q "^-- migplan" "$d/migration.sql" 2>/dev/null || cp -r "$d" "$out/"
   done
   tl_run "$MIGC" compile "$spec" -o "$out"

@@ -13,7 +13,10 @@ source "$(dirname "$0")/../lib/testlib.sh"
 for ex in "$MIGPLAN_SOURCE_DIR"/examples/*/; do
   name=$(basename "$ex")
   db=$(tl_newdb "reh_$name")
-  tl_run "$MIGRUN" rehearse -d "$ex/prisma/migrations" --database-url "$(tl_url "$db")" --json
+  # in the example's directory with no -d: its migrations folder is Prisma's
+  # default, or the one its prisma.config.ts names
+  url=$(tl_url "$db")
+  tl_run sh -c 'cd "$1" && exec "$2" rehearse --database-url "$3" --json' sh "$ex" "$MIGRUN" "$url"
   tl_assert_eq 0 "$TL_RC" "$name: rehearse exit 0"
   [ "$TL_RC" = 0 ] || echo "$TL_ERR" | tail -5
   tl_assert_eq "0 true" "$(echo "$TL_OUT" | jq -r '"\(.differences) \(.dropped)"')" "$name: no difference, scratch dropped"

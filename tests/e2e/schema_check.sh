@@ -4,10 +4,11 @@
 # they disagree). No database needed.
 source "$(dirname "$0")/../lib/testlib.sh"
 
-cd "$MIGPLAN_SOURCE_DIR/examples"
-for dir in */; do
-  name=${dir%/}
-  tl_run "$MIGC" check --schema "$name/prisma/schema.prisma" "$name"/prisma/*.mig
+# In each example's directory with no --schema: prisma/schema.prisma, or the
+# schema its prisma.config.ts names (examples/prisma7_project: a folder).
+for dir in "$MIGPLAN_SOURCE_DIR"/examples/*/; do
+  name=$(basename "$dir")
+  tl_run sh -c 'cd "$1" && exec "$2" check prisma/*.mig' sh "$dir" "$MIGC"
   tl_assert_eq 0 "$TL_RC" "$name: migc check is clean"
   tl_assert_contains "$TL_OUT" "agrees with it" "$name: says so"
 done

@@ -87,8 +87,12 @@ tl_assert_eq "1" "$(tl_psql "$db" -c "SELECT count(*) FROM pg_constraint WHERE c
 # Usage and refusals.
 tl_run "$MIGC" scaffold --from "$src/tests/schema/scaffold/before.prisma" --to "$src/tests/schema/scaffold/after.prisma" -o all.mig
 tl_assert_eq 3 "$TL_RC" "-o refuses an existing file"
-tl_run "$MIGC" scaffold --to prisma/schema.prisma
-tl_assert_eq 2 "$TL_RC" "--from or --from-git needed"
+tl_run "$MIGC" scaffold --from prisma/schema.prisma --from-git HEAD --to prisma/schema.prisma
+tl_assert_eq 2 "$TL_RC" "--from and --from-git exclude each other"
+# Without either, the old schema is the last commit's: here no repository.
+tl_run env GIT_CEILING_DIRECTORIES="$tmp" "$MIGC" scaffold --to prisma/schema.prisma
+tl_assert_eq 3 "$TL_RC" "no --from: --from-git HEAD, which fails outside a repository"
+tl_assert_contains "$TL_ERR" "migc scaffold: git show HEAD:./schema.prisma failed" "and says git failed"
 tl_run "$MIGC" scaffold --from prisma/schema.prisma --to prisma/schema.prisma --id 2025
 tl_assert_eq 2 "$TL_RC" "bad id"
 tl_run "$MIGC" scaffold --from prisma/schema.prisma --to prisma/schema.prisma

@@ -29,7 +29,9 @@ if [ ! -f "$dir/CMakeCache.txt" ] || ! grep -q '^MIGPLAN_RUNTIME:BOOL=ON' "$dir/
     -DMIGPLAN_FUZZ=ON -DMIGPLAN_TESTS=OFF -DMIGPLAN_RUNTIME=ON >"$dir/configure.log" 2>&1 \
     || { cat "$dir/configure.log" >&2; exit 1; }
 fi
+# every target of seeds.sh's list
+source "$src/tests/fuzz/seeds.sh"
 cmake --build "$dir" -j "$(nproc 2>/dev/null || echo 2)" \
-  --target fuzz_mig fuzz_lint fuzz_manifest fuzz_order fuzz_url fuzz_sqltext >"$dir/build.log" 2>&1 \
+  --target "${FUZZ_TARGETS[@]/#/fuzz_}" >"$dir/build.log" 2>&1 \
   || { tail -n 40 "$dir/build.log" >&2; exit 1; }
 echo "$dir/fuzz"

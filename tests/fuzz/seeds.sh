@@ -5,7 +5,7 @@
 # follow the generator instead of going stale as copies.
 
 # Every fuzz target, by the name after fuzz_.
-FUZZ_TARGETS=(mig lint manifest order url sqltext)
+FUZZ_TARGETS=(mig lint manifest order url sqltext config)
 
 # The seed files of a target, one path a line. (fuzz_order's seeds from the
 # examples are folder names, not files: fuzz_seed_corpus writes them.)
@@ -17,6 +17,7 @@ fuzz_seed_files() {
     lint|sqltext)
       # the same SQL: lint parses it, migrun's scanners read it without a parser
       from=("$root"/tests/fuzz/corpus/sql/* "$root"/tests/lint/*.sql "$root"/examples/*/prisma/migrations/*/*.sql) ;;
+    config) from+=("$root"/examples/*/prisma.config.ts) ;;
     manifest) from+=("$root"/examples/*/prisma/migrations/migplan.manifest.json
                      "$root"/tests/fixtures/*/prisma/migrations/migplan.manifest.json) ;;
   esac

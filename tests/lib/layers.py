@@ -8,7 +8,7 @@ with one line that says what it is.
 
 The arrows (src/README.md):  util <- migdir <- {grammar, sql} <- ops <-
 compiler <- {schema, history} <- cli/migc   and   util <- migdir <- runtime <-
-fleet <- cli/migrun.  Includes of project headers are path-qualified
+fleet <- cli/migrun; both command lines share cli/ (util <- migdir <- cli).  Includes of project headers are path-qualified
 ("util/buf.h"), so the folder in an include line is the layer it reaches."""
 import os
 import re
@@ -24,7 +24,7 @@ ALLOWED = {
     'compiler': MIGC_SIDE,
     'schema': MIGC_SIDE + ['schema'],
     'history': MIGC_SIDE + ['history'],
-    'cli': ['util', 'cli'],  # the command table both binaries share
+    'cli': ['util', 'migdir', 'cli'],  # the command table and project settings both binaries share
     'cli/migc': MIGC_SIDE + ['schema', 'history', 'cli', 'cli/migc'],
     'runtime': ['util', 'migdir', 'runtime'],
     'fleet': ['util', 'migdir', 'runtime', 'fleet'],

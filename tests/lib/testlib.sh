@@ -14,6 +14,8 @@
 #   tl_url DB                 echo postgresql://USER@127.0.0.1:PORT/DB
 #   tl_psql DB ARGS...        psql -X -v ON_ERROR_STOP=1 -qAt -d DB ARGS...
 #   tl_tmpdir                 echo a new directory, removed when the script ends
+#   tl_example_migrations EX  echo example EX's migrations folder: EX/prisma/migrations,
+#                             or the migrations.path its prisma.config.ts names
 #   tl_prisma MIGDIR URL ...  the real Prisma 6.19 CLI (tests/prisma/prisma.sh)
 #   tl_prisma7 MIGDIR URL ... the real Prisma 7 CLI (tests/prisma7/prisma7.sh);
 #                             paths in its other arguments must be absolute
@@ -173,6 +175,12 @@ tl_psql() {
 
 tl_tmpdir() {
   mktemp -d "$TL_TMP/d.XXXXXX"
+}
+
+tl_example_migrations() {
+  local rel
+  [ -f "$1/prisma.config.ts" ] && rel=$(sed -n 's/^ *path: "\(.*\)",$/\1/p' "$1/prisma.config.ts" | head -1)
+  echo "$1/${rel:-prisma/migrations}"
 }
 
 tl_prisma() {

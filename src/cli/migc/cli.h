@@ -17,11 +17,12 @@ enum {
 };
 
 /* Rows several commands share: the migrations folder (-d/--dir, or compile's
- * -o/--output, which writes it), whose default CLI_MIGRATIONS_DIR the
- * command's args start from; --format WORD (also --format=WORD) with --json
+ * -o/--output, which writes it: NULL when not given, then cli_pick_path's
+ * default); --format WORD (also --format=WORD) with --json
  * for its json word, as lint and explain take them. */
 #define CLI_MIGRATIONS_OPT(T, m, name, alias) \
-	MP_OPT_STRING(T, m, name, alias, "DIR", "a directory", "migrations folder (default: " CLI_MIGRATIONS_DIR ")")
+	MP_OPT_STRING(T, m, name, alias, "DIR", "a directory", "migrations folder (default: the Prisma config's\n" \
+	              "migrations.path, else " CLI_MIGRATIONS_DIR ")")
 #define CLI_DIR_OPT(T, m) CLI_MIGRATIONS_OPT(T, m, "dir", 'd')
 #define CLI_FORMAT_OPTS(T, m, words, needs, json_value)                      \
 	MP_OPT_CHOICE(T, m, "format", NULL, words, needs, NULL, MP_OPT_EQUALS), \
@@ -39,6 +40,20 @@ int cli_rebase(int argc, char **argv);
  * operands; the exit code is run's, or that of --help or of the error
  * printed (usage errors: MIGC_EXIT_USAGE). */
 int cli_run(const cli_help *h, int argc, char **argv, void *args, int (*run)(void *args, const mp_opt_list *operands));
+
+/* What cli_pick_path takes from the project (cli/project.h). */
+typedef enum { CLI_PICK_SCHEMA, CLI_PICK_MIGRATIONS } cli_pick;
+/* The schema or the migrations folder command cmd works on: flag, else the
+ * Prisma config's (config: --config, or NULL to find it), else the default
+ * (the migrations folder's; for the schema *out NULL: the command's own).
+ * MIGC_EXIT_OK with *out newly allocated, else the config's one-line error
+ * printed and MIGC_EXIT_USAGE (MIGC_EXIT_IO when the file cannot be read). */
+int cli_pick_path(const char *config, cli_pick what, const char *flag, const char *hint, const char *cmd, char **out);
+
+/* lint's and explain's paths: those given, else the project's migrations
+ * folder (cli_pick_path; *owned then holds it, freed by the caller).
+ * MIGC_EXIT_OK, or cli_pick_path's exit code once its error is printed. */
+int cli_default_paths(const char *cmd, const mp_opt_list *given, mp_opt_list *use, char **owned);
 
 /* "" for one, "s" for any other count. */
 const char *cli_plural(size_t n);

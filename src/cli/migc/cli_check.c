@@ -1,20 +1,24 @@
-/* migc check --schema prisma/schema.prisma SPEC.mig… [--json]: do the specs and schema.prisma agree? */
+/* migc check [--schema FILE|DIR] SPEC.mig… [--json]: do the specs and schema.prisma agree? */
 #include "cli/migc/cli.h"
+#include "cli/project.h"
 #include "compiler/compile.h"
 #include "schema/schema_check.h"
 
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
-	const char *schema;
+	const char *schema, *config;
 	bool json;
 } check_args;
 
 static const mp_opt_spec opts[] = {
 	MP_OPT_STRING(check_args, schema, "schema", 's', "FILE", "a file",
-	              "the schema.prisma (default: prisma/schema.prisma)"),
+	              "the schema: a schema.prisma, or a folder of .prisma files\n"
+	              "(default: the Prisma config's schema, else prisma/schema.prisma)"),
+	CLI_CONFIG_OPT(check_args, config),
 	MP_OPT_SWITCH(check_args, json, "json", 0,
 	              "print {ok, errors, models, enums, diagnostics: [{file, line, column,\n"
 	              "severity, message}]} on stdout (diagnostics also go to stderr)"),
@@ -24,17 +28,19 @@ static const mp_opt_spec opts[] = {
 
 static const cli_help usage = {
 	"check",
-	"usage: migc check --schema FILE SPEC.mig... [--json]\n"
+	"usage: migc check [--schema FILE] SPEC.mig... [--json]\n"
 	"\n"
 	"Checks that the specs and schema.prisma agree: every table and column a lifecycle names\n"
 	"exists in the schema under its mapped name (@@map, @map, @@schema), and the state after all\n"
 	"lifecycles (new columns' types, nullability and defaults; retired columns gone) is what\n"
 	"the schema declares. Each mismatch is an error at the spec with a note at the schema.\n"
-	"With no spec, only reads the schema (syntax check).\n"
+	"With no spec, only reads the schema (syntax check). A schema folder is read as Prisma reads\n"
+	"one: every .prisma file below it, as one schema.\n"
 	"\n",
 	opts,
 	"\n"
-	"Exit: 0 they agree, 1 mismatches or errors in the inputs, 2 bad usage, 3 a file cannot be read.\n",
+	"Exit: 0 they agree, 1 mismatches or errors in the inputs, 2 bad usage (or a Prisma config\n"
+	"value that must be given as a flag), 3 a file cannot be read.\n",
 	MP_OPT_PLAIN,
 };
 
@@ -82,7 +88,12 @@ static int check_inputs(const char *schema_path, const mp_opt_list *specs, diag_
 
 static int check_run(void *args, const mp_opt_list *specs)
 {
-	const check_args *a = args;
+	check_args *a = args;
+	char *schema_path = NULL;
+	int ex = cli_pick_path(a->config, CLI_PICK_SCHEMA, a->schema, "--schema FILE", "check", &schema_path);
+	if (ex != MIGC_EXIT_OK)
+		return ex;
+	a->schema = schema_path ? schema_path : "prisma/schema.prisma";
 	diag_list diags;
 	diag_list_init(&diags);
 	mp_error err = {0};
@@ -114,11 +125,12 @@ static int check_run(void *args, const mp_opt_list *specs)
 	compile_result_free(r);
 	diag_list_free(&diags);
 	psl_schema_free(schema);
+	free(schema_path);
 	return exit_code;
 }
 
 int cli_check(int argc, char **argv)
 {
-	check_args a = {"prisma/schema.prisma", false};
+	check_args a = {NULL, NULL, false};
 	return cli_run(&usage, argc, argv, &a, check_run);
 }

@@ -1,5 +1,6 @@
 /* migc compile SPEC.mig… [-o DIR] [--check] [--json]: specs to Prisma migration folders and a manifest. */
 #include "cli/migc/cli.h"
+#include "cli/project.h"
 #include "compiler/compile.h"
 #include "compiler/emit.h"
 #include "migdir/manifest.h"
@@ -12,12 +13,17 @@
 #include <string.h>
 
 typedef struct {
-	const char *outdir;
+	const char *outdir, *schema, *config;
 	bool check_only, json;
 } compile_args;
 
 static const mp_opt_spec opts[] = {
 	CLI_MIGRATIONS_OPT(compile_args, outdir, "output", 'o'),
+	MP_OPT_STRING(compile_args, schema, "schema", 's', "FILE", "a file",
+	              "check the specs against this schema (a file or a folder of .prisma files)\n"
+	              "before writing; default: the Prisma config's schema, else DIR/../schema.prisma\n"
+	              "when it exists"),
+	CLI_CONFIG_OPT(compile_args, config),
 	MP_OPT_SWITCH(compile_args, check_only, "check", 0,
 	              "write nothing; exit 1 unless the folder holds, byte for\n"
 	              "byte, what compile would write (each differing file named)"),
@@ -33,11 +39,13 @@ static const cli_help usage = {
 	"Compiles column-lifecycle specs into Prisma migration folders (DIR/<id>/migration.sql and\n"
 	"down.sql, one per step), DIR/migration_lock.toml and the gate manifest\n"
 	"DIR/migplan.manifest.json. Compile all specs of a project in one run: the manifest\n"
-	"describes exactly the steps of the specs given.\n"
+	"describes exactly the steps of the specs given. In a Prisma 7 project, DIR and the schema\n"
+	"default to the migrations.path and schema of its prisma.config.ts.\n"
 	"\n",
 	opts,
 	"\n"
-	"Exit: 0 ok, 1 the specs have errors (nothing written), 2 bad usage, 3 file system error.\n",
+	"Exit: 0 ok, 1 the specs have errors (nothing written), 2 bad usage (or a Prisma config value\n"
+	"that must be given as a flag), 3 file system error.\n",
 	MP_OPT_PLAIN,
 };
 
@@ -73,16 +81,46 @@ static void print_human(const compile_args *a, const compile_result *r, const em
 		       rep->old_format);
 }
 
-/* Compiles, checks a schema.prisma beside the folder, writes unless
- * --check; prints the diagnostics and returns the exit code. */
+/* The schema the specs must agree with: --schema or the config's (which
+ * must be there), else a schema.prisma beside the folder when there is one.
+ * *held (freed by the caller after printing diags) holds it. */
+static int check_schema(const compile_args *a, const compile_result *r, diag_list *sdiags, psl_schema **held,
+                        mp_error *err)
+{
+	if (!a->schema)
+		return schema_check_beside(a->outdir, r->model, sdiags, held, err);
+	return schema_check_path(a->schema, r->model, sdiags, held, err);
+}
+
+static int compile_specs_run(compile_args *a, const mp_opt_list *specs);
+
+/* The folder and schema from the flags or the project, then the run. */
 static int compile_run(void *args, const mp_opt_list *specs)
 {
-	const compile_args *a = args;
+	compile_args *a = args;
 	if (specs->n == 0) {
 		fprintf(stderr, "migc compile: no spec given\n");
 		cli_help_print(&usage, stderr);
 		return MIGC_EXIT_USAGE;
 	}
+	char *outdir = NULL, *schema = NULL;
+	int ex = cli_pick_path(a->config, CLI_PICK_MIGRATIONS, a->outdir, "-o/--output DIR", "compile", &outdir);
+	if (ex == MIGC_EXIT_OK)
+		ex = cli_pick_path(a->config, CLI_PICK_SCHEMA, a->schema, "--schema FILE", "compile", &schema);
+	if (ex == MIGC_EXIT_OK) {
+		a->outdir = outdir;
+		a->schema = schema;
+		ex = compile_specs_run(a, specs);
+	}
+	free(outdir);
+	free(schema);
+	return ex;
+}
+
+/* Compiles, checks the schema, writes unless --check; prints the
+ * diagnostics and returns the exit code. */
+static int compile_specs_run(compile_args *a, const mp_opt_list *specs)
+{
 	diag_list diags, sdiags;
 	diag_list_init(&diags);
 	diag_list_init(&sdiags);
@@ -94,7 +132,7 @@ static int compile_run(void *args, const mp_opt_list *specs)
 	/* A schema.prisma beside the migrations folder must agree with the specs
 	 * before anything is written; its notes point across files, so unsorted. */
 	if (rc == MP_OK)
-		rc = schema_check_beside(a->outdir, r->model, &sdiags, &schema, &err);
+		rc = check_schema(a, r, &sdiags, &schema, &err);
 	if (rc == MP_OK && !a->check_only)
 		rc = emit_prisma_folder(r->plan, a->outdir, &diags, &rep, &err);
 	else if (rc == MP_OK)
@@ -140,6 +178,6 @@ static int compile_run(void *args, const mp_opt_list *specs)
 
 int cli_compile(int argc, char **argv)
 {
-	compile_args a = {CLI_MIGRATIONS_DIR, false, false};
+	compile_args a = {NULL, NULL, NULL, false, false};
 	return cli_run(&usage, argc, argv, &a, compile_run);
 }

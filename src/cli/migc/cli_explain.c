@@ -37,8 +37,9 @@ static const cli_help usage = {
 	"which relation, what that lock blocks (reads, writes, DDL), how long it is held\n"
 	"(metadata, rows, full scan, full rewrite) and whether it runs in a transaction as\n"
 	"Prisma runs the file (a multi-statement file is one implicit transaction).\n"
-	"A directory means its */migration.sql and .sql files; with no path,\n"
-	"prisma/migrations. When a directory holds migplan.manifest.json, each step's\n"
+	"A directory means its */migration.sql and .sql files; with no path, the project's\n"
+	"migrations folder (its Prisma config's migrations.path, else prisma/migrations).\n"
+	"When a directory holds migplan.manifest.json, each step's\n"
 	"phase and gates are shown too.\n\n",
 	opts,
 	"\n"
@@ -176,8 +177,14 @@ static int explain_run(void *args, const mp_opt_list *operands)
 	explain_doc *doc = explain_doc_new();
 	int rc = explain_specs(doc, specs.items, specs.n);
 	bool show = rc == MIGC_EXIT_OK;
-	if (rc == MIGC_EXIT_OK && (specs.n == 0 || paths.n > 0))
-		rc = explain_paths(doc, &paths, &show);
+	mp_opt_list use;
+	char *dir = NULL;
+	if (rc == MIGC_EXIT_OK && (specs.n == 0 || paths.n > 0) &&
+	    (rc = cli_default_paths("explain", &paths, &use, &dir)) == MIGC_EXIT_OK)
+		rc = explain_paths(doc, &use, &show);
+	else if (rc != MIGC_EXIT_OK)
+		show = false;
+	free(dir);
 	if (show)
 		render(doc, fmt);
 	free(specs.items);

@@ -35,7 +35,8 @@ static const cli_help usage = {
 	"       migc lint --list-rules\n\n"
 	"Checks migration SQL (parsed by PostgreSQL 15's parser) for lock hazards.\n"
 	"A directory means its */migration.sql and the .sql files directly inside it;\n"
-	"with no path, prisma/migrations. Files are checked in that order, so a CHECK\n"
+	"with no path, the project's migrations folder (its Prisma config's migrations.path,\n"
+	"else prisma/migrations). Files are checked in that order, so a CHECK\n"
 	"validated in an earlier migration counts for a later SET NOT NULL.\n"
 	"A file disables rules for itself with: -- migplan-disable rule-a, rule-b: reason\n\n",
 	opts,
@@ -178,7 +179,13 @@ static int lint_main(void *args, const mp_opt_list *paths)
 		list_rules();
 		return MIGC_EXIT_OK;
 	}
-	return lint_run((out_format)a->format, paths);
+	mp_opt_list use;
+	char *dir;
+	int ex = cli_default_paths("lint", paths, &use, &dir);
+	if (ex == MIGC_EXIT_OK)
+		ex = lint_run((out_format)a->format, &use);
+	free(dir);
+	return ex;
 }
 
 int cli_lint(int argc, char **argv)

@@ -1,5 +1,6 @@
 /* migc rebase [SPEC.mig...] [-d DIR] [--applied-from FILE]... [--force] [--dry-run] [--json]: re-chain a merge. */
 #include "cli/migc/cli.h"
+#include "cli/project.h"
 #include "history/history.h"
 
 #include <jansson.h>
@@ -10,11 +11,13 @@
 typedef struct {
 	rebase_opts o;
 	mp_opt_list applied;
+	const char *config;
 	bool json;
 } rebase_args;
 
 static const mp_opt_spec opts[] = {
 	CLI_DIR_OPT(rebase_args, o.dir),
+	CLI_CONFIG_OPT(rebase_args, config),
 	MP_OPT_LIST(rebase_args, applied, "applied-from", 0, "FILE", "a file",
 	            "migrations applied in one database: `migrun status --json`\n"
 	            "output, or one migration name a line (repeatable)"),
@@ -126,13 +129,19 @@ static int rebase_main(void *args, const mp_opt_list *specs)
 	a->o.nspecs = specs->n;
 	a->o.applied_from = a->applied.items;
 	a->o.napplied_from = a->applied.n;
-	return rebase_run(&a->o, a->json);
+	char *dir = NULL;
+	int ex = cli_pick_path(a->config, CLI_PICK_MIGRATIONS, a->o.dir, "-d/--dir DIR", "rebase", &dir);
+	if (ex != MIGC_EXIT_OK)
+		return ex;
+	a->o.dir = dir;
+	ex = rebase_run(&a->o, a->json);
+	free(dir);
+	return ex;
 }
 
 int cli_rebase(int argc, char **argv)
 {
-	rebase_args a = {{0}, {NULL, 0}, false};
-	a.o.dir = CLI_MIGRATIONS_DIR;
+	rebase_args a = {{0}, {NULL, 0}, NULL, false};
 	int ex = cli_run(&usage, argc, argv, &a, rebase_main);
 	free(a.applied.items);
 	return ex;

@@ -1,18 +1,21 @@
 /* migc verify [-d DIR] [--json]: does the migrations folder agree with its manifest? */
 #include "cli/migc/cli.h"
+#include "cli/project.h"
 #include "history/history.h"
 
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
-	const char *dir;
+	const char *dir, *config;
 	bool json;
 } verify_args;
 
 static const mp_opt_spec opts[] = {
 	CLI_DIR_OPT(verify_args, dir),
+	CLI_CONFIG_OPT(verify_args, config),
 	MP_OPT_SWITCH(verify_args, json, "json", 0, "print the findings as JSON on stdout"),
 	MP_OPT_HELP("this help"),
 	MP_OPT_END,
@@ -96,9 +99,15 @@ static int verify_run(void *args, const mp_opt_list *operands)
 {
 	const verify_args *a = args;
 	(void)operands; /* none: MP_OPT_NO_OPERANDS */
+	char *dir = NULL;
+	int ex = cli_pick_path(a->config, CLI_PICK_MIGRATIONS, a->dir, "-d/--dir DIR", "verify", &dir);
+	if (ex != MIGC_EXIT_OK)
+		return ex;
 	hist_report r;
 	mp_error err = {0, ""};
-	if (history_analyze(a->dir, &r, &err) != MP_OK) {
+	int arc = history_analyze(dir, &r, &err);
+	free(dir);
+	if (arc != MP_OK) {
 		fprintf(stderr, "migc verify: %s\n", err.msg);
 		hist_report_free(&r);
 		return MIGC_EXIT_IO;
@@ -114,6 +123,6 @@ static int verify_run(void *args, const mp_opt_list *operands)
 
 int cli_verify(int argc, char **argv)
 {
-	verify_args a = {CLI_MIGRATIONS_DIR, false};
+	verify_args a = {NULL, NULL, false};
 	return cli_run(&usage, argc, argv, &a, verify_run);
 }

@@ -1,5 +1,6 @@
 /* migc: compile .mig lifecycle specs, explain and lint migration SQL. */
 #include "cli/migc/cli.h"
+#include "cli/project.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -60,6 +61,35 @@ int cli_run(const cli_help *h, int argc, char **argv, void *args, int (*run)(voi
 		ex = run(args, &r.operands);
 	}
 	mp_opt_result_free(&r);
+	return ex;
+}
+
+int cli_pick_path(const char *config, cli_pick what, const char *flag, const char *hint, const char *cmd, char **out)
+{
+	*out = NULL;
+	cli_project p;
+	mp_error err = {0};
+	int rc = cli_project_open(&p, config, &err);
+	if (rc == MP_OK && what == CLI_PICK_SCHEMA)
+		rc = cli_project_schema(&p, flag, hint, out, &err);
+	else if (rc == MP_OK)
+		rc = cli_project_migrations(&p, flag, hint, out, &err);
+	cli_project_close(&p);
+	if (rc == MP_OK)
+		return MIGC_EXIT_OK;
+	fprintf(stderr, "migc %s: %s\n", cmd, err.msg);
+	return rc == MP_EIO ? MIGC_EXIT_IO : MIGC_EXIT_USAGE;
+}
+
+int cli_default_paths(const char *cmd, const mp_opt_list *given, mp_opt_list *use, char **owned)
+{
+	*use = *given;
+	*owned = NULL;
+	if (given->n)
+		return MIGC_EXIT_OK;
+	int ex = cli_pick_path(NULL, CLI_PICK_MIGRATIONS, NULL, "the folder as an argument", cmd, owned);
+	use->items = (const char **)owned;
+	use->n = ex == MIGC_EXIT_OK ? 1 : 0;
 	return ex;
 }
 

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "cli/command.h"
+#include "cli/project.h"
 #include "util/opt.h"
 #include "runtime/conn.h"
 #include "migdir/folder.h"
@@ -28,21 +29,27 @@ enum {
 	EXIT_WATCHDOG = 10,   /* the lock watchdog cancelled a step more often than --watchdog-retries */
 };
 
-/* Options every subcommand takes. */
+/* Options every subcommand takes. dir and url are NULL when not given: the
+ * project's Prisma config or Prisma's defaults then say (cli/project.h). */
 typedef struct {
 	const char *dir;
 	const char *manifest;
 	const char *url;
+	const char *config;
 	bool json;
 } cli_common;
 
 /* The common flags' rows of an option table (util/opt.h), for a struct T
  * with a cli_common member m; they end the help, so they hold --help. */
 #define CLI_COMMON_OPTS(T, m)                                                                                 \
-	MP_OPT_STRING(T, m.dir, "dir", 'd', "DIR", "a directory", "migrations folder (default " CLI_MIGRATIONS_DIR ")"),     \
+	MP_OPT_STRING(T, m.dir, "dir", 'd', "DIR", "a directory",                                                \
+	              "migrations folder (default: the Prisma config's migrations.path,\n"                     \
+	              "else " CLI_MIGRATIONS_DIR ")"),                                                          \
 	MP_OPT_STRING(T, m.manifest, "manifest", 0, "PATH", "a path", "gate manifest (default DIR/migplan.manifest.json)"), \
 	MP_OPT_STRING(T, m.url, "database-url", 0, "URL", "a URL",                                              \
-	              "database (default: $DIRECT_URL, else $DATABASE_URL, else libpq's PG* variables)"),                          \
+	              "database (default: the Prisma config's datasource.directUrl or url,\n"                 \
+	              "else $DIRECT_URL, else $DATABASE_URL, else libpq's PG* variables)"),                     \
+	CLI_CONFIG_OPT(T, m.config),                                                                            \
 	MP_OPT_SWITCH(T, m.json, "json", 0, "machine-readable output on stdout"), MP_OPT_HELP("this help")
 
 /* Reads argv[1..] into args by h's table (getopt_long's spellings, its

@@ -13,7 +13,6 @@
 void cli_common_init(cli_common *c)
 {
 	memset(c, 0, sizeof *c);
-	c->dir = CLI_MIGRATIONS_DIR;
 }
 
 void cli_error(const char *fmt, ...)
@@ -188,17 +187,43 @@ static int early_failure(const cli_common *c, const char *msg, int ex)
 	return ex;
 }
 
+/* The migrations folder (want_dir) or the database URL: the flag, else the
+ * project's config, else the default (cli/project.h). A config that cannot
+ * give it is a usage error, said once. */
+static int project_value(const cli_common *c, bool want_dir, char **out)
+{
+	cli_project p;
+	mp_error err = {0, ""};
+	int rc = cli_project_open(&p, c->config, &err);
+	if (rc == MP_OK && want_dir)
+		rc = cli_project_migrations(&p, c->dir, "-d/--dir DIR", out, &err);
+	else if (rc == MP_OK)
+		rc = cli_project_url(&p, c->url, "--database-url URL", out, &err);
+	cli_project_close(&p);
+	return rc == MP_OK ? EXIT_OK : early_failure(c, err.msg, EXIT_USAGE);
+}
+
 int cli_load_folder(const cli_common *c, bool require_manifest, mig_folder *f)
 {
 	mp_error err = {0, ""};
-	int rc = folder_load(c->dir, c->manifest, require_manifest, f, &err);
+	char *dir = NULL;
+	int ex = project_value(c, true, &dir);
+	if (ex != EXIT_OK)
+		return ex;
+	int rc = folder_load(dir, c->manifest, require_manifest, f, &err);
+	free(dir);
 	return rc == MP_OK ? EXIT_OK : early_failure(c, err.msg, EXIT_VERIFY);
 }
 
 int cli_connect(const cli_common *c, rt_conn **conn)
 {
 	mp_error err = {0, ""};
-	int rc = conn_open(conn, c->url, &err);
+	char *url = NULL;
+	int ex = project_value(c, false, &url);
+	if (ex != EXIT_OK)
+		return ex;
+	int rc = conn_open(conn, url, &err);
+	free(url);
 	return rc == MP_OK ? EXIT_OK : early_failure(c, err.msg, rc == MP_ECONNECT ? EXIT_CONNECT : EXIT_FAIL);
 }
 

@@ -347,6 +347,10 @@ static void test_every_example_file_parses(void **state)
 		char *mdir = xstrdup(ex);
 		mp_buf p = MP_BUF_INIT;
 		buf_printf(&p, "%s/%s/prisma/migrations", ex, names[i]);
+		if (!fs_is_dir(p.ptr)) { /* a Prisma 7 project's migrations.path (examples/prisma7_project) */
+			buf_clear(&p);
+			buf_printf(&p, "%s/%s/db/migrations", ex, names[i]);
+		}
 		char **steps;
 		size_t nsteps;
 		assert_int_equal(fs_list_subdirs(p.ptr, &steps, &nsteps, NULL), 0);

@@ -11,6 +11,9 @@
 #include <string.h>
 
 #include "schema/prisma_schema.h"
+#include "util/fsutil.h"
+
+#include <unistd.h>
 
 static psl_schema *parse(const char *text, char **diags_out)
 {
@@ -183,6 +186,70 @@ static void test_errors_have_places_and_parsing_goes_on(void **state)
 	free(diags);
 }
 
+static void put(const char *dir, const char *name, const char *text)
+{
+	char *path = fs_join(dir, name), *parent = fs_path_dirname(path);
+	assert_int_equal(fs_mkdir_p(parent, NULL), MP_OK);
+	assert_int_equal(fs_write_file_atomic(path, text, strlen(text), NULL), MP_OK);
+	free(parent);
+	free(path);
+}
+
+/* A schema folder (Prisma's multi-file schema): every .prisma file below it,
+ * links followed, one schema whose models keep their file. */
+static void test_schema_folder(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/migplan-psl-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	put(dir, "schema.prisma", "datasource db {\n  provider = \"postgresql\"\n}\n");
+	put(dir, "models/user.prisma", "model User {\n  id Int @id\n  role Role\n}\n");
+	put(dir, "models/deep/role.prisma", "enum Role {\n  A\n}\n");
+	put(dir, "models/notes.txt", "model NotRead {\n  id Int @id\n}\n");
+	put(dir, "models/.prisma", "model NotReadEither {\n  id Int @id\n}\n"); /* Node's extname: "" */
+	put(dir, "../migplan-psl-outside.txt", "model Linked {\n  id Int @id\n}\n");
+	char *outside = fs_join(dir, "../migplan-psl-outside.txt"), *link = fs_join(dir, "linked.prisma");
+	char *loop = fs_join(dir, "models/deep/loop");
+	assert_int_equal(symlink(outside, link), 0);       /* named .prisma, resolves to a .txt: not read */
+	assert_int_equal(symlink(dir, loop), 0);           /* a cycle: walked once */
+	diag_list d;
+	diag_list_init(&d);
+	psl_schema *s = NULL;
+	mp_error err = {0};
+	assert_int_equal(psl_schema_load(dir, &d, &s, &err), MP_OK);
+	assert_int_equal(s->nsrcs, 3);
+	assert_string_equal(s->provider, "postgresql");
+	assert_int_equal(s->nmodels, 1);
+	assert_int_equal(s->nenums, 1);
+	assert_non_null(strstr(s->models[0].src->path, "/models/user.prisma"));
+	assert_non_null(strstr(s->enums[0].src->path, "/models/deep/role.prisma"));
+	assert_non_null(psl_enum_find(s, "Role")); /* types across files */
+	psl_schema_free(s);
+
+	put(dir, "models/deep/role.prisma", "enum Role {\n  A\n  @@map(\n}\n");
+	assert_int_equal(psl_schema_load(dir, &d, &s, &err), MP_EINVAL);
+	assert_int_equal(d.errors, 1);
+	assert_non_null(strstr(d.items[0].src->path, "/models/deep/role.prisma"));
+	psl_schema_free(s);
+	diag_list_free(&d);
+
+	char empty[] = "/tmp/migplan-psl-empty-XXXXXX";
+	assert_non_null(mkdtemp(empty));
+	diag_list_init(&d);
+	assert_int_equal(psl_schema_load(empty, &d, &s, &err), MP_EIO);
+	assert_non_null(strstr(err.msg, "a schema folder without a .prisma file"));
+	assert_null(s);
+	diag_list_free(&d);
+	unlink(link);
+	unlink(loop);
+	unlink(outside);
+	fs_remove_tree(dir, NULL);
+	fs_remove_tree(empty, NULL);
+	free(outside);
+	free(link);
+	free(loop);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -190,6 +257,7 @@ int main(void)
 		cmocka_unit_test(test_types_and_defaults_as_sql),
 		cmocka_unit_test(test_type_spellings_normalize),
 		cmocka_unit_test(test_errors_have_places_and_parsing_goes_on),
+		cmocka_unit_test(test_schema_folder),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

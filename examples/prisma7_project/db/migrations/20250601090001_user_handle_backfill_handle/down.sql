@@ -1,0 +1,7 @@
+-- migplan: generated from prisma/user_handle.mig; edit the spec and run `migc compile`, not this file.
+-- lifecycle user_handle on "User", step 20250601090001_user_handle_backfill_handle: backfill (DOWN)
+-- locks: no table locks
+-- runs outside a transaction block: one short transaction per batch
+-- The backfill changes data only; the values it wrote stay and are kept in sync by the
+-- trigger until the expand step's DOWN drops the column.
+-- nothing to undo in the schema

@@ -1,0 +1,51 @@
+-- migplan: generated from prisma/user_handle.mig; edit the spec and run `migc compile`, not this file.
+-- lifecycle user_handle on "User", step 20250601090003_user_handle_contract: contract (UP)
+-- locks: SHARE UPDATE EXCLUSIVE on "User" (held during a full scan; reads and writes go on)
+-- locks: ACCESS EXCLUSIVE on "User" (brief: catalog only)
+-- runs in one transaction: all or nothing
+
+SET LOCAL lock_timeout = '500ms';
+
+-- Gates, checked here as well as by migrun: no runner (plain `prisma migrate deploy` included)
+-- can run this step before they pass, and when one fails nothing of the step has run.
+DO $migplan$
+DECLARE
+  migplan_since timestamptz;
+  migplan_n bigint;
+BEGIN
+  IF coalesce(current_setting('migplan.skip_time_gates', true), '') <> 'on' THEN
+    SELECT max(finished_at) INTO migplan_since FROM _prisma_migrations
+      WHERE substr(migration_name, 15) = '_user_handle_expand' AND migration_name ~ '^[0-9]{14}_'
+        AND finished_at IS NOT NULL AND rolled_back_at IS NULL;
+    IF migplan_since IS NULL OR now() < migplan_since + interval '259200000 milliseconds' THEN
+      RAISE EXCEPTION 'migplan gate min_age: % may run from % (the window after %)', '*_user_handle_contract',
+        coalesce(to_char((migplan_since + interval '259200000 milliseconds') AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"'), 'the window after that step is applied'), '*_user_handle_expand'
+      USING HINT = 'Nothing of this migration ran. Mark it rolled back (npx prisma migrate resolve --rolled-back NAME, or migrun resolve --rolled-back NAME, with the name Prisma reports as failed) and deploy again once the window is over; migrun apply checks this gate before it starts and stops there (exit 6) instead.';
+    END IF;
+  END IF;
+  SELECT count(*) INTO migplan_n FROM "User" WHERE "handle" IS NULL;
+  IF migplan_n > 0 THEN
+    RAISE EXCEPTION 'migplan gate no_nulls: % rows of % have % NULL', migplan_n, '"User"', '"handle"'
+      USING HINT = 'Nothing of this migration ran. Mark it rolled back (npx prisma migrate resolve --rolled-back NAME, or migrun resolve --rolled-back NAME, with the name Prisma reports as failed) and deploy again after the backfill step has run; migrun apply checks this gate before it starts and stops there (exit 6) instead.';
+  END IF;
+  SELECT count(*) INTO migplan_n FROM "User" WHERE "handle" IS DISTINCT FROM ( lower(split_part(email, '@', 1)) );
+  IF migplan_n > 0 THEN
+    RAISE EXCEPTION 'migplan gate consistency: % rows of % have % different from its mapping', migplan_n, '"User"', '"handle"'
+      USING HINT = 'Nothing of this migration ran. Mark it rolled back (npx prisma migrate resolve --rolled-back NAME, or migrun resolve --rolled-back NAME, with the name Prisma reports as failed) and deploy again once `migrun apply` (which names the rows) shows them fixed; migrun apply checks this gate before it starts and stops there (exit 6) instead.';
+  END IF;
+END
+$migplan$;
+
+-- Full scan under SHARE UPDATE EXCLUSIVE: reads and writes go on.
+ALTER TABLE "User" VALIDATE CONSTRAINT "migplan_handle_not_null";
+
+-- PostgreSQL 12+ proves this from the validated check: no second scan.
+ALTER TABLE "User" ALTER COLUMN "handle" SET NOT NULL;
+
+-- The helper check is redundant now.
+ALTER TABLE "User" DROP CONSTRAINT "migplan_handle_not_null";
+
+-- The dual-write window is over (min_age gate).
+DROP TRIGGER "migplan_user_handle_sync" ON "User";
+
+DROP FUNCTION "migplan_user_handle_sync"();

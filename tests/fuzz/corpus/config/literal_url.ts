@@ -1,0 +1,5 @@
+export default {
+  datasource: { url: "postgresql://u:p@h/d" /* } */ , },
+  schema: "a\
+.prisma",
+}
