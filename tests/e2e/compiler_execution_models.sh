@@ -68,10 +68,11 @@ seed_rename_column='INSERT INTO "Customer"(fullname) SELECT $$name $$||g FROM ge
 seed_change_type='INSERT INTO "Order"(amount_cents) SELECT g * 7 FROM generate_series(1,2000) g'
 seed_post_constraints='INSERT INTO "User"(email) SELECT $$u$$||g FROM generate_series(1,100) g;
   INSERT INTO "Post"(title, slug, "authorId") SELECT $$t$$||g, $$s$$||g, g%100+1 FROM generate_series(1,2000) g'
+seed_prisma7_project='INSERT INTO "User"(email) SELECT $$User.$$||g||$$@x$$ FROM generate_series(1,2000) g'
 seed_hostile_names='INSERT INTO app."we""ird"("old name") SELECT CASE WHEN g%3=0 THEN NULL WHEN g%3=1 THEN $$x$$ ELSE $$y$$ END FROM generate_series(1,2000) g'
 
-for name in user_status rename_column change_type post_constraints hostile_names; do
-  mig=$EX/$name/prisma/migrations
+for name in user_status rename_column change_type post_constraints hostile_names prisma7_project; do
+  mig=$(tl_example_migrations "$EX/$name")
   m=$mig/migplan.manifest.json
   seed=seed_$name
   declare -A up_state=() down_state=()

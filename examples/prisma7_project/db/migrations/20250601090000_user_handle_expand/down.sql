@@ -4,7 +4,12 @@
 -- runs in one transaction: all or nothing
 -- WARNING: drops "handle" and every value written to it
 
-SET LOCAL lock_timeout = '500ms';
+-- One statement, so that every runner (Prisma 6 and 7, migrun) runs the step as one
+-- transaction: all of it or nothing.
+DO $migplan$
+#variable_conflict use_column
+BEGIN
+PERFORM set_config('lock_timeout', '500ms', true);
 
 ALTER TABLE "User" DROP CONSTRAINT "migplan_handle_not_null";
 
@@ -13,3 +18,6 @@ DROP TRIGGER "migplan_user_handle_sync" ON "User";
 DROP FUNCTION "migplan_user_handle_sync"();
 
 ALTER TABLE "User" DROP COLUMN "handle";
+
+END
+$migplan$;

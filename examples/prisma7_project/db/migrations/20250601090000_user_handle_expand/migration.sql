@@ -4,7 +4,12 @@
 -- locks: SHARE ROW EXCLUSIVE on "User" (brief: catalog only)
 -- runs in one transaction: all or nothing
 
-SET LOCAL lock_timeout = '500ms';
+-- One statement, so that every runner (Prisma 6 and 7, migrun) runs the step as one
+-- transaction: all of it or nothing.
+DO $migplan1$
+#variable_conflict use_column
+BEGIN
+PERFORM set_config('lock_timeout', '500ms', true);
 
 -- Nullable, and without a default until contract: an old version's insert leaves it NULL and
 -- the sync trigger fills it; a value means the new version wrote it.
@@ -39,3 +44,6 @@ CREATE TRIGGER "migplan_user_handle_sync" BEFORE INSERT OR UPDATE ON "User" FOR 
 
 -- NOT NULL comes at contract; NOT VALID checks new writes now without scanning existing rows.
 ALTER TABLE "User" ADD CONSTRAINT "migplan_handle_not_null" CHECK ("handle" IS NOT NULL) NOT VALID;
+
+END
+$migplan1$;

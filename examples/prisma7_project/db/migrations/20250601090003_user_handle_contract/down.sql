@@ -4,7 +4,12 @@
 -- locks: ACCESS EXCLUSIVE on "User" (brief: catalog only)
 -- runs in one transaction: all or nothing
 
-SET LOCAL lock_timeout = '500ms';
+-- One statement, so that every runner (Prisma 6 and 7, migrun) runs the step as one
+-- transaction: all of it or nothing.
+DO $migplan1$
+#variable_conflict use_column
+BEGIN
+PERFORM set_config('lock_timeout', '500ms', true);
 
 CREATE FUNCTION "migplan_user_handle_sync"() RETURNS trigger LANGUAGE plpgsql AS $migplan$
 DECLARE
@@ -35,3 +40,6 @@ CREATE TRIGGER "migplan_user_handle_sync" BEFORE INSERT OR UPDATE ON "User" FOR 
 ALTER TABLE "User" ALTER COLUMN "handle" DROP NOT NULL;
 
 ALTER TABLE "User" ADD CONSTRAINT "migplan_handle_not_null" CHECK ("handle" IS NOT NULL) NOT VALID;
+
+END
+$migplan1$;

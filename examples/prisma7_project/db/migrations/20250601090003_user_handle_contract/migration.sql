@@ -4,11 +4,15 @@
 -- locks: ACCESS EXCLUSIVE on "User" (brief: catalog only)
 -- runs in one transaction: all or nothing
 
-SET LOCAL lock_timeout = '500ms';
+-- One statement, so that every runner (Prisma 6 and 7, migrun) runs the step as one
+-- transaction: all of it or nothing.
+DO $migplan$
+#variable_conflict use_column
+BEGIN
+PERFORM set_config('lock_timeout', '500ms', true);
 
 -- Gates, checked here as well as by migrun: no runner (plain `prisma migrate deploy` included)
 -- can run this step before they pass, and when one fails nothing of the step has run.
-DO $migplan$
 DECLARE
   migplan_since timestamptz;
   migplan_n bigint;
@@ -33,8 +37,7 @@ BEGIN
     RAISE EXCEPTION 'migplan gate consistency: % rows of % have % different from its mapping', migplan_n, '"User"', '"handle"'
       USING HINT = 'Nothing of this migration ran. Mark it rolled back (npx prisma migrate resolve --rolled-back NAME, or migrun resolve --rolled-back NAME, with the name Prisma reports as failed) and deploy again once `migrun apply` (which names the rows) shows them fixed; migrun apply checks this gate before it starts and stops there (exit 6) instead.';
   END IF;
-END
-$migplan$;
+END;
 
 -- Full scan under SHARE UPDATE EXCLUSIVE: reads and writes go on.
 ALTER TABLE "User" VALIDATE CONSTRAINT "migplan_handle_not_null";
@@ -49,3 +52,6 @@ ALTER TABLE "User" DROP CONSTRAINT "migplan_handle_not_null";
 DROP TRIGGER "migplan_user_handle_sync" ON "User";
 
 DROP FUNCTION "migplan_user_handle_sync"();
+
+END
+$migplan$;
