@@ -21,12 +21,13 @@ seed() { # NAME DB
     change_type) tl_psql "$2" -c "INSERT INTO \"Order\"(amount_cents) SELECT g FROM generate_series(1,5000) g" ;;
     post_constraints) tl_psql "$2" -c "INSERT INTO \"User\"(email) VALUES ('a'); INSERT INTO \"Post\"(title, slug, \"authorId\") SELECT 't'||g, 's'||g, 1 FROM generate_series(1,5000) g" ;;
     hostile_names) tl_psql "$2" -c "INSERT INTO app.\"we\"\"ird\"(\"old name\") SELECT CASE WHEN g%2=0 THEN NULL ELSE 'x' END FROM generate_series(1,5000) g" ;;
+    prisma7_project) tl_psql "$2" -c "INSERT INTO \"User\"(email) SELECT 'User.'||g||'@x' FROM generate_series(1,5000) g" ;;
   esac
 }
 rows() { tl_psql "$1" -c "SELECT count(*) FROM _prisma_migrations"; }
 
-for name in user_status rename_column change_type post_constraints hostile_names; do
-  src=$MIGPLAN_SOURCE_DIR/examples/$name/prisma/migrations
+for name in user_status rename_column change_type post_constraints hostile_names prisma7_project; do
+  src=$(tl_example_migrations "$MIGPLAN_SOURCE_DIR/examples/$name")
   manifest=$src/migplan.manifest.json
   n=$(( $(jq '.steps | length' "$manifest") + 1 ))
   last=$(jq -r '.steps[-1].id' "$manifest")
@@ -101,7 +102,11 @@ for name in user_status rename_column change_type post_constraints hostile_names
   # The end state is the example's schema.prisma, as Prisma 7 reads both (a
   # Prisma-7-style copy: 7.x refuses the datasource `url` line).
   schema=$(tl_tmpdir)/schema.prisma
-  grep -v '^[[:space:]]*url[[:space:]]*=' "$src/../schema.prisma" > "$schema"
+  if [ "$name" = prisma7_project ]; then
+    schema=$MIGPLAN_SOURCE_DIR/examples/$name/prisma/schema # a Prisma 7 schema folder, no url
+  else
+    grep -v '^[[:space:]]*url[[:space:]]*=' "$src/../schema.prisma" > "$schema"
+  fi
   tl_run tl_prisma7 "$src" "$url" migrate diff --from-config-datasource --to-schema "$schema" --script --exit-code
   if [ "$name" = hostile_names ]; then
     # Its schema.prisma does not declare the index its spec builds, so Prisma
@@ -115,4 +120,5 @@ for name in user_status rename_column change_type post_constraints hostile_names
     tl_run tl_prisma7 "$src" "$url" migrate diff --from-config-datasource --to-schema "$schema" --exit-code
   fi
   tl_assert_eq 0 "$TL_RC" "$name: prisma 7 migrate diff from migrun's end state to schema.prisma is empty"
+  [ "$TL_RC" = 0 ] || echo "$TL_OUT $TL_ERR" | tail -15
 done
