@@ -150,7 +150,7 @@ static size_t down_body(mp_buf *f, const step_builder *sb, const plan_step *s)
 	size_t nparts = 1;
 	for (size_t i = 0; i < sb->nrefills; i++, nparts++)
 		buf_printf(f, MIGDIR_COMMIT_MARK "\n\n%s", sb->refills[i]);
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < DOWN_AFTER_PARTS; i++) {
 		if (!sb->down_after[i].len)
 			continue;
 		buf_puts(f, MIGDIR_COMMIT_MARK "\n");
@@ -182,6 +182,7 @@ static void finish_step(step_vec *sv, step_builder *sb, plan_step *s)
 	locks_ctx_begin_file(c);
 	s->up_sql = step_file(sv, s, 0, c, &f, &up, 1);
 
+	s->down_refills = sb->down_refills;
 	s->ndown_refills = sb->nrefills;
 	size_t nparts = down_body(&f, sb, s);
 	locks_ctx *after = locks_ctx_clone(c);
@@ -201,7 +202,6 @@ static void finish_step(step_vec *sv, step_builder *sb, plan_step *s)
 	for (size_t i = 0; i < sb->ngates; i++)
 		*MP_VEC_PUSH(s->gates, s->ngates) = sb->gates[i];
 	s->backfill = sb->backfill;
-	s->down_refills = sb->down_refills;
 	s->sample_query = sb->sample_query;
 	step_builder_free(sb);
 }

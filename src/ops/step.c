@@ -93,7 +93,7 @@ void step_builder_free(step_builder *sb)
 	for (size_t i = 0; i < sb->nrefills; i++)
 		free(sb->refills[i]);
 	free(sb->refills);
-	buf_free(&sb->down_after[0]);
-	buf_free(&sb->down_after[1]);
+	for (size_t i = 0; i < DOWN_AFTER_PARTS; i++)
+		buf_free(&sb->down_after[i]);
 	free(sb->gates);
 }

@@ -14,6 +14,11 @@
 /* PostgreSQL limits identifiers to 63 bytes (NAMEDATALEN - 1). */
 #define STEP_MAX_IDENT 63
 
+/* The parts of a DOWN after its refills: NOT VALID checks added (each a
+ * brief ACCESS EXCLUSIVE, committed before they are validated), then
+ * validated and turned into NOT NULL. */
+enum { DOWN_AFTER_CHECK, DOWN_AFTER_ENFORCE, DOWN_AFTER_PARTS };
+
 typedef struct {
 	const mdl_lifecycle *lc;
 	mp_buf up;
@@ -31,7 +36,7 @@ typedef struct {
 	char **refills;                /* "-- why\nDO …;\n\n", one per refill part */
 	mf_backfill *down_refills;     /* the same batches, for migrun to run natively */
 	size_t nrefills;
-	mp_buf down_after[2];          /* DOWN_AFTER_CHECK, DOWN_AFTER_ENFORCE */
+	mp_buf down_after[DOWN_AFTER_PARTS];
 	const char *sample_query; /* index steps */
 } step_builder;
 
@@ -39,10 +44,6 @@ typedef struct {
  * locks is not declared here: the planner analyses the files it writes. */
 void step_up(step_builder *sb, const char *why, const char *sql);
 void step_down(step_builder *sb, const char *why, const char *sql);
-/* The parts after the refills: NOT VALID checks added (each a brief ACCESS
- * EXCLUSIVE, committed before they are validated), then validated and
- * turned into NOT NULL. */
-enum { DOWN_AFTER_CHECK, DOWN_AFTER_ENFORCE };
 /* One refill part of the DOWN: its DO block and the same batches for migrun. */
 void step_down_refill(step_builder *sb, const char *why, const char *do_sql, mf_backfill *native);
 void step_down_after(step_builder *sb, int part, const char *why, const char *sql);

@@ -112,7 +112,7 @@ typedef struct {
 	rt_conn *c;
 	const rollback_item *it;
 	const char *sql;      /* the part's text (NUL-terminated copy) */
-	size_t part, nparts;  /* 0-based part, of nparts */
+	size_t part;          /* 0-based, of it->nparts */
 	bool in_tx;
 	const char *pre, *reset;
 	const rollback_opts *o;
@@ -123,9 +123,10 @@ typedef struct {
  * progress of a DOWN in parts, rolled_back_at after the last one. */
 static int mark_part(down_run *d, mp_error *err)
 {
-	if (d->part + 1 < d->nparts)
-		return ledger_mark_rollback_progress(d->c, d->it->row_id, d->part + 1, d->nparts, err);
-	return d->nparts > 1 ? ledger_mark_rolled_back_parts(d->c, d->it->row_id, err)
+	size_t nparts = d->it->nparts;
+	if (d->part + 1 < nparts)
+		return ledger_mark_rollback_progress(d->c, d->it->row_id, d->part + 1, nparts, err);
+	return nparts > 1 ? ledger_mark_rolled_back_parts(d->c, d->it->row_id, err)
 	                     : ledger_mark_rolled_back(d->c, d->it->row_id, err);
 }
 
@@ -176,7 +177,7 @@ static int run_sql_part(rt_conn *c, const rollback_item *it, const char *sql, si
 		buf_puts(&pre, "BEGIN; ");
 	conn_timeouts_sql(&pre, in_tx, s->lock_timeout_ms, s->statement_timeout_ms);
 	conn_timeouts_sql(&reset, false, 0, 0);
-	down_run d = {c, it, sql, part, it->nparts, in_tx, pre.ptr, reset.ptr, o, r};
+	down_run d = {c, it, sql, part, in_tx, pre.ptr, reset.ptr, o, r};
 	retry_policy policy = retry_doubling(o->lock_retries, o->retry_pause_ms);
 	retry_ops ops = {attempt_down, before_down_retry, &d};
 	watchdog_arm(o->wd, it->m->name, s->watchdog_ms);

@@ -16,10 +16,9 @@ typedef struct {
 	mp_buf text;
 	bool quoted;
 	bool into_bodies;  /* tokenize dollar-quoted bodies instead of skipping them */
-	const char *start; /* for marks: the start of the text */
-	size_t *marks;     /* with want_marks: offsets of part separator lines (migdir/mark.h) */
+	const char *start; /* set: record the offsets of part separator lines (migdir/mark.h) from it */
+	size_t *marks;
 	size_t nmarks;
-	bool want_marks;
 } scanner;
 
 static const char *skip_dollar(const char *p)
@@ -53,7 +52,7 @@ static bool next_token(scanner *s)
 			p++;
 		if (p[0] == '-' && p[1] == '-') {
 			size_t n = strcspn(p, "\n");
-			if (s->want_marks && (p == s->start || p[-1] == '\n') && migdir_commit_mark_is(p, p + n))
+			if (s->start && (p == s->start || p[-1] == '\n') && migdir_commit_mark_is(p, p + n))
 				*MP_VEC_PUSH(s->marks, s->nmarks) = (size_t)(p - s->start);
 			p += n;
 		} else if (p[0] == '/' && p[1] == '*') {
@@ -270,7 +269,7 @@ void sqltext_warnings(const char *sql, char ***lines, size_t *n)
 
 void sqltext_parts(const char *sql, size_t **starts, size_t *n)
 {
-	scanner s = {.p = sql, .text = MP_BUF_INIT, .start = sql, .want_marks = true};
+	scanner s = {.p = sql, .text = MP_BUF_INIT, .start = sql};
 	while (next_token(&s))
 		;
 	buf_free(&s.text);

@@ -2,6 +2,7 @@
 #include "sql/locks_file.h"
 #include "util/buf.h"
 #include "util/vec.h"
+#include "migdir/manifest.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -37,11 +38,6 @@ static lock_bite bite_of(const sql_stmt *st, const lock_item *it, lock_mode held
 	return BITE_ROWS;
 }
 
-static bool same_table(const file_lock *a, const lock_item *b)
-{
-	return strcmp(a->table, b->table) == 0 &&
-	       (a->schema ? b->schema && strcmp(a->schema, b->schema) == 0 : b->schema == NULL);
-}
 
 /* The strongest mode the current transaction holds on the item's table,
  * this item's own included. */
@@ -50,9 +46,7 @@ static lock_mode held_mode(const lock_list *tx, const lock_item *it)
 	lock_mode m = it->mode;
 	for (size_t i = 0; i < tx->count; i++) {
 		const lock_item *h = &tx->items[i];
-		bool same = strcmp(h->table, it->table) == 0 &&
-		            (h->schema ? it->schema && strcmp(h->schema, it->schema) == 0 : it->schema == NULL);
-		if (same && h->mode > m)
+		if (mf_same_relation(h->schema, h->table, it->schema, it->table) && h->mode > m)
 			m = h->mode;
 	}
 	return m;
@@ -64,7 +58,7 @@ static void add(file_locks *out, const lock_list *tx, const sql_stmt *st, const 
 	lock_bite bite = bite_of(st, it, held);
 	for (size_t i = 0; i < out->count; i++) {
 		file_lock *l = &out->items[i];
-		if (l->mode == it->mode && same_table(l, it)) {
+		if (l->mode == it->mode && mf_same_relation(l->schema, l->table, it->schema, it->table)) {
 			if (bite > l->bite) {
 				l->bite = bite;
 				l->held = held;
