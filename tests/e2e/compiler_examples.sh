@@ -16,7 +16,7 @@ run_file() { PGOPTIONS="-c migplan.skip_time_gates=on" psql -X -q -v ON_ERROR_ST
 run_parts() {
   local dir part
   dir=$(mktemp -d)
-  awk -v d="$dir" 'BEGIN { n = 0 } /^-- migplan: commit$/ { n++ } { print > (d "/" sprintf("%03d", n)) }' "$2"
+  tl_sql_parts "$2" "$dir"
   for part in "$dir"/*; do run_file "$1" "$part"; done
   rm -rf "$dir"
 }

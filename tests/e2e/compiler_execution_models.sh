@@ -38,8 +38,6 @@ inject() {
   ' "$1" "$1" > "$2"
 }
 
-# parts DOWN DIR: the DOWN's parts (docs/runtime.md, Rollback in parts) as files DIR/000, DIR/001, ...
-parts() { awk -v d="$2" 'BEGIN { n = 0 } /^-- migplan: commit$/ { n++ } { print > (d "/" sprintf("%03d", n)) }' "$1"; }
 
 seq_db=0
 # fault MODE DB FILE WHAT: the injected failure leaves DB's schema as it was.
@@ -89,7 +87,7 @@ for name in user_status rename_column change_type post_constraints hostile_names
     up_state[$mode]=$(state "$db")
     while read -r id tx; do
       dir=$(mktemp -d)
-      parts "$mig/$id/down.sql" "$dir"
+      tl_sql_parts "$mig/$id/down.sql" "$dir"
       for part in "$dir"/*; do
         # a transactional part is one DO block without COMMIT (a refill part commits per batch)
         if [ "$tx" = true ] && ! grep -q '^    COMMIT;$' "$part" && grep -q '^DO ' "$part"; then

@@ -15,17 +15,8 @@
 # (tests/prisma7/README.md): this checks the CLI and the ledger, not 7.x's
 # execution model.
 source "$(dirname "$0")/../lib/testlib.sh"
+source "$(dirname "$0")/../lib/prisma7_examples.sh"
 
-seed() { # NAME DB: the data the baseline's table gets before the lifecycle
-  case $1 in
-    user_status) tl_psql "$2" -c "INSERT INTO \"User\"(email, legacy_status) SELECT 'u'||g, CASE WHEN g%2=0 THEN NULL ELSE 'gold' END FROM generate_series(1,5000) g" ;;
-    rename_column) tl_psql "$2" -c "INSERT INTO \"Customer\"(fullname) SELECT 'n'||g FROM generate_series(1,5000) g" ;;
-    change_type) tl_psql "$2" -c "INSERT INTO \"Order\"(amount_cents) SELECT g FROM generate_series(1,5000) g" ;;
-    post_constraints) tl_psql "$2" -c "INSERT INTO \"User\"(email) VALUES ('a'); INSERT INTO \"Post\"(title, slug, \"authorId\") SELECT 't'||g, 's'||g, 1 FROM generate_series(1,5000) g" ;;
-    hostile_names) tl_psql "$2" -c "INSERT INTO app.\"we\"\"ird\"(\"old name\") SELECT CASE WHEN g%2=0 THEN NULL ELSE 'x' END FROM generate_series(1,5000) g" ;;
-    prisma7_project) tl_psql "$2" -c "INSERT INTO \"User\"(email) SELECT 'User.'||g||'@x' FROM generate_series(1,5000) g" ;;
-  esac
-}
 wrong_rows() { # NAME DB: rows whose new column is not what the lifecycle maps them to
   case $1 in
     user_status) tl_psql "$2" -c "SELECT count(*) FROM \"User\" WHERE status <> CASE WHEN id%2=0 THEN 'active' ELSE 'gold' END" ;;
@@ -36,13 +27,6 @@ wrong_rows() { # NAME DB: rows whose new column is not what the lifecycle maps t
     prisma7_project) tl_psql "$2" -c "SELECT count(*) FROM \"User\" WHERE handle IS DISTINCT FROM lower(split_part(email, '@', 1))" ;;
   esac
 }
-# The ledger rows in force (not rolled back), as far as two runs can agree:
-# ids and timestamps differ, their shape does not.
-ledger() {
-  tl_psql "$1" -c "SELECT migration_name, checksum, finished_at IS NOT NULL, started_at <= finished_at, applied_steps_count,
-                          logs IS NULL, length(id) FROM _prisma_migrations WHERE rolled_back_at IS NULL ORDER BY migration_name"
-}
-dump() { pg_dump --schema-only --no-owner -d "$1" -T _prisma_migrations | grep -v '^\\\(un\)\?restrict'; }
 age_expand() { # DB EXPAND: the window after EXPAND is over (400 days instead of waiting 3)
   tl_psql "$1" -c "UPDATE _prisma_migrations SET finished_at = finished_at - interval '400 days',
                      started_at = started_at - interval '400 days' WHERE migration_name = '$2'" > /dev/null
@@ -61,7 +45,7 @@ for name in user_status rename_column change_type post_constraints hostile_names
   db=$(tl_newdb "p7_$name"); url=$(tl_url "$db")
   tl_run tl_prisma7 "$work/base" "$url" migrate deploy
   tl_assert_eq 0 "$TL_RC" "$name: prisma 7 migrate deploy applies the baseline"
-  seed "$name" "$db"
+  p7_seed "$name" "$db"
   tl_run tl_prisma7 "$src" "$url" migrate deploy
   gate=$(jq -r '[.steps[] | select(any(.gates[]?; .kind == "min_age"))][0] // empty | .id + " " + (.gates[] | select(.kind == "min_age") | .after)' "$manifest")
   if [ -n "$gate" ]; then
@@ -115,7 +99,7 @@ for name in user_status rename_column change_type post_constraints hostile_names
   # --- migrun writes the same on a twin ---
   twin=$(tl_newdb "m_$name"); turl=$(tl_url "$twin")
   "$MIGRUN" apply -d "$work/base" --database-url "$turl" > /dev/null
-  seed "$name" "$twin"
+  p7_seed "$name" "$twin"
   tl_run "$MIGRUN" apply -d "$src" --database-url "$turl"
   if [ -n "$gate" ]; then
     tl_assert_eq 6 "$TL_RC" "$name: migrun apply stops at the min_age gate before the contract (exit 6)"
@@ -124,10 +108,10 @@ for name in user_status rename_column change_type post_constraints hostile_names
   fi
   tl_assert_eq 0 "$TL_RC" "$name: migrun applies the same folders to a twin database"
   [ "$TL_RC" = 0 ] || echo "$TL_OUT $TL_ERR" | tail -20
-  mine=$(ledger "$twin"); theirs=$(ledger "$db")
+  mine=$(p7_ledger "$twin"); theirs=$(p7_ledger "$db")
   tl_assert_eq "$n" "$(grep -c "|t|t|1|t|36$" <<<"$theirs")" "$name: Prisma 7's $n rows in force: finished, 1 step, no logs, a UUID"
   tl_assert_eq "$mine" "$theirs" "$name: and the same as migrun's (name, checksum, finished, steps, logs, id length)"
-  mine=$(dump "$twin"); theirs=$(dump "$db")
+  mine=$(p7_dump "$twin"); theirs=$(p7_dump "$db")
   tl_assert_contains "$theirs" "CREATE TABLE" "$name: the schema dump has the tables"
   if [ "$mine" = "$theirs" ]; then tl_pass "$name: Prisma 7 and migrun built the same schema (pg_dump --schema-only)"
   else tl_fail "$name: the schemas built by Prisma 7 and migrun differ"; diff <(echo "$mine") <(echo "$theirs") | head -20; fi

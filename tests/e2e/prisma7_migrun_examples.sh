@@ -13,18 +13,8 @@
 # `prisma migrate diff` from the database to the example's schema.prisma is
 # empty (for hostile_names once the index its spec builds is declared).
 source "$(dirname "$0")/../lib/testlib.sh"
+source "$(dirname "$0")/../lib/prisma7_examples.sh"
 
-seed() { # NAME DB
-  case $1 in
-    user_status) tl_psql "$2" -c "INSERT INTO \"User\"(email, legacy_status) SELECT 'u'||g, CASE WHEN g%2=0 THEN NULL ELSE 'gold' END FROM generate_series(1,5000) g" ;;
-    rename_column) tl_psql "$2" -c "INSERT INTO \"Customer\"(fullname) SELECT 'n'||g FROM generate_series(1,5000) g" ;;
-    change_type) tl_psql "$2" -c "INSERT INTO \"Order\"(amount_cents) SELECT g FROM generate_series(1,5000) g" ;;
-    post_constraints) tl_psql "$2" -c "INSERT INTO \"User\"(email) VALUES ('a'); INSERT INTO \"Post\"(title, slug, \"authorId\") SELECT 't'||g, 's'||g, 1 FROM generate_series(1,5000) g" ;;
-    hostile_names) tl_psql "$2" -c "INSERT INTO app.\"we\"\"ird\"(\"old name\") SELECT CASE WHEN g%2=0 THEN NULL ELSE 'x' END FROM generate_series(1,5000) g" ;;
-    prisma7_project) tl_psql "$2" -c "INSERT INTO \"User\"(email) SELECT 'User.'||g||'@x' FROM generate_series(1,5000) g" ;;
-  esac
-}
-rows() { tl_psql "$1" -c "SELECT count(*) FROM _prisma_migrations"; }
 
 for name in user_status rename_column change_type post_constraints hostile_names prisma7_project; do
   src=$(tl_example_migrations "$MIGPLAN_SOURCE_DIR/examples/$name")
@@ -34,7 +24,7 @@ for name in user_status rename_column change_type post_constraints hostile_names
   db=$(tl_newdb "m7_$name"); url=$(tl_url "$db")
   tl_run "$MIGRUN" apply -d "$src" --database-url "$url" --to 20240101000000_baseline
   tl_assert_eq 0 "$TL_RC" "$name: migrun applies the baseline"
-  seed "$name" "$db"
+  p7_seed "$name" "$db"
   tl_run "$MIGRUN" apply -d "$src" --database-url "$url"
   gate=$(jq -r '[.steps[] | select(any(.gates[]?; .kind == "min_age"))][0] // empty | .id + " " + (.gates[] | select(.kind == "min_age") | .after)' "$manifest")
   if [ -n "$gate" ]; then
@@ -58,7 +48,7 @@ for name in user_status rename_column change_type post_constraints hostile_names
   tl_run tl_prisma7 "$src" "$url" migrate deploy
   tl_assert_eq 0 "$TL_RC" "$name: prisma 7 migrate deploy after migrun exits 0"
   tl_assert_contains "$TL_OUT" "No pending migrations to apply." "$name: and applies nothing"
-  tl_assert_eq "$n" "$(rows "$db")" "$name: no ledger row added ($n)"
+  tl_assert_eq "$n" "$(p7_rows "$db")" "$name: no ledger row added ($n)"
 
   # A rolled-back row: migrun rollback of the last step (its down.sql).
   tl_run "$MIGRUN" rollback -d "$src" --database-url "$url" --steps 1 --yes

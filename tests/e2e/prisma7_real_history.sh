@@ -11,6 +11,7 @@
 #      logs) and the two databases the same schema
 # Without the variable the test says so and passes (nothing to check).
 source "$(dirname "$0")/../lib/testlib.sh"
+source "$(dirname "$0")/../lib/prisma7_examples.sh"
 
 hist=${MIGPLAN_REAL_HISTORY:-}
 if [ -z "$hist" ]; then
@@ -23,12 +24,6 @@ n=0
 for f in "$hist"/*/migration.sql; do [ -f "$f" ] && n=$((n + 1)); done
 echo "history: $hist, $n migrations"
 if [ "$n" -ge 160 ]; then tl_pass "the history has $n (>= 160) migrations"; else tl_fail "only $n migrations in $hist"; fi
-rows() { tl_psql "$1" -c "SELECT count(*) FROM _prisma_migrations"; }
-ledger() {
-  tl_psql "$1" -c "SELECT migration_name, checksum, finished_at IS NOT NULL, started_at <= finished_at, applied_steps_count,
-                          logs IS NULL, length(id) FROM _prisma_migrations WHERE rolled_back_at IS NULL ORDER BY migration_name"
-}
-dump() { pg_dump --schema-only --no-owner -d "$1" -T _prisma_migrations | grep -v '^\\\(un\)\?restrict'; }
 
 # --- a) Prisma 7 applies, migrun agrees ---
 db1=$(tl_newdb real_p7); url1=$(tl_url "$db1")
@@ -45,7 +40,7 @@ tl_assert_eq "$(tl_psql "$db1" -F ' ' -c "SELECT migration_name, checksum FROM _
 tl_run "$MIGRUN" apply -d "$hist" --database-url "$url1"
 tl_assert_eq 0 "$TL_RC" "migrun apply after Prisma 7"
 tl_assert_contains "$TL_OUT" "up to date: $n migrations applied" "migrun apply applies nothing"
-tl_assert_eq "$n" "$(rows "$db1")" "and adds no ledger row"
+tl_assert_eq "$n" "$(p7_rows "$db1")" "and adds no ledger row"
 
 # --- b) migrun applies, Prisma 7 agrees ---
 db2=$(tl_newdb real_m7); url2=$(tl_url "$db2")
@@ -58,13 +53,13 @@ tl_assert_contains "$TL_OUT" "$n migrations found in prisma/migrations" "it read
 tl_assert_contains "$TL_OUT" "Database schema is up to date!" "prisma 7 migrate status: up to date"
 tl_run tl_prisma7 "$hist" "$url2" migrate deploy
 tl_assert_contains "$TL_OUT" "No pending migrations to apply." "prisma 7 migrate deploy applies nothing"
-tl_assert_eq "$n" "$(rows "$db2")" "and adds no ledger row"
+tl_assert_eq "$n" "$(p7_rows "$db2")" "and adds no ledger row"
 
 # --- c) the same ledger and schema ---
-mine=$(ledger "$db2"); theirs=$(ledger "$db1")
+mine=$(p7_ledger "$db2"); theirs=$(p7_ledger "$db1")
 tl_assert_eq "$n" "$(grep -c "|t|t|1|t|36$" <<<"$theirs")" "Prisma 7's $n rows: finished, 1 step, no logs, a UUID"
 tl_assert_eq "$mine" "$theirs" "migrun's rows are the same (name, checksum, finished, steps, logs, id length)"
-mine=$(dump "$db2"); theirs=$(dump "$db1")
+mine=$(p7_dump "$db2"); theirs=$(p7_dump "$db1")
 tl_assert_contains "$theirs" "CREATE TABLE" "the schema dump has the tables"
 if [ "$mine" = "$theirs" ]; then tl_pass "migrun and Prisma 7 built the same schema (pg_dump --schema-only)"
 else tl_fail "the schemas built by migrun and Prisma 7 differ"; diff <(echo "$mine") <(echo "$theirs") | head -20; fi

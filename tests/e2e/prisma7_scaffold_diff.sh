@@ -17,6 +17,7 @@
 # Prisma 7 refuses a schema.prisma with a datasource `url`, so the tests use
 # Prisma-7-style copies (the `url` line dropped); migc reads either.
 source "$(dirname "$0")/../lib/testlib.sh"
+source "$(dirname "$0")/../lib/prisma7_examples.sh"
 
 src=$MIGPLAN_SOURCE_DIR
 tmp=$(tl_tmpdir)
@@ -26,7 +27,6 @@ p7style() { grep -v '^[[:space:]]*url[[:space:]]*=' "$1" > "$2"; }
 # Each file as one query, gates' time windows skipped (no ledger here), as
 # compiler_examples.sh runs them.
 run_file() { PGOPTIONS="-c migplan.skip_time_gates=on" psql -X -q -v ON_ERROR_STOP=1 -d "$1" -c "$(cat "$2")" > /dev/null; }
-dump() { pg_dump --schema-only --no-owner -d "$1" -T _prisma_migrations | grep -v '^\\\(un\)\?restrict'; }
 
 # --- a) user_status ---
 old=$tmp/old.prisma new=$tmp/new.prisma
@@ -82,7 +82,7 @@ tl_assert_eq 6 "$TL_RC" "migplan's database: expand and backfill, then the contr
 tl_psql "$dbm" -c "UPDATE _prisma_migrations SET finished_at = finished_at - interval '400 days' WHERE migration_name = '20250101120000_user_status_expand'" > /dev/null
 tl_run "$MIGRUN" apply -d "$ws/prisma/migrations" --database-url "$urlm"
 tl_assert_eq 0 "$TL_RC" "and the contract"
-mine=$(dump "$dbm"); theirs=$(dump "$dbp")
+mine=$(p7_dump "$dbm"); theirs=$(p7_dump "$dbp")
 tl_assert_contains "$theirs" 'status character varying(20) DEFAULT '"'active'"'::character varying NOT NULL' "Prisma's end schema has the new column"
 if [ "$mine" = "$theirs" ]; then tl_pass "the same end schema both ways (pg_dump --schema-only)"
 else tl_fail "the end schemas differ"; diff <(echo "$mine") <(echo "$theirs") | head -20; fi

@@ -16,6 +16,8 @@
 #   tl_tmpdir                 echo a new directory, removed when the script ends
 #   tl_example_migrations EX  echo example EX's migrations folder: EX/prisma/migrations,
 #                             or the migrations.path its prisma.config.ts names
+#   tl_sql_parts FILE DIR     split a file in parts (docs/runtime.md, Rollback in
+#                             parts) into DIR/000, DIR/001, ... (one file: 000 only)
 #   tl_prisma MIGDIR URL ...  the real Prisma 6.19 CLI (tests/prisma/prisma.sh)
 #   tl_prisma7 MIGDIR URL ... the real Prisma 7 CLI (tests/prisma7/prisma7.sh);
 #                             paths in its other arguments must be absolute
@@ -175,6 +177,10 @@ tl_psql() {
 
 tl_tmpdir() {
   mktemp -d "$TL_TMP/d.XXXXXX"
+}
+
+tl_sql_parts() {
+  awk -v d="$2" 'BEGIN { n = 0 } /^-- migplan: commit$/ { n++ } { print > (d "/" sprintf("%03d", n)) }' "$1"
 }
 
 tl_example_migrations() {
