@@ -70,6 +70,8 @@ static void check_lifecycle(checker *c, const ast_lifecycle *al, const char *spe
 		const op_def *op = ops_for_kind(it->kind);
 		if (op) /* NULL: a setting, applied above */
 			op->check(&st, it);
+		if (op && it->kind != ITEM_SQL)
+			st.seen_other_item = true; /* an sql item from here on runs after the contract */
 	}
 	if (!al->items)
 		check_error(c, al->name.span, "lifecycle '%s' is empty", lc->name);

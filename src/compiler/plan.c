@@ -9,6 +9,8 @@
 #include "util/vec.h"
 #include "sql/sqlparse.h"
 #include "sql/locks_file.h"
+#include "sql/lint.h"
+#include "util/source.h"
 #include "util/quote.h"
 #include "migdir/stepid.h"
 #include "migdir/guard.h"
@@ -94,6 +96,7 @@ typedef struct {
 	locks_ctx *locks; /* what the steps so far established, in plan order */
 	size_t *unparsed; /* 2 × step + 0 (UP) or 1 (DOWN): files that do not parse */
 	size_t nunparsed;
+	diag_list *diags;
 } step_vec;
 
 /* The locks a file takes, from the analyzer, parsed from the text just
@@ -160,6 +163,38 @@ static size_t down_body(mp_buf *f, const step_builder *sb, const plan_step *s)
 	return nparts;
 }
 
+/* An sql item's file through the lint rules, as `migc lint` would see it in
+ * the folder (ctx: the steps before it), each finding reported at the
+ * item's SQL in the spec: the escape hatch's SQL is held to the rules the
+ * generated SQL follows, and an intended finding is silenced in the spec
+ * with a migplan-disable comment and its reason. */
+static void lint_user_sql(step_vec *sv, const plan_step *s, const mdl_sql *q, const locks_ctx *ctx, int down)
+{
+	const char *text = down ? s->down_sql : s->up_sql;
+	mp_buf path = MP_BUF_INIT;
+	buf_printf(&path, "%s/%s", s->id, down ? "down.sql" : "migration.sql");
+	mp_source *src = source_from_string(buf_cstr(&path), text, strlen(text));
+	locks_ctx *c = locks_ctx_clone(ctx);
+	diag_list found;
+	diag_list_init(&found);
+	/* A file that does not parse is plan_build's to report, once. */
+	size_t n = lint_source(c, src, &found) == 0 ? found.count : 0;
+	for (size_t i = 0; i < n; i++) {
+		const mp_diag *d = &found.items[i];
+		mp_span at = down ? q->down_span : q->up_span;
+		if (d->rule)
+			diag_add_rule(sv->diags, d->severity, s->lc->src, at, d->rule, "sql item '%s', %s (%s): %s",
+			              q->name, down ? "DOWN" : "UP", buf_cstr(&path), d->message);
+		else
+			diag_add(sv->diags, d->severity, s->lc->src, at, "sql item '%s', %s (%s): %s", q->name,
+			         down ? "DOWN" : "UP", buf_cstr(&path), d->message);
+	}
+	diag_list_free(&found);
+	locks_ctx_free(c);
+	source_free(src);
+	buf_free(&path);
+}
+
 /* Turns a builder into the step's files, locks and manifest fields. The
  * UP's analysis moves c on to the next step; the DOWN is analysed on a copy
  * (it runs after this UP, and later steps never see it). */
@@ -179,8 +214,11 @@ static void finish_step(step_vec *sv, step_builder *sb, plan_step *s)
 		buf_put(&f, sb->up.ptr, sb->up.len);
 	}
 	file_locks up = {0}, down = {0};
+	locks_ctx *before = sb->user_sql ? locks_ctx_clone(c) : NULL;
 	locks_ctx_begin_file(c);
 	s->up_sql = step_file(sv, s, 0, c, &f, &up, 1);
+	if (before)
+		lint_user_sql(sv, s, sb->user_sql, before, 0);
 
 	s->down_refills = sb->down_refills;
 	s->ndown_refills = sb->nrefills;
@@ -189,6 +227,9 @@ static void finish_step(step_vec *sv, step_builder *sb, plan_step *s)
 	locks_ctx_begin_file(after);
 	s->down_sql = step_file(sv, s, 1, after, &f, &down, nparts);
 	locks_ctx_free(after);
+	if (before)
+		lint_user_sql(sv, s, sb->user_sql, c, 1);
+	locks_ctx_free(before);
 	file_locks_free(&down);
 
 	s->nlocks = up.count;
@@ -277,7 +318,7 @@ static void plan_lifecycle(step_vec *sv, const mdl_lifecycle *lc)
 
 int plan_build(const mdl_model *m, diag_list *diags, mp_plan **out)
 {
-	step_vec sv = {.locks = locks_ctx_new()};
+	step_vec sv = {.locks = locks_ctx_new(), .diags = diags};
 	int errors_before = diags->errors;
 	size_t prev_end = 0;
 	for (size_t i = 0; i < m->count; i++) {

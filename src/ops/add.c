@@ -347,7 +347,6 @@ static void add_check(lc_state *st, const ast_item *it)
 	if (a->enforce_not_null && s->kind == SRC_NONE && !a->default_sql)
 		check_error(c, it->name.span, "NOT NULL on '%s' with no backfill source and no default: existing rows would be NULL",
 		    a->column);
-	st->seen_column_item = true;
 }
 
 static bool is_retired(const mdl_lifecycle *lc, const char *column)

@@ -59,7 +59,7 @@ typedef struct {
 	 * model's arena at the end) and record here what the model leaves out. */
 	mp_span *retire_spans; /* retire_spans[i]: where lc->retires[i] is written */
 	size_t nretire_spans;
-	bool seen_column_item;
+	bool seen_other_item;
 } lc_state;
 
 void check_error(checker *c, mp_span at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -143,7 +143,6 @@ static void enforce_check(lc_state *st, const ast_item *it)
 	if (!a->value_sql && !a->default_sql)
 		check_error(c, it->name.span, "NOT NULL on '%s' with no backfill source and no default: existing rows would be NULL",
 		    a->column);
-	st->seen_column_item = true;
 }
 
 const op_def op_enforce = {

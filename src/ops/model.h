@@ -89,6 +89,7 @@ typedef struct {
 typedef struct {
 	const char *name;
 	const char *up, *down;
+	mp_span up_span, down_span; /* the dollar-quoted texts in the spec: compile's lint reports there */
 	bool no_transaction;
 	bool before_expand;
 } mdl_sql;

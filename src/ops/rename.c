@@ -80,7 +80,6 @@ static void rename_check(lc_state *st, const ast_item *it)
 		if (it->opts.after)
 			r->window_ms = check_window(st, it->opts.after, it->opts.after_span);
 	}
-	st->seen_column_item = true;
 }
 
 /* Also the op of `retype`. */

@@ -245,7 +245,6 @@ static void retire_check(lc_state *st, const ast_item *it)
 	r->not_null = it->opts.has_nullability && it->opts.not_null;
 	if (it->opts.after)
 		r->window_ms = check_window(st, it->opts.after, it->opts.after_span);
-	st->seen_column_item = true;
 }
 
 /* The add that took a retired column's values: the one whose reverse

@@ -1,7 +1,8 @@
 /* The sql operation, the escape hatch: the team's SQL as written, with its own
- * DOWN, in a step of its own before the expand (when written before any
- * column item) or after the contract. Its locks are for `migc explain` and
- * `migc lint` to read from the SQL itself. */
+ * DOWN, in a step of its own before the expand (when written before every
+ * other item) or after the contract (when written after every other item).
+ * Its locks are analysed from the SQL like every step's, and compile lints
+ * it (compiler/plan.c). */
 #include "ops/check_ctx.h"
 #include "migdir/mark.h"
 #include "util/vec.h"
@@ -43,11 +44,41 @@ static char *trimmed(const char *sql)
 	return xstrndup(sql + st, n - st);
 }
 
+/* The team's migplan-disable comments, copied to the file's top: inside
+ * the step's DO block they are PL/pgSQL comments, which lint does not read.
+ * Each becomes one `--` line (a line break in a C-style one would end it). */
+static void hoist_disables(mp_buf *to, const char *sql)
+{
+	sql_file *f = NULL;
+	sql_parse_error perr;
+	mp_error err = {0, ""};
+	if (sqlparse_file(sql, strlen(sql), &f, &perr, &err) != MP_OK)
+		return;
+	for (size_t i = 0; i < f->ncomments; i++) {
+		mp_span c = f->comments[i];
+		const char *p = sql + c.start + 2, *end = sql + c.end;
+		if (sql[c.start] == '/' && end - p >= 2)
+			end -= 2;
+		const char *rules = migdir_disable_rules(p, end);
+		if (!rules)
+			continue;
+		buf_puts(to, "-- " MIGDIR_DISABLE);
+		for (const char *q = rules; q < end; q++)
+			buf_putc(to, (unsigned char)*q < 0x20 || *q == 0x7f ? ' ' : *q);
+		buf_putc(to, '\n');
+	}
+	sqlparse_free(f);
+}
+
 static void sql_build(step_builder *sb, const mdl_lifecycle *lc, size_t i)
 {
-	char *u = trimmed(lc->sqls[i].up), *d = trimmed(lc->sqls[i].down);
+	const mdl_sql *q = &lc->sqls[i];
+	char *u = trimmed(q->up), *d = trimmed(q->down);
+	hoist_disables(&sb->updisables, q->up);
+	hoist_disables(&sb->disables, q->down);
 	step_up(sb, "Hand-written SQL from the spec.", u);
 	step_down(sb, NULL, d);
+	sb->user_sql = q;
 	free(u);
 	free(d);
 }
@@ -144,8 +175,20 @@ static void sql_check(lc_state *st, const ast_item *it)
 	q->name = it->name.text;
 	q->up = it->up_sql;
 	q->down = it->down_sql;
+	q->up_span = it->up_span;
+	q->down_span = it->down_span;
 	q->no_transaction = it->no_transaction;
-	q->before_expand = !st->seen_column_item;
+	q->before_expand = !st->seen_other_item;
+	/* The step runs before the expand or after the contract: written between
+	 * two other items, it would run in neither place the spec shows. */
+	for (const ast_item *n = it->next; n && !q->before_expand; n = n->next)
+		if (n->kind != ITEM_SQL && n->kind != ITEM_SET) {
+			check_error(st->c, it->name.span,
+			            "sql item '%s' is written between other items: it runs in a step of its own, before the "
+			            "expand or after the contract; write it before the first item (before expand) or after "
+			            "the last (after contract)", it->name.text);
+			break;
+		}
 	sql_check_parses(st, it->up_sql, it->up_span, "UP");
 	sql_check_parses(st, it->down_sql, it->down_span, "DOWN");
 	if (!it->no_transaction) {

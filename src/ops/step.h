@@ -38,6 +38,7 @@ typedef struct {
 	size_t nrefills;
 	mp_buf down_after[DOWN_AFTER_PARTS];
 	const char *sample_query; /* index steps */
+	const mdl_sql *user_sql;  /* sql steps: the team's SQL, which compile lints (compiler/plan.c) */
 } step_builder;
 
 /* One UP statement: a comment saying why (or NULL), then the SQL. What it
