@@ -244,8 +244,8 @@ item:
 	| ADD name type colopts ';' {
 		$$ = mkitem(ctx, ITEM_ADD, @1); $$->name = $2; $$->type = $3; $$->has_type = true; $$->opts = *$4;
 	  }
-	| ENFORCE NOT NULL_P name ';' {
-		$$ = mkitem(ctx, ITEM_ENFORCE, @1); $$->name = $4;
+	| ENFORCE NOT NULL_P name colopts ';' {
+		$$ = mkitem(ctx, ITEM_ENFORCE, @1); $$->name = $4; $$->opts = *$5;
 	  }
 	| RETIRE name colopts ';' {
 		$$ = mkitem(ctx, ITEM_RETIRE, @1); $$->name = $2; $$->opts = *$3;

@@ -129,20 +129,11 @@ static bool add_own_step(const mdl_lifecycle *lc, size_t i, op_stage stage, op_o
 static void add_backfill(step_builder *sb, const mdl_lifecycle *lc, size_t i)
 {
 	const mdl_add *a = &lc->adds[i];
-	mp_buf k = MP_BUF_INIT, stmt = MP_BUF_INIT, why = MP_BUF_INIT;
-	sqlfrag_col(&k, lc->key);
-	batch_do_sql(&stmt, lc, a->column, a->value_sql, a->batch);
-	buf_printf(&why, "Batches of %ld rows by %s, each its own transaction; only rows still NULL are written (a row\n"
-	                 "-- either version or the trigger already filled keeps its value), so an interrupted\n"
-	                 "-- backfill resumes where it stopped when it runs again.",
-	           a->batch, k.ptr);
-	step_up(sb, why.ptr, stmt.ptr);
-	buf_puts(&sb->warnings, "-- The backfill changes data only; the values it wrote stay and are kept in sync by the\n"
-	                        "-- trigger until the expand step's DOWN drops the column.\n");
-	sb->backfill = batch_native(lc, a->column, a->value_sql, a->batch);
-	buf_free(&k);
-	buf_free(&stmt);
-	buf_free(&why);
+	batch_step(sb, lc, a->column, a->value_sql, a->batch,
+	           " (a row\n-- either version or the trigger already filled keeps its value), so an interrupted\n"
+	           "-- backfill resumes where it stopped when it runs again.",
+	           "-- The backfill changes data only; the values it wrote stay and are kept in sync by the\n"
+	           "-- trigger until the expand step's DOWN drops the column.\n");
 }
 
 /* CASE over the source column for `from col map (...)`; prefix is "" for

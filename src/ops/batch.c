@@ -78,3 +78,19 @@ mf_backfill *batch_native(const mdl_lifecycle *lc, const char *column, const cha
 	bf->only_null = true;
 	return bf;
 }
+
+void batch_step(step_builder *sb, const mdl_lifecycle *lc, const char *column, const char *value_sql, long batch,
+                const char *why_tail, const char *warning)
+{
+	mp_buf k = MP_BUF_INIT, stmt = MP_BUF_INIT, why = MP_BUF_INIT;
+	sqlfrag_col(&k, lc->key);
+	batch_do_sql(&stmt, lc, column, value_sql, batch);
+	buf_printf(&why, "Batches of %ld rows by %s, each its own transaction; only rows still NULL are written%s", batch,
+	           k.ptr, why_tail);
+	step_up(sb, why.ptr, stmt.ptr);
+	buf_puts(&sb->warnings, warning);
+	sb->backfill = batch_native(lc, column, value_sql, batch);
+	buf_free(&k);
+	buf_free(&stmt);
+	buf_free(&why);
+}

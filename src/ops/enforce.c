@@ -1,7 +1,10 @@
 /* The enforce not null operation: a NOT VALID check at expand (or in an
  * enforce step of its own after the backfills), VALIDATE and SET NOT NULL at
- * contract, and the no_nulls gate before it; its check finds the add. */
+ * contract, and the no_nulls gate before it; its check finds the add, or hands
+ * a column the table already has to the fill operation (fill.c). */
 #include "ops/check_ctx.h"
+#include "ops/constraint.h"
+#include "ops/fill.h"
 #include "ops/names.h"
 #include "ops/ops.h"
 #include "ops/sqlfrag.h"
@@ -38,20 +41,9 @@ static bool enforce_needs(const mdl_lifecycle *lc, op_phase phase)
 
 static void nn_checks_add(step_builder *sb, const mdl_lifecycle *lc)
 {
-	mp_buf b = MP_BUF_INIT, b2 = MP_BUF_INIT;
-	for (size_t i = 0; i < lc->nadds; i++) {
-		const mdl_add *a = &lc->adds[i];
-		if (!a->enforce_not_null)
-			continue;
-		sqlfrag_not_null_check_add(&b, lc, a->column);
-		step_up(sb, "NOT NULL comes at contract; NOT VALID checks new writes now without scanning existing rows.", b.ptr);
-		char *nn = sqlfrag_not_null_name(a->column);
-		sqlfrag_constraint_drop(&b2, lc, nn);
-		free(nn);
-		step_down(sb, NULL, b2.ptr);
-	}
-	buf_free(&b);
-	buf_free(&b2);
+	for (size_t i = 0; i < lc->nadds; i++)
+		if (lc->adds[i].enforce_not_null)
+			constraint_not_null_check(sb, lc, lc->adds[i].column);
 }
 
 static void enforce_expand(step_builder *sb, const mdl_lifecycle *lc)
@@ -60,42 +52,18 @@ static void enforce_expand(step_builder *sb, const mdl_lifecycle *lc)
 		nn_checks_add(sb, lc);
 }
 
-/* DOWN of VALIDATE: nothing; the check is re-added NOT VALID by the DOWN of
- * SET NOT NULL below. */
 static void enforce_contract_scan(step_builder *sb, const mdl_lifecycle *lc)
 {
-	mp_buf b = MP_BUF_INIT;
-	for (size_t i = 0; i < lc->nadds; i++) {
-		if (!lc->adds[i].enforce_not_null)
-			continue;
-		char *nn = sqlfrag_not_null_name(lc->adds[i].column);
-		sqlfrag_constraint_validate(&b, lc, nn);
-		step_up(sb, "Full scan under SHARE UPDATE EXCLUSIVE: reads and writes go on.", b.ptr);
-		free(nn);
-	}
-	buf_free(&b);
+	for (size_t i = 0; i < lc->nadds; i++)
+		if (lc->adds[i].enforce_not_null)
+			constraint_not_null_validate(sb, lc, lc->adds[i].column);
 }
 
 static void enforce_contract(step_builder *sb, const mdl_lifecycle *lc)
 {
-	mp_buf b = MP_BUF_INIT, b2 = MP_BUF_INIT;
-	for (size_t i = 0; i < lc->nadds; i++) {
-		const mdl_add *a = &lc->adds[i];
-		if (!a->enforce_not_null)
-			continue;
-		char *nn = sqlfrag_not_null_name(a->column);
-		sqlfrag_alter_column(&b, lc, a->column, " SET NOT NULL");
-		step_up(sb, "PostgreSQL 12+ proves this from the validated check: no second scan.", b.ptr);
-		sqlfrag_not_null_check_add(&b2, lc, a->column);
-		step_down(sb, NULL, b2.ptr);
-		sqlfrag_alter_column(&b2, lc, a->column, " DROP NOT NULL");
-		step_down(sb, NULL, b2.ptr);
-		sqlfrag_constraint_drop(&b, lc, nn);
-		step_up(sb, "The helper check is redundant now.", b.ptr);
-		free(nn);
-	}
-	buf_free(&b);
-	buf_free(&b2);
+	for (size_t i = 0; i < lc->nadds; i++)
+		if (lc->adds[i].enforce_not_null)
+			constraint_not_null_set(sb, lc, lc->adds[i].column);
 }
 
 /* The contract's SET NOT NULL must not fail: no NULL may be left. */
@@ -123,8 +91,13 @@ static void enforce_check(lc_state *st, const ast_item *it)
 			    it->name.text);
 			return;
 		}
-		check_error(c, it->name.span, "enforce not null: column '%s' is not added in lifecycle '%s'", it->name.text,
-		    st->lc->name);
+		if (it->opts.backfill.kind != SRC_NONE) { /* a column the table has: its NULLs filled first */
+			fill_check(st, it);
+			return;
+		}
+		check_error(c, it->name.span, "enforce not null: column '%s' is not added in lifecycle '%s' (for a column "
+		    "the table already has, say what its NULLs become: enforce not null %s backfill VALUE)", it->name.text,
+		    st->lc->name, it->name.text);
 		const char **names = xmalloc((st->lc->nadds + 1) * sizeof *names);
 		for (size_t i = 0; i < st->lc->nadds; i++)
 			names[i] = st->lc->adds[i].column;
@@ -135,6 +108,12 @@ static void enforce_check(lc_state *st, const ast_item *it)
 		return;
 	}
 	check_column_use(st, &it->name, "by enforce");
+	if (it->opts.backfill.kind != SRC_NONE || it->opts.has_batch || it->opts.has_default || it->opts.has_nullability ||
+	    it->opts.reverse.kind != SRC_NONE || it->opts.using_expr || it->opts.after) {
+		check_error(c, it->span, "enforce not null on a column this lifecycle adds takes no options; its backfill "
+		    "belongs to the add");
+		return;
+	}
 	if (a->enforce_not_null) {
 		check_error(c, it->name.span, "NOT NULL is already enforced on '%s'", it->name.text);
 		return;

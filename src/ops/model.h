@@ -86,6 +86,17 @@ typedef struct {
 	const char *expr;
 } mdl_check;
 
+/* enforce not null on a column the table already has: its NULLs filled
+ * (by a trigger for every write during the window, by batches for the rows
+ * there), then NOT NULL through a validated check (ops/fill.c). */
+typedef struct {
+	const char *column;
+	const char *value_sql;     /* the fill over the row: a literal or the user's expression */
+	const char *value_new_sql; /* the same over NEW, or NULL for user SQL (evaluated over (SELECT NEW.*)) */
+	long batch;
+	mp_span span;
+} mdl_fill;
+
 typedef struct {
 	const char *name;
 	const char *up, *down;
@@ -115,6 +126,8 @@ typedef struct {
 	size_t nchecks;
 	mdl_sql *sqls;
 	size_t nsqls;
+	mdl_fill *fills;
+	size_t nfills;
 	const ast_lifecycle *ast;
 } mdl_lifecycle;
 

@@ -35,17 +35,17 @@ const op_def *ops_for_kind(ast_item_kind kind)
 /* Every op that owns a list of the model (rename and retype are planned as
  * an add and a retire; their op writes its part of the sync trigger). Own steps
  * come in this order within a stage: backfills before index builds. */
-static const op_def *const planned[] = {&op_add, &op_enforce, &op_retire, &op_index,
+static const op_def *const planned[] = {&op_add, &op_enforce, &op_fill, &op_retire, &op_index,
                                         &op_foreign_key, &op_check, &op_sql, &op_sync, NULL};
 
 /* Expand: columns first, then the trigger that fills them, then the checks
  * on them, then constraints. */
-static const op_def *const expand_order[] = {&op_add,         &op_sync,  &op_enforce, &op_foreign_key,
-                                             &op_check,       &op_retire, NULL};
+static const op_def *const expand_order[] = {&op_add,         &op_sync,  &op_enforce, &op_fill,
+                                             &op_foreign_key, &op_check, &op_retire, NULL};
 /* Contract: every VALIDATE (a scan that lets writes go on) before the brief
  * exclusive changes; the trigger goes before the columns it reads. */
-static const op_def *const scan_order[] = {&op_enforce, &op_foreign_key, &op_check, NULL};
-static const op_def *const contract_order[] = {&op_enforce, &op_index, &op_add, &op_sync, &op_retire, NULL};
+static const op_def *const scan_order[] = {&op_enforce, &op_fill, &op_foreign_key, &op_check, NULL};
+static const op_def *const contract_order[] = {&op_enforce, &op_fill, &op_index, &op_add, &op_sync, &op_retire, NULL};
 /* Gates per added column, in column order. */
 static const op_def *const gate_order[] = {&op_enforce, &op_sync, NULL};
 
@@ -113,6 +113,9 @@ void ops_contract_gates(step_builder *sb, const mdl_lifecycle *lc, const char *e
 	for (size_t i = 0; i < lc->nadds; i++)
 		for (size_t k = 0; gate_order[k]; k++)
 			gate_order[k]->column_gates(sb, lc, &lc->adds[i]);
+	for (size_t i = 0; planned[i]; i++)
+		if (planned[i]->gates)
+			planned[i]->gates(sb, lc);
 }
 
 bool ops_own_next(const mdl_lifecycle *lc, op_stage stage, op_cursor *cur, const op_def **op, size_t *item,

@@ -243,6 +243,25 @@ static void check_constraints(checker *c, const mdl_lifecycle *lc, const psl_mod
 	buf_free(&b);
 }
 
+/* A column made NOT NULL in place (enforce not null on a column the table
+ * has) must be a required field, unless a later lifecycle retires it. */
+static void check_filled(checker *c, const mdl_lifecycle *lc, const psl_model *m)
+{
+	for (size_t i = 0; i < lc->nfills; i++) {
+		const mdl_fill *fl = &lc->fills[i];
+		const fate *ft = fate_find(c, lc, fl->column);
+		if (ft && !ft->add)
+			continue;
+		const psl_field *f = need_column(c, lc, m, fl->column, fl->span, "made NOT NULL by");
+		if (!f || f->list || !f->optional)
+			continue;
+		diag_add(c->d, DIAG_ERROR, lc->src, fl->span,
+		         "column \"%s\" is NOT NULL after lifecycle '%s' but field %s.%s is optional in schema.prisma",
+		         fl->column, lc->name, m->name, f->name);
+		diag_add(c->d, DIAG_NOTE, m->src, f->type_span, "field %s.%s is declared optional here", m->name, f->name);
+	}
+}
+
 int schema_check(const mdl_model *m, const psl_schema *s, diag_list *diags)
 {
 	checker c = {s, diags, NULL, 0, 0};
@@ -280,6 +299,7 @@ int schema_check(const mdl_model *m, const psl_schema *s, diag_list *diags)
 				check_retired(&c, &c.v[k], pm);
 		}
 		check_constraints(&c, lc, pm);
+		check_filled(&c, lc, pm);
 	}
 	buf_free(&b);
 	free(c.v);

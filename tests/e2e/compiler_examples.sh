@@ -77,9 +77,20 @@ hooks_prisma7_project() {
   FINAL_WANT='email:NO,handle:NO,id:NO'
 }
 
+hooks_required_category() {
+  # body says when the title was written NULL: such a row must read 'Untitled'.
+  SEED='INSERT INTO "Post"(title, body) SELECT CASE WHEN g%4=0 THEN NULL ELSE $$t$$||g END, CASE WHEN g%4=0 THEN $$null-title$$ ELSE $$b$$ END FROM generate_series(1,100000) g'
+  OLDAPP='INSERT INTO "Post"(title, body) VALUES (NULL, $$null-title$$), ($$t old$$, $$b$$); INSERT INTO "Post"(body) VALUES ($$null-title$$);
+          UPDATE "Post" SET title = NULL, body = $$null-title$$ WHERE id % 997 = 1'
+  EXPECT='CREATE TABLE migplan_expected AS SELECT id, CASE WHEN body = $$null-title$$ THEN $$Untitled$$ ELSE title END AS v FROM "Post"'
+  CHECK='SELECT count(*) FROM "Post" u FULL JOIN migplan_expected e USING (id) WHERE u.title IS DISTINCT FROM e.v OR u."categoryId" IS DISTINCT FROM 1'
+  FINAL='SELECT string_agg(column_name||$$:$$||is_nullable, $$,$$ ORDER BY column_name) FROM information_schema.columns WHERE table_name = $$Post$$'
+  FINAL_WANT='body:NO,categoryId:NO,id:NO,title:NO'
+}
+
 # prisma7_project keeps its migrations where its prisma.config.ts says
 # (db/migrations): migc compile finds them there with no -o.
-for name in user_status rename_column change_type post_constraints hostile_names prisma7_project; do
+for name in user_status rename_column change_type post_constraints hostile_names prisma7_project required_category; do
   echo "# example $name"
   hooks_$name
   work=$(tl_tmpdir)

@@ -67,9 +67,10 @@ seed_change_type='INSERT INTO "Order"(amount_cents) SELECT g * 7 FROM generate_s
 seed_post_constraints='INSERT INTO "User"(email) SELECT $$u$$||g FROM generate_series(1,100) g;
   INSERT INTO "Post"(title, slug, "authorId") SELECT $$t$$||g, $$s$$||g, g%100+1 FROM generate_series(1,2000) g'
 seed_prisma7_project='INSERT INTO "User"(email) SELECT $$User.$$||g||$$@x$$ FROM generate_series(1,2000) g'
+seed_required_category='INSERT INTO "Post"(title, body) SELECT CASE WHEN g%3=0 THEN NULL ELSE $$t$$||g END, $$b$$ FROM generate_series(1,2000) g'
 seed_hostile_names='INSERT INTO app."we""ird"("old name") SELECT CASE WHEN g%3=0 THEN NULL WHEN g%3=1 THEN $$x$$ ELSE $$y$$ END FROM generate_series(1,2000) g'
 
-for name in user_status rename_column change_type post_constraints hostile_names prisma7_project; do
+for name in user_status rename_column change_type post_constraints hostile_names prisma7_project required_category; do
   mig=$(tl_example_migrations "$EX/$name")
   m=$mig/migplan.manifest.json
   seed=seed_$name

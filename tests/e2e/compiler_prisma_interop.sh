@@ -7,7 +7,7 @@
 # and `prisma migrate status` then says the schema is up to date.
 source "$(dirname "$0")/../lib/testlib.sh"
 
-for name in user_status rename_column change_type post_constraints hostile_names; do
+for name in user_status rename_column change_type post_constraints hostile_names required_category; do
   src=$MIGPLAN_SOURCE_DIR/examples/$name/prisma/migrations
   work=$(tl_tmpdir)
   mkdir -p "$work/base"
@@ -23,6 +23,7 @@ for name in user_status rename_column change_type post_constraints hostile_names
     change_type) tl_psql "$db" -c "INSERT INTO \"Order\"(amount_cents) SELECT g FROM generate_series(1,25000) g" ;;
     post_constraints) tl_psql "$db" -c "INSERT INTO \"User\"(email) VALUES ('a'); INSERT INTO \"Post\"(title, slug, \"authorId\") SELECT 't'||g, 's'||g, 1 FROM generate_series(1,25000) g" ;;
     hostile_names) tl_psql "$db" -c "INSERT INTO app.\"we\"\"ird\"(\"old name\") SELECT CASE WHEN g%2=0 THEN NULL ELSE 'x' END FROM generate_series(1,25000) g" ;;
+    required_category) tl_psql "$db" -c "INSERT INTO \"Post\"(title, body) SELECT CASE WHEN g%2=0 THEN NULL ELSE 't'||g END, 'b' FROM generate_series(1,25000) g" ;;
   esac
   tl_run tl_prisma "$src" "$url" migrate deploy
   gate=$(jq -r '[.steps[] | select(any(.gates[]?; .kind == "min_age"))][0] // empty | .id + " " + (.gates[] | select(.kind == "min_age") | .after)' "$src/migplan.manifest.json")
@@ -36,7 +37,9 @@ for name in user_status rename_column change_type post_constraints hostile_names
     tl_assert_contains "$TL_OUT $TL_ERR" "migration_name=\"$contract\"" "$name: Prisma names the failed migration"
     retired=$(jq -r --arg id "$contract" '.steps[] | select(.id == $id) | .up.path' "$src/migplan.manifest.json")
     col=$(sed -n 's/^ALTER TABLE .* DROP COLUMN "\(.*\)";$/\1/p' "$src/$retired" | head -1 | sed 's/""/"/g')
-    tl_assert_eq 1 "$(tl_psql "$db" -c "SELECT count(*) FROM information_schema.columns WHERE column_name = '$col' AND table_schema IN ('public', 'app')")" \
+    tl_assert_eq 0 "$(tl_psql "$db" -c "SELECT count(*) FROM _prisma_migrations WHERE migration_name = '$contract' AND finished_at IS NOT NULL")" \
+      "$name: the contract did not finish"
+    [ -z "$col" ] || tl_assert_eq 1 "$(tl_psql "$db" -c "SELECT count(*) FROM information_schema.columns WHERE column_name = '$col' AND table_schema IN ('public', 'app')")" \
       "$name: the retired column \"$col\" is still there"
     tl_run tl_prisma "$src" "$url" migrate deploy
     tl_assert_contains "$TL_OUT $TL_ERR" "P3009" "$name: a second deploy refuses until the failed contract is resolved (P3009)"
@@ -65,6 +68,7 @@ for name in user_status rename_column change_type post_constraints hostile_names
     change_type) want=0; got=$(tl_psql "$db" -c "SELECT count(*) FROM \"Order\" WHERE amount <> id / 100.0") ;;
     post_constraints) want=0; got=$(tl_psql "$db" -c "SELECT count(*) FROM pg_constraint WHERE conrelid = '\"Post\"'::regclass AND NOT convalidated") ;;
     hostile_names) want=0; got=$(tl_psql "$db" -c "SELECT count(*) FROM app.\"we\"\"ird\" WHERE \"sélect\" <> CASE WHEN \"ïd\"%2=0 THEN 'a;b' ELSE 'it''s' END") ;;
+    required_category) want=0; got=$(tl_psql "$db" -c "SELECT count(*) FROM \"Post\" WHERE title <> CASE WHEN id%2=0 THEN 'Untitled' ELSE 't'||id END OR \"categoryId\" <> 1") ;;
   esac
   tl_assert_eq "$want" "$got" "$name: data right after prisma migrate deploy (backfill DO block ran)"
 done

@@ -138,7 +138,8 @@ const migrun = (...args) => run(MIGRUN, [...args, '-d', migDir, '--database-url'
 const model = new Map();
 const failures = [];
 const fail = (check, detail) => { failures.push({ check, detail }); log(`FAIL ${check}: ${detail}`); };
-const state = { hasNew: added.length === 0, hasOld: true, contract: false };
+// filled: a form's `fill` holds (a lifecycle that fills an existing column's NULLs from expand on).
+const state = { hasNew: added.length === 0, hasOld: true, contract: false, filled: false };
 
 function applyWrite(version, op, row, set, sch) {
   const vals = op === 'insert' ? { ...set } : { ...row.vals, ...set };
@@ -146,6 +147,7 @@ function applyWrite(version, op, row, set, sch) {
   if (version === 'old' && sch.hasNew && (op === 'insert' || touched.some((c) => sources.includes(c)))) {
     Object.assign(vals, form.forward(vals, op));
   }
+  if (version === 'old' && form.fill && sch.filled) Object.assign(vals, form.fill(vals, { pending: !!row.pending }));
   if (version === 'new' && sch.hasOld && (op === 'insert' || touched.some((c) => derived.includes(c))) && form.reverse) {
     Object.assign(vals, form.reverse(vals, op));
   }
@@ -256,7 +258,8 @@ async function check(client, phase, apps, expectNew, expectOld) {
     const bad = [];
     for (const [k, m] of model) {
       const r = seen.get(k);
-      if (!r || (view === 'new_view' && m.pending)) continue;
+      // a fill form's backfill changes what both versions read
+      if (!r || ((view === 'new_view' || form.fill) && m.pending)) continue;
       for (const c of vcols) {
         if (!present.has(c)) continue;
         const want = m.vals[c] === undefined ? null : m.vals[c];
@@ -415,6 +418,7 @@ async function main() {
     }
     const after = {};
     if (s.phase === 'expand' && added.length) after.hasNew = true;
+    if (s.phase === 'expand' && form.fill) after.filled = true;
     if (s.phase === 'contract') { after.contract = true; if (retired.length) after.hasOld = false; }
     const { result, apps } = await phase(name, {
       runOld: !state.contract && !after.contract,
@@ -442,7 +446,16 @@ async function main() {
         }
       }
     }
-    if (s.id === lastBackfill) for (const m of model.values()) m.pending = false;
+    if (s.phase === 'expand' && form.fill) {
+      // Rows there when expand committed keep their NULLs until the backfill.
+      for (const m of model.values()) if (m.born !== `after ${name}`) m.pending = !!lastBackfill;
+    }
+    if (s.id === lastBackfill) {
+      for (const m of model.values()) {
+        if (form.fill && m.pending) Object.assign(m.vals, form.fill(m.vals, { pending: false }));
+        m.pending = false;
+      }
+    }
     await check(admin, name, apps, state.hasNew, state.hasOld);
   }
 
@@ -451,11 +464,14 @@ async function main() {
     const name = `rollback_${label(s)}`;
     const after = {};
     if (s.phase === 'expand' && added.length) after.hasNew = false;
+    if (s.phase === 'expand' && form.fill) after.filled = false;
     if (s.phase === 'contract') { after.contract = false; if (retired.length) after.hasOld = true; }
     const { result, apps } = await phase(name, {
       runOld: !state.contract && after.contract !== true,
       runNew: state.hasNew && after.hasNew !== false,
       after,
+      // a fill form's write racing the DOWN that drops its trigger: filled or not
+      ambiguous: s.phase === 'expand' && !!form.fill,
       action: () => migrun('rollback', '--steps', '1', '--yes'),
     });
     if (result.code !== 0) {

@@ -1,0 +1,7 @@
+-- migplan: generated from prisma/required_category.mig; edit the spec and run `migc compile`, not this file.
+-- lifecycle post_category on "Post", step 20250501090001_post_category_backfill_categoryid: backfill (DOWN)
+-- locks: no table locks
+-- runs outside a transaction block: one short transaction per batch
+-- The backfill changes data only; the values it wrote stay and are kept in sync by the
+-- trigger until the expand step's DOWN drops the column.
+-- nothing to undo in the schema

@@ -1,0 +1,7 @@
+-- migplan: generated from prisma/required_category.mig; edit the spec and run `migc compile`, not this file.
+-- lifecycle post_category on "Post", step 20250501090002_post_category_backfill_title: backfill (DOWN)
+-- locks: no table locks
+-- runs outside a transaction block: one short transaction per batch
+-- The backfill changes data only: the NULLs it filled keep their values (a nullable column
+-- holding a value the old version could have written itself).
+-- nothing to undo in the schema
