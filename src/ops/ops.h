@@ -1,6 +1,6 @@
 /* The operations: one file per .mig item kind (add.c, enforce.c, retire.c,
  * rename.c for rename and retype, index.c for index and unique,
- * foreign_key.c, check_constraint.c, sql.c) plus the sync
+ * foreign_key.c, check_constraint.c, sql.c, alter.c) plus the sync
  * trigger (sync.c) that the column operations share, each behind one op_def. The
  * planner walks a lifecycle's steps in phase order and, in each, asks every
  * operation in this file's tables for its part; an operation reads its own
@@ -71,7 +71,8 @@ typedef struct op_def {
 	void (*column_gates)(step_builder *sb, const mdl_lifecycle *lc, const mdl_add *a);
 } op_def;
 
-extern const op_def op_add, op_enforce, op_retire, op_rename, op_index, op_foreign_key, op_check, op_sql, op_sync;
+extern const op_def op_add, op_enforce, op_retire, op_rename, op_index, op_foreign_key, op_check, op_sql, op_sync,
+    op_alter;
 
 /* The operation of an item kind; NULL for `set` (a setting, not an operation). */
 const op_def *ops_for_kind(ast_item_kind kind);
