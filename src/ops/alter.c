@@ -86,6 +86,9 @@ static void alter_check(lc_state *st, const ast_item *it)
 	alter_forbid(st, &it->old_opts, "the old column of alter");
 	if (it->old_opts.drop_default)
 		check_error(c, it->old_opts.drop_default_span, "the old side states the default the column has, or none");
+	if (check_find_add(st, it->name.text))
+		check_error(c, it->name.span, "column '%s' is added in lifecycle '%s': give its add the final type and options",
+		            it->name.text, st->lc->name);
 	for (size_t i = 0; i < st->lc->nalters; i++)
 		if (strcmp(st->lc->alters[i].column, it->name.text) == 0)
 			check_error(c, it->name.span, "column '%s' is altered twice in lifecycle '%s': write one alter",

@@ -204,6 +204,7 @@ static void test_semantic_errors(void **state)
 	assert_error(LC("alter a as text to text backfill 'x';"), "alter takes no backfill");
 	assert_error(LC("alter a as varchar(3) to varchar(4) default 'abcde';"), "the default 'abcde' is 5 characters long");
 	assert_error(LC("add s text comment 'c';"), "add takes no comment");
+	assert_error(LC("add s varchar(5);\nalter s as varchar(5) to varchar(9);"), "column 's' is added in lifecycle 'l'");
 	assert_error(LC("retype a as varchar(20) to b as varchar(50) using $$a$$ reverse $$b$$;"),
 	             "note: in place: varchar(20) to varchar(50): the length limit only grows; `alter a as … to …`");
 	assert_error(LC("add s text default 'x' no default;"), "option given twice");
