@@ -63,7 +63,7 @@ tl_psql "$db" -c "INSERT INTO \"T\" SELECT g, 'u' || g, 'n' || (g % 100), g / 7.
 tl_psql "$db" -c 'ANALYZE "T"'
 
 schema() { pg_dump --schema-only --no-owner --restrict-key=migplan -d "$db"; }
-relfile() { tl_psql "$db" -c "SELECT relfilenode FROM pg_class WHERE oid = '\"T\"'::regclass"; }
+relfile() { tl_psql "$db" -c "SELECT relfilenode FROM pg_class WHERE oid = '\"${1:-T}\"'::regclass"; }
 strongest() { # the strongest lock the file's statements take on "T", run in a transaction that is rolled back
   tl_psql "$db" -c "BEGIN;" -c "$(cat "$1")" -c "SELECT mode FROM pg_locks WHERE pid = pg_backend_pid()
     AND locktype = 'relation' AND relation = '\"T\"'::regclass ORDER BY array_position(ARRAY['AccessShareLock',
@@ -85,9 +85,11 @@ tl_assert_eq AccessExclusiveLock "$(said "$mig/$step/migration.sql")" "ACCESS EX
 
 before=$(schema)
 file_before=$(relfile)
+index_before=$(relfile T_email_idx)
 tl_run "$MIGRUN" apply -d "$mig" --database-url "$url"
 tl_assert_eq 0 "$TL_RC" "migrun applies the step"
 tl_assert_eq "$file_before" "$(relfile)" "no rewrite: the table's relfilenode is unchanged"
+tl_assert_eq "$index_before" "$(relfile T_email_idx)" "nor the index on the widened column (not rebuilt)"
 tl_assert_eq "email|character varying|50|YES|
 note|text||YES|
 amount|numeric|12,2|YES|
