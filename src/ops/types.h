@@ -18,7 +18,8 @@ long types_max_chars(const ast_type *t);
 
 /* What ALTER COLUMN … TYPE from old to new costs in PostgreSQL: nothing (the
  * same type), metadata only (binary-coercible, or a length or precision
- * limit that only grows: no rewrite, no scan, indexes kept), or a rewrite of
+ * limit that only grows: no rewrite, no scan; an index is rebuilt only where
+ * PostgreSQL cannot tell it stays the same), or a rewrite of
  * the table and its indexes. */
 typedef enum { TYPES_SAME, TYPES_IN_PLACE, TYPES_REWRITE } types_change;
 
