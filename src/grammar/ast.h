@@ -66,6 +66,7 @@ typedef enum {
 	ITEM_FOREIGN_KEY,
 	ITEM_CHECK,
 	ITEM_SQL,
+	ITEM_ALTER,
 } ast_item_kind;
 
 /* Options written twice in one item: how many, and where the first repeat
@@ -80,6 +81,10 @@ typedef struct {
 typedef struct {
 	ast_literal deflt;
 	bool has_default;
+	bool drop_default; /* alter: no default */
+	mp_span drop_default_span;
+	char *comment;     /* alter: comment 'text' */
+	mp_span comment_span;
 	bool not_null, has_nullability;
 	mp_span nullability_span;
 	ast_source backfill;
@@ -139,13 +144,13 @@ typedef struct ast_item {
 	ast_item_kind kind;
 	mp_span span;
 	mp_span keyword_span;
-	ast_name name;   /* column (add/enforce/retire), old column (rename/retype), object name, setting */
+	ast_name name;   /* column (add/enforce/retire/alter), old column (rename/retype), object name, setting */
 	/* add, retire, rename, retype */
 	ast_name target; /* new column (rename/retype) */
 	ast_type type;
 	bool has_type;
 	ast_colopts opts;
-	ast_type old_type;     /* retype: the old column's type and options */
+	ast_type old_type;     /* retype, alter: the old column's type and options */
 	ast_colopts old_opts;
 	/* set */
 	char *value;

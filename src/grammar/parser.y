@@ -157,8 +157,8 @@ static void yyerror(MIG_YYLTYPE *loc, yyscan_t scanner, mig_parse_ctx *ctx, cons
 %token <str> IDENT "identifier" QIDENT "quoted identifier" STRING "string"
 %token <str> INTEGER "integer" DECIMAL "number" DURATION "duration" SQLTEXT "$$SQL$$"
 %token ARROW "->"
-%token <str> ACTION "action" ADD "add" AFTER "after" AS "as" AT "at" BACKFILL "backfill"
-%token <str> BATCH "batch" CASCADE "cascade" CHECK "check" CONSTRAINT "constraint"
+%token <str> ACTION "action" ADD "add" AFTER "after" ALTER "alter" AS "as" AT "at" BACKFILL "backfill"
+%token <str> BATCH "batch" CASCADE "cascade" CHECK "check" COMMENT "comment" CONSTRAINT "constraint"
 %token <str> DEFAULT "default" DELETE "delete" DOWN "down" ELSE "else" ENFORCE "enforce" EXPLAIN "explain"
 %token <str> FALSE "false" FOREIGN "foreign" FROM "from" INDEX "index" KEY "key"
 %token <str> LIFECYCLE "lifecycle" MAP "map" NO "no" NOT "not" NULL_P "null" ON "on"
@@ -260,6 +260,10 @@ item:
 		$$ = mkitem(ctx, ITEM_RETYPE, @1); $$->name = $2; $$->old_type = $4; $$->old_opts = *$5;
 		$$->target = $7; $$->type = $9; $$->has_type = true; $$->opts = *$10;
 	  }
+	| ALTER name AS type colopts TO type colopts ';' {
+		$$ = mkitem(ctx, ITEM_ALTER, @1); $$->name = $2; $$->old_type = $4; $$->old_opts = *$5;
+		$$->type = $7; $$->has_type = true; $$->opts = *$8;
+	  }
 	| INDEX name ON '(' name_list ')' index_opts ';' {
 		$$ = mkitem(ctx, ITEM_INDEX, @1); $$->name = $2;
 		$$->index = *$7; $$->index.columns = $5->v; $$->index.ncolumns = $5->n;
@@ -294,7 +298,7 @@ setting_value:
 colopts:
 	  %empty                { $$ = arena_alloc(A, sizeof *$$); }
 	| colopts DEFAULT literal {
-		$$ = $1; opt_dup(&$$->repeats, $$->has_default, @2); $$->has_default = true; $$->deflt = $3;
+		$$ = $1; opt_dup(&$$->repeats, $$->has_default || $$->drop_default, @2); $$->has_default = true; $$->deflt = $3;
 	  }
 	| colopts NOT NULL_P    {
 		$$ = $1; opt_dup(&$$->repeats, $$->has_nullability, @2); $$->has_nullability = true; $$->not_null = true;
@@ -303,6 +307,13 @@ colopts:
 	| colopts NULL_P        {
 		$$ = $1; opt_dup(&$$->repeats, $$->has_nullability, @2); $$->has_nullability = true; $$->not_null = false;
 		$$->nullability_span = @2;
+	  }
+	| colopts NO DEFAULT    {
+		$$ = $1; opt_dup(&$$->repeats, $$->has_default || $$->drop_default, @2); $$->drop_default = true;
+		$$->drop_default_span = @$;
+	  }
+	| colopts COMMENT STRING {
+		$$ = $1; opt_dup(&$$->repeats, $$->comment != NULL, @2); $$->comment = $3; $$->comment_span = @3;
 	  }
 	| colopts BACKFILL backfill_source {
 		$$ = $1; opt_dup(&$$->repeats, $$->backfill.kind != SRC_NONE, @2); $$->backfill = $3;
@@ -453,7 +464,7 @@ name:
 
 /* Keywords that may still name a column or an object. */
 unreserved:
-	  ACTION | ADD | AFTER | AT | BACKFILL | BATCH | CASCADE | CHECK | CONSTRAINT | DELETE | DOWN
+	  ACTION | ADD | AFTER | ALTER | AT | BACKFILL | BATCH | CASCADE | CHECK | COMMENT | CONSTRAINT | DELETE | DOWN
 	| ENFORCE | EXPLAIN | FOREIGN | INDEX | KEY | LIFECYCLE | MAP | NO | REFERENCES | RENAME | RESTRICT
 	| RETIRE | RETYPE | REVERSE | SQL | TRANSACTION | UP | UPDATE | WHERE | WITH | WITHOUT | ZONE
 	;

@@ -262,6 +262,12 @@ void check_forbid_opts(lc_state *st, const ast_colopts *o, const char *what, boo
 		check_error(c, o->batch_span, "%s takes no batch size", what);
 	if (o->after && !allow_after)
 		check_error(c, o->after_span, "%s takes no 'after' window", what);
+	/* `no default` and `comment` change an existing column: only alter
+	 * takes them, and it clears them before calling here. */
+	if (o->drop_default)
+		check_error(c, o->drop_default_span, "%s takes no 'no default' (alter drops a default)", what);
+	if (o->comment)
+		check_error(c, o->comment_span, "%s takes no comment (alter sets one)", what);
 }
 
 long check_batch(lc_state *st, const ast_colopts *o)

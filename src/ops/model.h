@@ -105,6 +105,19 @@ typedef struct {
 	bool before_expand;
 } mdl_sql;
 
+/* An in-place change of one column (alter): each part is metadata only. */
+typedef struct {
+	const char *column;
+	const char *old_type, *new_type; /* canonical SQL; new_type NULL: type unchanged */
+	const char *type_why;            /* why the type change is in place */
+	bool down_rewrites;              /* changing back rewrites the table (a narrowing) */
+	bool drop_not_null;
+	bool set_default, drop_default;
+	const char *default_sql, *old_default_sql; /* rendered literals, or NULL */
+	const char *comment_sql, *old_comment_sql; /* quoted literals; NULL: none ("IS NULL") */
+	bool set_comment;
+} mdl_alter;
+
 typedef struct {
 	const char *name;
 	const char *id; /* 14 digits */
@@ -128,6 +141,8 @@ typedef struct {
 	size_t nsqls;
 	mdl_fill *fills;
 	size_t nfills;
+	mdl_alter *alters;
+	size_t nalters;
 	const ast_lifecycle *ast;
 } mdl_lifecycle;
 

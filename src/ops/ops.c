@@ -25,6 +25,7 @@ static const op_def *const by_kind[] = {
 	[ITEM_FOREIGN_KEY] = &op_foreign_key,
 	[ITEM_CHECK] = &op_check,
 	[ITEM_SQL] = &op_sql,
+	[ITEM_ALTER] = &op_alter,
 };
 
 const op_def *ops_for_kind(ast_item_kind kind)
@@ -35,13 +36,13 @@ const op_def *ops_for_kind(ast_item_kind kind)
 /* Every op that owns a list of the model (rename and retype are planned as
  * an add and a retire; their op writes its part of the sync trigger). Own steps
  * come in this order within a stage: backfills before index builds. */
-static const op_def *const planned[] = {&op_add, &op_enforce, &op_fill, &op_retire, &op_index,
-                                        &op_foreign_key, &op_check, &op_sql, &op_sync, NULL};
+static const op_def *const planned[] = {&op_add,         &op_enforce, &op_fill, &op_retire, &op_index,
+                                        &op_foreign_key, &op_check,   &op_sql,  &op_sync,   &op_alter, NULL};
 
 /* Expand: columns first, then the trigger that fills them, then the checks
- * on them, then constraints. */
+ * on them, then constraints; in-place changes of existing columns last. */
 static const op_def *const expand_order[] = {&op_add,         &op_sync,  &op_enforce, &op_fill,
-                                             &op_foreign_key, &op_check, &op_retire, NULL};
+                                             &op_foreign_key, &op_check, &op_retire,  &op_alter, NULL};
 /* Contract: every VALIDATE (a scan that lets writes go on) before the brief
  * exclusive changes; the trigger goes before the columns it reads. */
 static const op_def *const scan_order[] = {&op_enforce, &op_fill, &op_foreign_key, &op_check, NULL};

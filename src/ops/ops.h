@@ -1,6 +1,6 @@
 /* The operations: one file per .mig item kind (add.c, enforce.c, retire.c,
  * rename.c for rename and retype, index.c for index and unique, fill.c for
- * enforce not null on an existing column,
+ * enforce not null on an existing column, alter.c for in-place changes,
  * foreign_key.c, check_constraint.c, sql.c) plus the sync
  * trigger (sync.c) that the column operations share, each behind one op_def. The
  * planner walks a lifecycle's steps in phase order and, in each, asks every
@@ -74,7 +74,8 @@ typedef struct op_def {
 	void (*gates)(step_builder *sb, const mdl_lifecycle *lc);
 } op_def;
 
-extern const op_def op_add, op_enforce, op_fill, op_retire, op_rename, op_index, op_foreign_key, op_check, op_sql, op_sync;
+extern const op_def op_add, op_enforce, op_fill, op_retire, op_rename, op_index, op_foreign_key, op_check, op_sql,
+    op_sync, op_alter;
 
 /* The operation of an item kind; NULL for `set` (a setting, not an operation). */
 const op_def *ops_for_kind(ast_item_kind kind);

@@ -7,6 +7,20 @@
 #include "ops/ops.h"
 #include "ops/sqlfrag.h"
 
+/* A retype that only widens needs no new column: PostgreSQL changes the type
+ * in place, and the column keeps its name (no @map ever after). */
+static void retype_in_place_hint(checker *c, const ast_item *it)
+{
+	mp_buf why = MP_BUF_INIT, msg = MP_BUF_INIT;
+	if (types_change_of(&it->old_type, &it->type, &why) == TYPES_IN_PLACE) {
+		buf_printf(&msg, "in place: %s; `alter %s as … to …` changes the column without a new one or a window",
+		           buf_cstr(&why), it->name.text);
+		check_note(c, it->keyword_span, "%s", buf_cstr(&msg));
+	}
+	buf_free(&why);
+	buf_free(&msg);
+}
+
 /* rename/retype: a new column kept in sync both ways with the old one, which
  * is retired at contract. */
 static void rename_check(lc_state *st, const ast_item *it)
@@ -27,8 +41,10 @@ static void rename_check(lc_state *st, const ast_item *it)
 	}
 	check_column_use(st, &it->target, "as a new column");
 	check_forbid_opts(st, &it->opts, what, true, true, false, retype, retype, true, true);
-	if (retype)
+	if (retype) {
 		check_forbid_opts(st, &it->old_opts, "the old column of retype", true, true, false, false, false, false, false);
+		retype_in_place_hint(c, it);
+	}
 	mdl_retire *r = check_new_retire(st, &it->name);
 	mdl_add *a = check_new_add(st, it, &it->target, false);
 	a->source = it->name.text;

@@ -189,3 +189,62 @@ long types_max_chars(const ast_type *t)
 	}
 	return -1;
 }
+
+static const char *canonical_of(const ast_type *t)
+{
+	if (t->user_defined || t->array || t->tz)
+		return NULL;
+	for (size_t k = 0; k < NKNOWN; k++)
+		if (strcasecmp(t->base, known[k].name) == 0)
+			return known[k].canonical;
+	return NULL;
+}
+
+static void type_text(mp_buf *b, const ast_type *t)
+{
+	mp_buf msg = MP_BUF_INIT, hint = MP_BUF_INIT;
+	type_class cls;
+	types_render(t, b, &cls, &msg, &hint);
+	buf_free(&msg);
+	buf_free(&hint);
+}
+
+/* PostgreSQL's rules (ALTER TABLE, "SET DATA TYPE"): varchar to text and text
+ * to varchar are binary-coercible; varchar(n) to varchar(m >= n) or to
+ * varchar, numeric(p,s) to numeric(q >= p,s) or to numeric skip the length
+ * coercion, so neither the table nor its indexes are rewritten. */
+static const char *in_place_rule(const char *o, const ast_type *old, const char *n, const ast_type *new)
+{
+	bool o_vc = strcmp(o, "varchar") == 0, n_vc = strcmp(n, "varchar") == 0;
+	if (o_vc && strcmp(n, "text") == 0)
+		return "varchar to text is binary-coercible";
+	if (strcmp(o, "text") == 0 && n_vc && !new->nargs)
+		return "text to varchar is binary-coercible";
+	if (o_vc && n_vc && (!new->nargs || (old->nargs && new->args[0] > old->args[0])))
+		return "the length limit only grows";
+	if (strcmp(o, "numeric") == 0 && strcmp(n, "numeric") == 0 && old->nargs &&
+	    (!new->nargs || (new->args[0] > old->args[0] && (old->nargs == 2 ? old->args[1] : 0) ==
+	                                                        (new->nargs == 2 ? new->args[1] : 0))))
+		return "the precision only grows, at the same scale";
+	return NULL;
+}
+
+types_change types_change_of(const ast_type *old, const ast_type *new, mp_buf *why)
+{
+	mp_buf a = MP_BUF_INIT, b = MP_BUF_INIT;
+	type_text(&a, old);
+	type_text(&b, new);
+	types_change r = TYPES_REWRITE;
+	const char *o = canonical_of(old), *n = canonical_of(new), *rule = NULL;
+	if (strcmp(buf_cstr(&a), buf_cstr(&b)) == 0)
+		r = TYPES_SAME;
+	else if (o && n && (rule = in_place_rule(o, old, n, new)))
+		r = TYPES_IN_PLACE;
+	if (r == TYPES_IN_PLACE)
+		buf_printf(why, "%s to %s: %s", buf_cstr(&a), buf_cstr(&b), rule);
+	else if (r == TYPES_REWRITE)
+		buf_printf(why, "%s to %s rewrites the table and its indexes", buf_cstr(&a), buf_cstr(&b));
+	buf_free(&a);
+	buf_free(&b);
+	return r;
+}

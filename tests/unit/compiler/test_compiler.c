@@ -195,6 +195,19 @@ static void test_semantic_errors(void **state)
 	assert_error(LC("retire o;"), "needs the column's type");
 	assert_error(LC("retype a as int to a as bigint using $$a$$ reverse $$a$$;"), "needs a new column name");
 	assert_error(LC("retype a as int to b as bigint;"), "retype needs using");
+	assert_error(LC("alter a as int to bigint;"), "t.mig:2:19: error: integer to bigint rewrites the table and its indexes: not in place");
+	assert_error(LC("alter a as int to bigint;"), "use `retype` instead");
+	assert_error(LC("alter a as text to text not null;"), "alter cannot set NOT NULL in place (it scans the table): use `enforce not null a;`");
+	assert_error(LC("alter a as text to text no default;"), "no default to drop");
+	assert_error(LC("alter a as text default 'x' to text default 'x';"), "alter of 'a' changes nothing");
+	assert_error(LC("alter a as text to text comment 'c';\nalter a as text to text null;"), "column 'a' is altered twice");
+	assert_error(LC("alter a as text to text backfill 'x';"), "alter takes no backfill");
+	assert_error(LC("alter a as varchar(3) to varchar(4) default 'abcde';"), "the default 'abcde' is 5 characters long");
+	assert_error(LC("add s text comment 'c';"), "add takes no comment");
+	assert_error(LC("add s varchar(5);\nalter s as varchar(5) to varchar(9);"), "column 's' is added in lifecycle 'l'");
+	assert_error(LC("retype a as varchar(20) to b as varchar(50) using $$a$$ reverse $$b$$;"),
+	             "note: in place: varchar(20) to varchar(50): the length limit only grows; `alter a as … to …`");
+	assert_error(LC("add s text default 'x' no default;"), "option given twice");
 	assert_error(LC("index i on (a);\nindex i on (b);"), "duplicate index name 'i'");
 	assert_error(LC("index i on (a, a);"), "column 'a' is listed twice");
 	assert_error(LC("index i on (a) as constraint;"), "only a unique index can become a constraint");

@@ -16,7 +16,7 @@ static void test_every_item_kind_has_an_op_that_checks(void **state)
 {
 	(void)state;
 	assert_null(ops_for_kind(ITEM_SET));
-	for (int k = ITEM_ADD; k <= ITEM_SQL; k++) {
+	for (int k = ITEM_ADD; k <= ITEM_ALTER; k++) {
 		const op_def *op = ops_for_kind((ast_item_kind)k);
 		assert_non_null(op);
 		assert_non_null(op->name);
