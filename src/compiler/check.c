@@ -102,6 +102,7 @@ static void check_lifecycle(checker *c, const ast_lifecycle *al, const char *spe
 	MOVE_TO_ARENA(fks, lc->nfks);
 	MOVE_TO_ARENA(checks, lc->nchecks);
 	MOVE_TO_ARENA(sqls, lc->nsqls);
+	MOVE_TO_ARENA(enums, lc->nenums);
 }
 
 typedef struct {

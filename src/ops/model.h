@@ -93,6 +93,17 @@ typedef struct {
 	bool before_expand;
 } mdl_sql;
 
+/* enum TYPE add value / rename value: a change of a type the lifecycle's
+ * table has a column of (ops/enum.c). */
+typedef struct {
+	bool rename;
+	mdl_table type;        /* the enum type, qualified only when written so */
+	const char *value;     /* added, or renamed from */
+	const char *neighbor;  /* add: BEFORE/AFTER this value, or NULL (last) */
+	bool after;
+	const char *new_value; /* rename: the new label */
+} mdl_enum;
+
 typedef struct {
 	const char *name;
 	const char *id; /* 14 digits */
@@ -114,6 +125,8 @@ typedef struct {
 	size_t nchecks;
 	mdl_sql *sqls;
 	size_t nsqls;
+	mdl_enum *enums;
+	size_t nenums;
 	const ast_lifecycle *ast;
 } mdl_lifecycle;
 
