@@ -62,9 +62,9 @@ static void down_find_columns(mp_buf *b, const char *label)
 	sql_quote_literal(b, label);
 	buf_puts(b, ") INTO used;\n"
 	            "    IF used THEN\n"
-	            "      RAISE EXCEPTION 'cannot remove value % from type %: rows of % use it in column %', ");
+	            "      RAISE EXCEPTION 'cannot remove value % from type %: rows of % use it in column %', quote_literal(");
 	sql_quote_literal(b, label);
-	buf_puts(b, ", typ::regtype, col.rel, col.att\n"
+	buf_puts(b, "), typ::regtype, col.rel, quote_ident(col.att)\n"
 	            "        USING HINT = 'PostgreSQL cannot drop an enum value; change those rows to another value, "
 	            "then roll back again';\n"
 	            "    END IF;\n"

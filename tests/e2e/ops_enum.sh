@@ -115,7 +115,7 @@ tl_assert_eq "user moderator admin" "$(labels)" "the rename's DOWN renames the v
 # --- rollback of the value while a row uses it: refused, nothing changed ---
 tl_run "$MIGRUN" rollback -d "$mig" --database-url "$url" --yes --steps 1
 tl_assert_eq 1 "$([ "$TL_RC" != 0 ] && echo 1 || echo 0)" "the rollback of the value fails while a row uses it"
-tl_assert_contains "$TL_ERR$TL_OUT" "cannot remove value moderator from type \"Role\": rows of \"User\" use it in column role" \
+tl_assert_contains "$TL_ERR$TL_OUT" "cannot remove value 'moderator' from type \"Role\": rows of \"User\" use it in column role" \
   "and says which value, type, table and column"
 tl_assert_eq "user moderator admin" "$(labels)" "the type still has the value"
 tl_assert_eq "$before_file" "$(relfile)" "the table was not rewritten"

@@ -38,7 +38,7 @@ CREATE TABLE "Member" ("id" SERIAL NOT NULL, "email" TEXT NOT NULL, "role" "Role
   reverse: () => ({}),
   beforeRollback: {
     enum: {
-      refusal: /cannot remove value moderator from type "Role": rows of "Member" use it in column role/,
+      refusal: /cannot remove value 'moderator' from type "Role": rows of "Member" use it in column role/,
       sql: `UPDATE "Member" SET role = 'user' WHERE role = 'moderator'`,
       model: (v) => (v.role === 'moderator' ? { role: 'user' } : {}),
     },
