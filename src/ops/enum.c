@@ -221,6 +221,9 @@ static void enum_check(lc_state *st, const ast_item *it)
 			            e->after ? "after" : "before");
 	}
 	check_repeat(st, it);
+	/* an sql item written after it runs after the contract, so after the
+	 * value is committed too (one written before runs before its step) */
+	st->seen_column_item = true;
 }
 
 /* Also the op of `enum … rename value`: both change a type's labels, in

@@ -150,3 +150,17 @@ tl_run "$MIGC" compile "$work/bad.mig" -o "$(tl_tmpdir)"
 tl_assert_contains "$TL_ERR" "enum value 'x' placed after itself" "a value placed after itself is an error"
 tl_assert_contains "$TL_ERR" "enum value 'y' of \"Role\" is already added in this lifecycle" "a value added twice is an error"
 tl_assert_contains "$TL_ERR" "enum value 'z' renamed to itself" "a value renamed to itself is an error"
+
+# sql items keep their place around an enum item: one before it runs before
+# its step (the type it adds to), one after it after the value is committed
+cat > "$work/order.mig" <<'EOF2'
+lifecycle order at 20250501120000 on "User" {
+  sql mk up $$ CREATE TYPE "Kind" AS ENUM ('a') $$ down $$ DROP TYPE "Kind" $$;
+  enum "Kind" add value 'b';
+  sql use up $$ ALTER TABLE "User" ADD COLUMN kind "Kind" DEFAULT 'b' $$ down $$ ALTER TABLE "User" DROP COLUMN kind $$;
+}
+EOF2
+out=$(tl_tmpdir)
+"$MIGC" compile "$work/order.mig" -o "$out" >/dev/null
+tl_assert_eq "20250501120000_order_sql_mk 20250501120001_order_enum_kind 20250501120002_order_sql_use" \
+  "$(cd "$out" && ls -d 2025* | tr '\n' ' ' | sed 's/ $//')" "an sql item before the enum item runs before its step, one after it after"
