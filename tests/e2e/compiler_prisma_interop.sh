@@ -7,7 +7,7 @@
 # and `prisma migrate status` then says the schema is up to date.
 source "$(dirname "$0")/../lib/testlib.sh"
 
-for name in user_status rename_column change_type post_constraints hostile_names; do
+for name in user_status rename_column change_type post_constraints hostile_names member_roles; do
   src=$MIGPLAN_SOURCE_DIR/examples/$name/prisma/migrations
   work=$(tl_tmpdir)
   mkdir -p "$work/base"
@@ -23,6 +23,7 @@ for name in user_status rename_column change_type post_constraints hostile_names
     change_type) tl_psql "$db" -c "INSERT INTO \"Order\"(amount_cents) SELECT g FROM generate_series(1,25000) g" ;;
     post_constraints) tl_psql "$db" -c "INSERT INTO \"User\"(email) VALUES ('a'); INSERT INTO \"Post\"(title, slug, \"authorId\") SELECT 't'||g, 's'||g, 1 FROM generate_series(1,25000) g" ;;
     hostile_names) tl_psql "$db" -c "INSERT INTO app.\"we\"\"ird\"(\"old name\") SELECT CASE WHEN g%2=0 THEN NULL ELSE 'x' END FROM generate_series(1,25000) g" ;;
+    member_roles) tl_psql "$db" -c "INSERT INTO \"Member\"(email) SELECT 'm'||g FROM generate_series(1,25000) g" ;;
   esac
   tl_run tl_prisma "$src" "$url" migrate deploy
   gate=$(jq -r '[.steps[] | select(any(.gates[]?; .kind == "min_age"))][0] // empty | .id + " " + (.gates[] | select(.kind == "min_age") | .after)' "$src/migplan.manifest.json")
@@ -65,6 +66,7 @@ for name in user_status rename_column change_type post_constraints hostile_names
     change_type) want=0; got=$(tl_psql "$db" -c "SELECT count(*) FROM \"Order\" WHERE amount <> id / 100.0") ;;
     post_constraints) want=0; got=$(tl_psql "$db" -c "SELECT count(*) FROM pg_constraint WHERE conrelid = '\"Post\"'::regclass AND NOT convalidated") ;;
     hostile_names) want=0; got=$(tl_psql "$db" -c "SELECT count(*) FROM app.\"we\"\"ird\" WHERE \"sélect\" <> CASE WHEN \"ïd\"%2=0 THEN 'a;b' ELSE 'it''s' END") ;;
+    member_roles) want=25000; got=$(tl_psql "$db" -c "SELECT count(*) FROM \"Member\" WHERE \"reviewRole\" = 'MODERATOR'") ;;
   esac
   tl_assert_eq "$want" "$got" "$name: data right after prisma migrate deploy (backfill DO block ran)"
 done
