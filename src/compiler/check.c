@@ -106,6 +106,7 @@ static void check_lifecycle(checker *c, const ast_lifecycle *al, const char *spe
 	MOVE_TO_ARENA(sqls, lc->nsqls);
 	MOVE_TO_ARENA(fills, lc->nfills);
 	MOVE_TO_ARENA(alters, lc->nalters);
+	MOVE_TO_ARENA(enums, lc->nenums);
 }
 
 typedef struct {

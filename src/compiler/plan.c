@@ -35,14 +35,22 @@ static void header(mp_buf *b, const plan_step *s, const char *dir, const file_lo
 	mp_buf t = MP_BUF_INIT;
 	step_rel_sql(&t, &s->lc->table);
 	migdir_mark_write(b, s->lc->spec_path, s->lc->name, buf_cstr(&t), s->id, s->phase, dir);
-	if (locks->count == 0)
+	size_t tables = 0;
+	for (size_t i = 0; i < locks->count; i++)
+		tables += !locks->items[i].object;
+	if (tables == 0)
 		buf_puts(b, "-- locks: no table locks\n");
-	for (size_t i = 0; i < locks->count; i++) {
-		const file_lock *l = &locks->items[i];
-		buf_clear(&t);
-		sql_quote_qualified(&t, l->schema, l->table);
-		buf_printf(b, "-- locks: %s on %s (%s)\n", lock_mode_name(l->mode), buf_cstr(&t), lock_bite_text(l));
-	}
+	/* a lock on a type (ALTER TYPE … VALUE) is said so, after the table locks */
+	for (int objects = 0; objects < 2; objects++)
+		for (size_t i = 0; i < locks->count; i++) {
+			const file_lock *l = &locks->items[i];
+			if (!l->object != !objects)
+				continue;
+			buf_clear(&t);
+			sql_quote_qualified(&t, l->schema, l->table);
+			buf_printf(b, "-- locks: %s on %s%s%s (%s)\n", lock_mode_name(l->mode), l->object ? l->object : "",
+			           l->object ? " " : "", buf_cstr(&t), lock_bite_text(l));
+		}
 	buf_free(&t);
 	if (nparts > 1) {
 		size_t after = nparts - 1 - s->ndown_refills;
@@ -232,12 +240,17 @@ static void finish_step(step_vec *sv, step_builder *sb, plan_step *s)
 	locks_ctx_free(before);
 	file_locks_free(&down);
 
-	s->nlocks = up.count;
+	/* the manifest's locks are table locks (migrun's watchdog looks for
+	 * sessions queued on those tables); a type's lock is in the header only */
 	s->locks = xcalloc(up.count ? up.count : 1, sizeof *s->locks);
+	s->nlocks = 0;
 	for (size_t i = 0; i < up.count; i++) {
-		s->locks[i].mode = xstrdup(lock_mode_name(up.items[i].mode));
-		s->locks[i].schema = up.items[i].schema ? xstrdup(up.items[i].schema) : NULL;
-		s->locks[i].table = xstrdup(up.items[i].table);
+		if (up.items[i].object)
+			continue;
+		mf_lock *ml = &s->locks[s->nlocks++];
+		ml->mode = xstrdup(lock_mode_name(up.items[i].mode));
+		ml->schema = up.items[i].schema ? xstrdup(up.items[i].schema) : NULL;
+		ml->table = xstrdup(up.items[i].table);
 	}
 	file_locks_free(&up);
 	for (size_t i = 0; i < sb->ngates; i++)

@@ -67,6 +67,8 @@ typedef enum {
 	ITEM_CHECK,
 	ITEM_SQL,
 	ITEM_ALTER,
+	ITEM_ENUM_ADD,
+	ITEM_ENUM_RENAME,
 } ast_item_kind;
 
 /* Options written twice in one item: how many, and where the first repeat
@@ -134,6 +136,15 @@ typedef struct {
 	ast_repeats repeats;
 } ast_fk_opts;
 
+/* enum TYPE add value 'v' [before|after 'w'];  enum TYPE rename value 'v' to 'w'; */
+typedef struct {
+	ast_qname type;
+	ast_literal value;    /* the value added, or the one renamed */
+	ast_literal neighbor; /* add: before/after which value; kind LIT_NULL when not given */
+	bool after;
+	ast_literal new_value; /* rename: its new label */
+} ast_enum_opts;
+
 /* check NAME $$EXPR$$ */
 typedef struct {
 	char *expr;
@@ -158,6 +169,7 @@ typedef struct ast_item {
 	ast_index_opts index; /* index, unique */
 	ast_fk_opts fk;       /* foreign key */
 	ast_check_opts check; /* check */
+	ast_enum_opts enumv;  /* enum add value, enum rename value */
 	/* sql: the texts and their places */
 	char *up_sql, *down_sql;
 	mp_span up_span, down_span;

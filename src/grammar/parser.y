@@ -145,6 +145,7 @@ static void yyerror(MIG_YYLTYPE *loc, yyscan_t scanner, mig_parse_ctx *ctx, cons
 	ast_colopts *opts;
 	ast_index_opts *index_opts;
 	ast_fk_opts *fk_opts;
+	ast_enum_opts enum_opts;
 	ast_item *item;
 	ast_lifecycle *lifecycle;
 	struct name_vec *names;
@@ -158,14 +159,14 @@ static void yyerror(MIG_YYLTYPE *loc, yyscan_t scanner, mig_parse_ctx *ctx, cons
 %token <str> INTEGER "integer" DECIMAL "number" DURATION "duration" SQLTEXT "$$SQL$$"
 %token ARROW "->"
 %token <str> ACTION "action" ADD "add" AFTER "after" ALTER "alter" AS "as" AT "at" BACKFILL "backfill"
-%token <str> BATCH "batch" CASCADE "cascade" CHECK "check" COMMENT "comment" CONSTRAINT "constraint"
-%token <str> DEFAULT "default" DELETE "delete" DOWN "down" ELSE "else" ENFORCE "enforce" EXPLAIN "explain"
+%token <str> BATCH "batch" BEFORE "before" CASCADE "cascade" CHECK "check" COMMENT "comment" CONSTRAINT "constraint"
+%token <str> DEFAULT "default" DELETE "delete" DOWN "down" ELSE "else" ENFORCE "enforce" ENUM "enum" EXPLAIN "explain"
 %token <str> FALSE "false" FOREIGN "foreign" FROM "from" INDEX "index" KEY "key"
 %token <str> LIFECYCLE "lifecycle" MAP "map" NO "no" NOT "not" NULL_P "null" ON "on"
 %token <str> REFERENCES "references" RENAME "rename" RESTRICT "restrict" RETIRE "retire"
 %token <str> RETYPE "retype" REVERSE "reverse" SET "set" SQL "sql" TO "to"
 %token <str> TRANSACTION "transaction" TRUE "true" UNIQUE "unique" UP "up" UPDATE "update"
-%token <str> USING "using" WHERE "where" WITH "with" WITHOUT "without" ZONE "zone"
+%token <str> USING "using" VALUE "value" WHERE "where" WITH "with" WITHOUT "without" ZONE "zone"
 
 %type <name> name
 %type <str> unreserved type_words setting_value fk_action
@@ -176,6 +177,7 @@ static void yyerror(MIG_YYLTYPE *loc, yyscan_t scanner, mig_parse_ctx *ctx, cons
 %type <opts> colopts
 %type <index_opts> index_opts
 %type <fk_opts> fk_actions
+%type <enum_opts> enum_position
 %type <item> item
 %type <items> items
 %type <lifecycle> lifecycle
@@ -287,7 +289,24 @@ item:
 		$$ = mkitem(ctx, ITEM_SQL, @1); $$->name = $2; $$->up_sql = $4; $$->down_sql = $6; $$->up_span = @4; $$->down_span = @6;
 		$$->no_transaction = true;
 	  }
+	| ENUM qname ADD VALUE STRING enum_position ';' {
+		$$ = mkitem(ctx, ITEM_ENUM_ADD, @1); $$->name = $2.name; $$->enumv = $6;
+		$$->enumv.type = $2; $$->enumv.value = mklit(LIT_STRING, $5, @5);
+	  }
+	| ENUM qname RENAME VALUE STRING TO STRING ';' {
+		$$ = mkitem(ctx, ITEM_ENUM_RENAME, @1); $$->name = $2.name;
+		memset(&$$->enumv, 0, sizeof $$->enumv);
+		$$->enumv.type = $2; $$->enumv.value = mklit(LIT_STRING, $5, @5);
+		$$->enumv.new_value = mklit(LIT_STRING, $7, @7);
+	  }
 	| error ';'             { $$ = NULL; yyerrok; }
+	;
+
+/* Where an added enum value goes: last by default, as in PostgreSQL. */
+enum_position:
+	  %empty                { memset(&$$, 0, sizeof $$); $$.neighbor.kind = LIT_NULL; }
+	| BEFORE STRING         { memset(&$$, 0, sizeof $$); $$.neighbor = mklit(LIT_STRING, $2, @2); }
+	| AFTER STRING          { memset(&$$, 0, sizeof $$); $$.neighbor = mklit(LIT_STRING, $2, @2); $$.after = true; }
 	;
 
 setting_value:
@@ -464,9 +483,9 @@ name:
 
 /* Keywords that may still name a column or an object. */
 unreserved:
-	  ACTION | ADD | AFTER | ALTER | AT | BACKFILL | BATCH | CASCADE | CHECK | COMMENT | CONSTRAINT | DELETE | DOWN
-	| ENFORCE | EXPLAIN | FOREIGN | INDEX | KEY | LIFECYCLE | MAP | NO | REFERENCES | RENAME | RESTRICT
-	| RETIRE | RETYPE | REVERSE | SQL | TRANSACTION | UP | UPDATE | WHERE | WITH | WITHOUT | ZONE
+	  ACTION | ADD | AFTER | ALTER | AT | BACKFILL | BATCH | BEFORE | CASCADE | CHECK | COMMENT | CONSTRAINT | DELETE
+	| DOWN | ENFORCE | ENUM | EXPLAIN | FOREIGN | INDEX | KEY | LIFECYCLE | MAP | NO | REFERENCES | RENAME | RESTRICT
+	| RETIRE | RETYPE | REVERSE | SQL | TRANSACTION | UP | UPDATE | VALUE | WHERE | WITH | WITHOUT | ZONE
 	;
 
 %%

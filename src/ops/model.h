@@ -117,6 +117,16 @@ typedef struct {
 	const char *comment_sql, *old_comment_sql; /* quoted literals; NULL: none ("IS NULL") */
 	bool set_comment;
 } mdl_alter;
+/* enum TYPE add value / rename value: a change of a type the lifecycle's
+ * table has a column of (ops/enum.c). */
+typedef struct {
+	bool rename;
+	mdl_table type;        /* the enum type, qualified only when written so */
+	const char *value;     /* added, or renamed from */
+	const char *neighbor;  /* add: BEFORE/AFTER this value, or NULL (last) */
+	bool after;
+	const char *new_value; /* rename: the new label */
+} mdl_enum;
 
 typedef struct {
 	const char *name;
@@ -143,6 +153,8 @@ typedef struct {
 	size_t nfills;
 	mdl_alter *alters;
 	size_t nalters;
+	mdl_enum *enums;
+	size_t nenums;
 	const ast_lifecycle *ast;
 } mdl_lifecycle;
 

@@ -9,6 +9,7 @@ const char *ops_phase_name(op_phase phase)
 	static const char *names[] = {
 		[PHASE_SQL] = "sql",         [PHASE_EXPAND] = "expand",   [PHASE_BACKFILL] = "backfill",
 		[PHASE_INDEX] = "index",     [PHASE_ENFORCE] = "enforce", [PHASE_CONTRACT] = "contract",
+		[PHASE_ENUM] = "enum",
 	};
 	return names[phase];
 }
@@ -26,6 +27,8 @@ static const op_def *const by_kind[] = {
 	[ITEM_CHECK] = &op_check,
 	[ITEM_SQL] = &op_sql,
 	[ITEM_ALTER] = &op_alter,
+	[ITEM_ENUM_ADD] = &op_enum,
+	[ITEM_ENUM_RENAME] = &op_enum, /* a value renamed, in the same list */
 };
 
 const op_def *ops_for_kind(ast_item_kind kind)
@@ -35,9 +38,10 @@ const op_def *ops_for_kind(ast_item_kind kind)
 
 /* Every op that owns a list of the model (rename and retype are planned as
  * an add and a retire; their op writes its part of the sync trigger). Own steps
- * come in this order within a stage: backfills before index builds. */
-static const op_def *const planned[] = {&op_add,         &op_enforce, &op_fill, &op_retire, &op_index,
-                                        &op_foreign_key, &op_check,   &op_sql,  &op_sync,   &op_alter, NULL};
+ * come in this order within a stage: backfills before index builds; before
+ * the expand, sql items (a CREATE TYPE) before enum values. */
+static const op_def *const planned[] = {&op_add,   &op_enforce, &op_fill, &op_retire, &op_index, &op_foreign_key,
+                                        &op_check, &op_sql,     &op_enum, &op_sync,   &op_alter, NULL};
 
 /* Expand: columns first, then the trigger that fills them, then the checks
  * on them, then constraints; in-place changes of existing columns last. */

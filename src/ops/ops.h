@@ -1,7 +1,7 @@
 /* The operations: one file per .mig item kind (add.c, enforce.c, retire.c,
  * rename.c for rename and retype, index.c for index and unique, fill.c for
  * enforce not null on an existing column, alter.c for in-place changes,
- * foreign_key.c, check_constraint.c, sql.c) plus the sync
+ * foreign_key.c, check_constraint.c, sql.c, enum.c for enum values) plus the sync
  * trigger (sync.c) that the column operations share, each behind one op_def. The
  * planner walks a lifecycle's steps in phase order and, in each, asks every
  * operation in this file's tables for its part; an operation reads its own
@@ -26,13 +26,14 @@ typedef enum {
 	PHASE_INDEX,
 	PHASE_ENFORCE,
 	PHASE_CONTRACT,
+	PHASE_ENUM, /* an enum value added or renamed: a step of its own before the expand */
 } op_phase;
 
 const char *ops_phase_name(op_phase phase);
 
 /* Where in a lifecycle an operation's own steps (one per item) go. */
 typedef enum {
-	STAGE_BEFORE_EXPAND, /* sql items written before any column item */
+	STAGE_BEFORE_EXPAND, /* sql items written before any column item, then enum values */
 	STAGE_AFTER_EXPAND,  /* backfills, then index builds */
 	STAGE_AFTER_CONTRACT,
 } op_stage;
@@ -75,7 +76,7 @@ typedef struct op_def {
 } op_def;
 
 extern const op_def op_add, op_enforce, op_fill, op_retire, op_rename, op_index, op_foreign_key, op_check, op_sql,
-    op_sync, op_alter;
+    op_enum, op_sync, op_alter;
 
 /* The operation of an item kind; NULL for `set` (a setting, not an operation). */
 const op_def *ops_for_kind(ast_item_kind kind);

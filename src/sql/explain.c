@@ -130,9 +130,11 @@ static json_t *step_json(const mf_step *s)
 static json_t *lock_json(const lock_item *it)
 {
 	json_t *o = json_object(), *blocks = json_array();
-	unsigned b = lock_blocks(it->mode);
+	/* a type's lock meets only other locks on the type: schema changes of it */
+	unsigned b = it->object ? BLOCKS_DDL : lock_blocks(it->mode);
 	json_object_set_new(o, "mode", json_string(lock_mode_name(it->mode)));
 	json_object_set_new(o, "relation", json_string(it->relation));
+	json_object_set_new(o, "object", json_string(it->object ? it->object : "table"));
 	if (b & BLOCKS_READS)
 		json_array_append_new(blocks, json_string("reads"));
 	if (b & BLOCKS_WRITES)
@@ -337,8 +339,9 @@ static void render_human(const explain_doc *d, bool color, mp_buf *out)
 			for (size_t l = 0; l < json_array_size(locks); l++) {
 				json_t *lk = json_array_get(locks, l);
 				const char *mode = jstr(lk, "mode");
-				buf_printf(out, "      %s%s%s on %s; blocks ", color ? mode_color(mode) : "", mode, reset,
-				           jstr(lk, "relation"));
+				bool table = strcmp(jstr(lk, "object"), "table") == 0;
+				buf_printf(out, "      %s%s%s on %s%s; blocks ", color ? mode_color(mode) : "", mode, reset,
+				           table ? "" : "type ", jstr(lk, "relation"));
 				blocks_text(lk, out, ", ");
 				buf_printf(out, "; %s; %s%s\n", jstr(lk, "duration"), txt,
 				           json_is_true(json_object_get(lk, "new_relation")) ? "; table created in this file" : "");
@@ -411,6 +414,8 @@ static void render_markdown(const explain_doc *d, mp_buf *out)
 					continue;
 				}
 				buf_printf(out, " | %s | ", jstr(lk, "mode"));
+				if (strcmp(jstr(lk, "object"), "table") != 0)
+					buf_puts(out, "type ");
 				md_cell(out, jstr(lk, "relation"));
 				if (json_is_true(json_object_get(lk, "new_relation")))
 					buf_puts(out, " (new)");

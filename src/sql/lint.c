@@ -304,7 +304,8 @@ static void lint_lock_timeout(lint_run *r, const lock_list *locks)
 		/* An explicit LOCK TABLE counts in any mode: it waits forever for
 		 * any conflicting holder and keeps the lock until the file commits. */
 		bool explicit_lock = r->st->kind_id == SQL_KIND_LOCK;
-		if ((it->mode < LOCK_SHARE && !explicit_lock) || it->new_relation)
+		/* a type's lock queues no query on a table (lock_item.object) */
+		if ((it->mode < LOCK_SHARE && !explicit_lock) || it->new_relation || it->object)
 			continue;
 		r->timeout_reported = true; /* once per file: the fix is one line at its top */
 		if (it->mode < LOCK_SHARE)

@@ -39,6 +39,10 @@ typedef struct {
 	bool batched;       /* inside a DO block that commits: released at its next COMMIT */
 	char *note;         /* why this mode or duration, or NULL */
 	int location;       /* byte offset of the relation's name, -1 if none */
+	const char *object; /* NULL: a table lock (relation is a table). "type": a lock on
+	                     * the type called relation (ALTER TYPE … ADD/RENAME VALUE takes
+	                     * EXCLUSIVE on the type object, no lock on any table), which
+	                     * conflicts only with other locks on that type */
 } lock_item;
 
 /* Grown by lock_list_add and lock_list_take alone, from {0} (util/vec.h). */

@@ -268,6 +268,24 @@ static void rename_locks(const locks_ctx *c, const sql_stmt *st, lock_list *out)
 		              NULL, DUR_METADATA, NULL);
 }
 
+/* ALTER TYPE … ADD VALUE / RENAME VALUE: ExclusiveLock on the type itself
+ * (pg_locks: locktype object, classid pg_type), none on a table: reads and
+ * writes of the tables using the type go on (tests/e2e/ops_enum.sh). */
+static void alter_enum_locks(const locks_ctx *c, const sql_stmt *st, lock_list *out)
+{
+	json_t *names = sqlnode_get(st->node, "typeName");
+	mp_buf name = MP_BUF_INIT;
+	for (size_t k = 0; k < json_array_size(names); k++) {
+		const char *part = sqlnode_string(json_array_get(names, k));
+		buf_printf(&name, "%s%s", k ? "." : "", part ? part : "?");
+	}
+	lock_list_add(c, out, LOCK_EXCLUSIVE, NULL, buf_cstr(&name), DUR_METADATA,
+	              "on the type, not a table: only other changes of the type wait");
+	out->items[out->count - 1].object = "type";
+	out->items[out->count - 1].new_relation = false;
+	buf_free(&name);
+}
+
 static void select_locks(const locks_ctx *c, const sql_stmt *st, lock_list *out)
 {
 	stmt_reads r = {c, out, st->node};

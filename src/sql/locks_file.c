@@ -46,7 +46,7 @@ static lock_mode held_mode(const lock_list *tx, const lock_item *it)
 	lock_mode m = it->mode;
 	for (size_t i = 0; i < tx->count; i++) {
 		const lock_item *h = &tx->items[i];
-		if (mf_same_relation(h->schema, h->table, it->schema, it->table) && h->mode > m)
+		if (h->object == it->object && mf_same_relation(h->schema, h->table, it->schema, it->table) && h->mode > m)
 			m = h->mode;
 	}
 	return m;
@@ -58,7 +58,7 @@ static void add(file_locks *out, const lock_list *tx, const sql_stmt *st, const 
 	lock_bite bite = bite_of(st, it, held);
 	for (size_t i = 0; i < out->count; i++) {
 		file_lock *l = &out->items[i];
-		if (l->mode == it->mode && mf_same_relation(l->schema, l->table, it->schema, it->table)) {
+		if (l->mode == it->mode && l->object == it->object && mf_same_relation(l->schema, l->table, it->schema, it->table)) {
 			if (bite > l->bite) {
 				l->bite = bite;
 				l->held = held;
@@ -67,7 +67,7 @@ static void add(file_locks *out, const lock_list *tx, const sql_stmt *st, const 
 		}
 	}
 	*MP_VEC_PUSH(out->items, out->count) =
-	    (file_lock){it->mode, it->schema ? xstrdup(it->schema) : NULL, xstrdup(it->table), bite, held};
+	    (file_lock){it->mode, it->schema ? xstrdup(it->schema) : NULL, xstrdup(it->table), bite, held, it->object};
 }
 
 void locks_file_summarize(locks_ctx *c, const sql_file *f, bool one_transaction, file_locks *out)
@@ -86,6 +86,7 @@ void locks_file_summarize(locks_ctx *c, const sql_file *f, bool one_transaction,
 			if (l.items[k].mode > LOCK_ACCESS_SHARE) {
 				lock_list_add_named(c, &tx, l.items[k].mode, l.items[k].schema, l.items[k].table,
 				                    DUR_METADATA, NULL);
+				tx.items[tx.count - 1].object = l.items[k].object;
 				add(out, &tx, &f->stmts[i], &l.items[k]);
 			}
 		lock_list_free(&l);
@@ -96,6 +97,8 @@ void locks_file_summarize(locks_ctx *c, const sql_file *f, bool one_transaction,
 
 const char *lock_bite_text(const file_lock *l)
 {
+	if (l->object)
+		return "brief: catalog only; reads and writes of its tables go on";
 	unsigned blocks = lock_blocks(l->held);
 	switch (l->bite) {
 	case BITE_BRIEF:

@@ -28,6 +28,8 @@ typedef struct {
 	char *table;
 	lock_bite bite;
 	lock_mode held; /* the strongest mode held on the table meanwhile */
+	const char *object; /* NULL: a table; "type": a lock on the type called table
+	                     * (lock_item.object), which the manifest's table locks leave out */
 } file_lock;
 
 /* Grown by locks_file_summarize alone, from {0}. */

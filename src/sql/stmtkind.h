@@ -32,6 +32,7 @@
 	X(COMMENT, "CommentStmt", comment_locks, NULL) \
 	X(REFRESH_MATVIEW, "RefreshMatViewStmt", refresh_matview_locks, NULL) \
 	X(LOCK, "LockStmt", lock_table_locks, NULL) \
+	X(ALTER_ENUM, "AlterEnumStmt", alter_enum_locks, NULL) \
 	X(DO, "DoStmt", locks_do_block, lint_do) \
 	X(DROP_DATABASE, "DropdbStmt", NULL, lint_drop_database) \
 	X(TRANSACTION, "TransactionStmt", NULL, lint_transaction) \

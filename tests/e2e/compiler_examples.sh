@@ -76,6 +76,14 @@ hooks_prisma7_project() {
   FINAL='SELECT string_agg(column_name||$$:$$||is_nullable, $$,$$ ORDER BY column_name) FROM information_schema.columns WHERE table_name = $$User$$'
   FINAL_WANT='email:NO,handle:NO,id:NO'
 }
+hooks_member_roles() {
+  SEED='INSERT INTO "Member"(email, role) SELECT $$m$$||g, CASE WHEN g%10=0 THEN $$ADMIN$$ ELSE $$USER$$ END::"Role" FROM generate_series(1,100000) g'
+  OLDAPP='INSERT INTO "Member"(email) VALUES (gen_random_uuid()::text); UPDATE "Member" SET role = $$ADMIN$$ WHERE id % 997 = 1'
+  EXPECT='CREATE TABLE migplan_expected AS SELECT id, $$MODERATOR$$ AS v FROM "Member"'
+  CHECK='SELECT count(*) FROM "Member" u FULL JOIN migplan_expected e USING (id) WHERE u."reviewRole"::text IS DISTINCT FROM e.v'
+  FINAL='SELECT string_agg(column_name||$$:$$||is_nullable, $$,$$ ORDER BY column_name) || $$ $$ || (SELECT string_agg(enumlabel, $$,$$ ORDER BY enumsortorder) FROM pg_enum WHERE enumtypid = $$"Role"$$::regtype) FROM information_schema.columns WHERE table_name = $$Member$$'
+  FINAL_WANT='email:NO,id:NO,reviewRole:NO,role:NO USER,MODERATOR,ADMIN'
+}
 
 hooks_required_category() {
   # body says when the title was written NULL: such a row must read 'Untitled'.
@@ -90,7 +98,7 @@ hooks_required_category() {
 
 # prisma7_project keeps its migrations where its prisma.config.ts says
 # (db/migrations): migc compile finds them there with no -o.
-for name in user_status rename_column change_type post_constraints hostile_names prisma7_project required_category; do
+for name in user_status rename_column change_type post_constraints hostile_names prisma7_project required_category member_roles; do
   echo "# example $name"
   hooks_$name
   work=$(tl_tmpdir)

@@ -462,6 +462,20 @@ async function main() {
   // Rollback, newest first, one step at a time.
   for (const s of [...applied].reverse()) {
     const name = `rollback_${label(s)}`;
+    // A DOWN that must refuse while rows hold what it removes (an added enum
+    // value): it is run once, must fail with the form's message and change
+    // nothing; then the team's fix of those rows runs, and the rollback.
+    const pre = form.beforeRollback?.[label(s)];
+    if (pre) {
+      const refused = await migrun('rollback', '--steps', '1', '--yes');
+      if (refused.code === 0) { fail(`${name}:refusal`, 'the DOWN ran although rows still use what it removes'); break; }
+      if (!pre.refusal.test(refused.out + refused.err)) fail(`${name}:refusal`, `expected ${pre.refusal}, got exit ${refused.code}: ${tail(refused)}`);
+      log(`${name}: refused while rows use what it removes (exit ${refused.code}); then: ${pre.sql}`);
+      await check(admin, `${name}_refused`, [], state.hasNew, state.hasOld);
+      await admin.query(pre.sql);
+      for (const m of model.values()) Object.assign(m.vals, pre.model(m.vals));
+      await check(admin, `${name}_fixed`, [], state.hasNew, state.hasOld);
+    }
     const after = {};
     if (s.phase === 'expand' && added.length) after.hasNew = false;
     if (s.phase === 'expand' && form.fill) after.filled = false;

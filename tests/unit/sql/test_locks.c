@@ -134,6 +134,39 @@ static void test_statements_without_table_locks(void **state)
 	sqlparse_free(f);
 }
 
+/* ALTER TYPE … VALUE locks the type object (pg_locks: locktype object), not
+ * a table: the item says so, a file summary keeps it apart from the table
+ * locks, and a table of the same name is not confused with it. */
+static void test_enum_value_locks_the_type_not_a_table(void **state)
+{
+	(void)state;
+	sql_file *f = parse("ALTER TYPE s.\"Role\" ADD VALUE 'm' AFTER 'u';\n"
+	                    "ALTER TYPE \"Role\" RENAME VALUE 'a' TO 'b';\n"
+	                    "ALTER TABLE \"Role\" ADD COLUMN c int;");
+	locks_ctx *c = locks_ctx_new();
+	lock_list l = {0};
+	locks_analyze(c, &f->stmts[0], &l);
+	assert_int_equal(l.count, 1);
+	assert_int_equal(l.items[0].mode, LOCK_EXCLUSIVE);
+	assert_string_equal(l.items[0].object, "type");
+	assert_string_equal(l.items[0].schema, "s");
+	assert_string_equal(l.items[0].table, "Role");
+	lock_list_free(&l);
+	file_locks fl = {0};
+	locks_file_summarize(c, f, true, &fl);
+	assert_int_equal(fl.count, 3);
+	assert_string_equal(fl.items[1].object, "type");
+	assert_null(fl.items[1].schema);
+	assert_int_equal(fl.items[2].mode, LOCK_ACCESS_EXCLUSIVE);
+	assert_null(fl.items[2].object);
+	/* the type's EXCLUSIVE is not the table's: ADD COLUMN's bite is its own */
+	assert_string_equal(lock_bite_text(&fl.items[2]), "brief: catalog only");
+	assert_string_equal(lock_bite_text(&fl.items[0]), "brief: catalog only; reads and writes of its tables go on");
+	file_locks_free(&fl);
+	locks_ctx_free(c);
+	sqlparse_free(f);
+}
+
 static void test_foreign_key_locks_both_tables(void **state)
 {
 	(void)state;
@@ -344,6 +377,7 @@ int main(void)
 		cmocka_unit_test(test_conflict_table_is_symmetric_and_matches_the_docs),
 		cmocka_unit_test(test_each_statement_form_takes_the_documented_lock),
 		cmocka_unit_test(test_statements_without_table_locks),
+		cmocka_unit_test(test_enum_value_locks_the_type_not_a_table),
 		cmocka_unit_test(test_foreign_key_locks_both_tables),
 		cmocka_unit_test(test_context_knows_new_tables_and_validated_checks),
 		cmocka_unit_test(test_do_block_statements_and_commits),
