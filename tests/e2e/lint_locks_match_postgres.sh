@@ -42,6 +42,7 @@ check 'ALTER TABLE "Post" ADD CONSTRAINT f FOREIGN KEY ("authorId") REFERENCES "
 check 'ALTER TABLE "User" SET (fillfactor = 70)' User
 check 'ALTER TABLE "User" DISABLE TRIGGER ALL' User
 check 'CREATE INDEX i ON "User"(n)' User
+check 'ALTER TABLE "User" ADD CONSTRAINT x EXCLUDE USING btree (n WITH =)' User
 check 'CREATE TRIGGER t BEFORE INSERT ON "User" FOR EACH ROW EXECUTE FUNCTION noop()' User
 check 'UPDATE "User" SET n = n + 1 WHERE id < 10' User
 check 'DELETE FROM "User" WHERE id = 1' User
@@ -91,6 +92,9 @@ check_after 'CREATE TABLE "A" (id int PRIMARY KEY); CREATE TABLE "B" (id int, a 
   ALTER TABLE "B" ADD CONSTRAINT "B_a_fkey" FOREIGN KEY (a) REFERENCES "A"(id)' \
   'ALTER TABLE "B" DROP CONSTRAINT "B_a_fkey"' A
 check_after 'CREATE TABLE "C" (id int, a int REFERENCES "A"(id))' 'ALTER TABLE "C" DROP COLUMN a' A
+# DROP INDEX takes ACCESS EXCLUSIVE on the index's table (the rule
+# drop-index-non-concurrently): the table is known from the file that built it.
+check_after 'CREATE TABLE "Ix" (id int, n int); CREATE INDEX "Ix_n_idx" ON "Ix"(n)' 'DROP INDEX "Ix_n_idx"' Ix
 check_after 'CREATE TABLE "D" (id int, a int, CONSTRAINT "D_fk" FOREIGN KEY (a) REFERENCES "A"(id))' 'DROP TABLE "D"' A
 
 # Prisma sends the whole file as one query: psql -c does the same.
