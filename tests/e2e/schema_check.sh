@@ -88,3 +88,12 @@ tl_assert_contains "$TL_ERR" "note: model Post's @relation on these columns has 
 sed -i 's/@unique(map: "User_handle_uq")/@unique(map: "User_handle_uq")\n  handle2   String  @unique(map: "User_email_key")/; s/  email     String  @unique$/  email     String/' schema.prisma
 tl_run "$MIGC" check --schema schema.prisma constraints.mig
 tl_assert_contains "$TL_ERR" "constraints.mig:4:10: error: unique \"User_email_key\" is on (\"email\") after lifecycle 'user_indexes' but schema.prisma declares a unique on (\"handle2\") under that name" "same name, other columns"
+# A column a later lifecycle retires takes its index with it: nothing required then.
+cp "$cfx/constraints.mig" "$cfx/schema.prisma" .
+sed -i '/createdAt/d' schema.prisma
+tl_run "$MIGC" check --schema schema.prisma constraints.mig
+tl_assert_eq 1 "$TL_RC" "without the retire, the indexed column is missing"
+tl_assert_contains "$TL_ERR" "constraints.mig:7:35: error: column \"created_at\" (in index \"User_created_at_idx\" of lifecycle 'user_indexes') is not in schema.prisma" "the indexed column"
+printf '\nlifecycle drop_created at 20250701090000 on "User" {\n  retire created_at timestamp(3);\n}\n' >> constraints.mig
+tl_run "$MIGC" check --schema schema.prisma constraints.mig
+tl_assert_eq 0 "$TL_RC" "retired later: neither the column nor its index is required"
