@@ -106,6 +106,11 @@ tl_run psql -X -d "$db" -v ON_ERROR_STOP=1 -c "$(cat "$MIGPLAN_SOURCE_DIR/tests/
 tl_assert_contains "$TL_ERR" "contains null values" "adding-required-column.bad fails on a table with rows"
 tl_run psql -X -d "$db" -v ON_ERROR_STOP=1 -c "$(cat "$MIGPLAN_SOURCE_DIR/tests/lint/adding-required-column.good.sql")"
 tl_assert_eq 0 "$TL_RC" "adding-required-column.good runs"
+# adding-exclusion-constraint's claim: no way around the lock (NOT VALID and USING INDEX are refused).
+tl_run psql -X -d "$db" -v ON_ERROR_STOP=1 -c 'ALTER TABLE "User" ADD CONSTRAINT x EXCLUDE USING btree (n WITH =) NOT VALID'
+tl_assert_contains "$TL_ERR" "cannot be marked NOT VALID" "PostgreSQL refuses EXCLUDE … NOT VALID"
+tl_run psql -X -d "$db" -v ON_ERROR_STOP=1 -c 'CREATE INDEX x_n ON "User"(n); ALTER TABLE "User" ADD CONSTRAINT x EXCLUDE USING INDEX x_n'
+tl_assert_eq 1 "$TL_RC" "and has no EXCLUDE USING INDEX"
 tl_run psql -X -d "$db" -v ON_ERROR_STOP=1 -c "$(cat "$MIGPLAN_SOURCE_DIR/tests/lint/vacuum-full.good.sql")"
 tl_assert_eq 0 "$TL_RC" "vacuum-full.good runs alone"
 tl_run psql -X -d "$db" -v ON_ERROR_STOP=1 -c "SET lock_timeout = '1s'; VACUUM \"User\";"
