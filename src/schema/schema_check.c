@@ -206,6 +206,169 @@ static void check_retired(checker *c, const fate *ft, const psl_model *m)
 	diag_add(c->d, DIAG_NOTE, m->src, f->span, "remove the field: after the contract step the column is gone");
 }
 
+/* An index, unique constraint or foreign key Prisma Migrate creates for a
+ * model: its name (map:, else Prisma's default) and its columns. */
+#define PCON_MAX_COLS 32
+typedef struct {
+	const char *kind; /* "index", "unique", "foreign key": the spec's words */
+	char name[128];
+	const char *cols[PCON_MAX_COLS];
+	size_t ncols;
+	const char *attr; /* "@unique", "@@index", … for the notes */
+	mp_span span;
+} pcon;
+
+static const psl_field *field_named(const psl_model *m, const char *name)
+{
+	for (size_t i = 0; i < m->nfields; i++)
+		if (!strcmp(m->fields[i].name, name))
+			return &m->fields[i];
+	return NULL;
+}
+
+static const psl_value *attr_arg(const psl_attr *a, const char *name, psl_value_kind kind)
+{
+	for (size_t i = 0; i < a->nargs; i++)
+		if (a->args[i].kind == kind &&
+		    (name ? a->args[i].argname && !strcmp(a->args[i].argname, name) : !a->args[i].argname))
+			return &a->args[i];
+	return NULL;
+}
+
+/* Prisma's default name: Table_col1_col2_suffix, the part before the suffix
+ * cut so the whole fits PostgreSQL's 63 bytes (as `prisma migrate diff`
+ * writes "AVeryLong…_anotherRath_idx"; tests/e2e/schema_check.sh compares). */
+static void pcon_name(pcon *c, const psl_model *m, const psl_attr *a, const char *suffix)
+{
+	const psl_value *map = attr_arg(a, "map", PSL_V_STRING);
+	if (map) {
+		snprintf(c->name, sizeof c->name, "%s", map->text);
+		return;
+	}
+	mp_buf b = MP_BUF_INIT;
+	buf_puts(&b, m->table);
+	for (size_t i = 0; i < c->ncols; i++)
+		buf_printf(&b, "_%s", c->cols[i]);
+	size_t keep = 63 - 1 - strlen(suffix);
+	int len = (int)(b.len < keep ? b.len : keep);
+	snprintf(c->name, sizeof c->name, "%.*s_%s", len, buf_cstr(&b), suffix);
+	buf_free(&b);
+}
+
+/* items (field names, or calls: createdAt(sort: Desc)) to their columns */
+static void pcon_cols(pcon *c, const psl_model *m, const psl_value *v)
+{
+	for (size_t i = 0; v && i < v->nitems && c->ncols < PCON_MAX_COLS; i++) {
+		const psl_field *f = field_named(m, v->items[i].text);
+		c->cols[c->ncols++] = f ? f->column : v->items[i].text;
+	}
+}
+
+static size_t model_constraints(const psl_model *m, pcon *out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->nfields && n + 2 <= max; i++) {
+		const psl_field *f = &m->fields[i];
+		const psl_attr *u = psl_attr_find(f->attrs, f->nattrs, "unique");
+		if (u) {
+			pcon *c = memset(&out[n++], 0, sizeof *out);
+			*c = (pcon){"unique", "", {f->column}, 1, "@unique", u->span};
+			pcon_name(c, m, u, "key");
+		}
+		const psl_attr *r = psl_attr_find(f->attrs, f->nattrs, "relation");
+		const psl_value *fields = r ? attr_arg(r, "fields", PSL_V_ARRAY) : NULL;
+		if (fields && fields->nitems) {
+			pcon *c = memset(&out[n++], 0, sizeof *out);
+			c->kind = "foreign key", c->attr = "@relation", c->span = r->span;
+			pcon_cols(c, m, fields);
+			pcon_name(c, m, r, "fkey");
+		}
+	}
+	for (size_t i = 0; i < m->nattrs && n < max; i++) {
+		const psl_attr *a = &m->attrs[i];
+		bool uniq = !strcmp(a->name, "unique");
+		if (!uniq && strcmp(a->name, "index") != 0)
+			continue;
+		const psl_value *fields = attr_arg(a, "fields", PSL_V_ARRAY);
+		if (!fields)
+			fields = attr_arg(a, NULL, PSL_V_ARRAY);
+		if (!fields || !fields->nitems)
+			continue;
+		pcon *c = memset(&out[n++], 0, sizeof *out);
+		c->kind = uniq ? "unique" : "index", c->attr = uniq ? "@@unique" : "@@index", c->span = a->span;
+		pcon_cols(c, m, fields);
+		pcon_name(c, m, a, uniq ? "key" : "idx");
+	}
+	return n;
+}
+
+static bool same_cols(const pcon *c, const ast_name *cols, size_t ncols)
+{
+	if (c->ncols != ncols)
+		return false;
+	for (size_t i = 0; i < ncols; i++)
+		if (strcmp(c->cols[i], cols[i].text) != 0)
+			return false;
+	return true;
+}
+
+static void cols_text(mp_buf *b, const char *const *cols, const ast_name *names, size_t n)
+{
+	buf_clear(b);
+	buf_putc(b, '(');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_puts(b, ", ");
+		sql_quote_ident(b, cols ? cols[i] : names[i].text);
+	}
+	buf_putc(b, ')');
+}
+
+/* The item's index, unique constraint or foreign key, under its name and on
+ * its columns, in the model: else `prisma migrate dev` drops what the spec
+ * built (and creates what the schema has instead). */
+static void check_named(checker *c, const mdl_lifecycle *lc, const psl_model *m, const ast_item *it,
+                        const char *what, const ast_name *cols, size_t ncols)
+{
+	size_t max = 2 * m->nfields + m->nattrs; /* @unique and @relation per field, one per block attribute */
+	pcon *v = xmalloc((max ? max : 1) * sizeof *v);
+	size_t n = model_constraints(m, v, max);
+	mp_buf b = MP_BUF_INIT;
+	const pcon *same = NULL, *like = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(v[i].name, it->name.text))
+			same = &v[i];
+		else if (!strcmp(v[i].kind, what) && same_cols(&v[i], cols, ncols) && !like)
+			like = &v[i];
+	}
+	mp_buf q = MP_BUF_INIT;
+	sql_quote_ident(&q, it->name.text);
+	if (!same) {
+		cols_text(&b, NULL, cols, ncols);
+		diag_add(c->d, DIAG_ERROR, lc->src, it->name.span,
+		         "%s %s on %s (lifecycle '%s') is not in schema.prisma: the next prisma migrate dev drops it",
+		         what, buf_cstr(&q), buf_cstr(&b), lc->name);
+		if (like)
+			diag_add(c->d, DIAG_NOTE, m->src, like->span, "model %s's %s on these columns has another name (add map: %s)",
+			         m->name, like->attr, buf_cstr(&q));
+		else
+			diag_add(c->d, DIAG_NOTE, m->src, m->name_span, "model %s declares no %s named %s (Prisma's names: "
+			         "Table_columns_idx, _key, _fkey, or map:)", m->name, what, buf_cstr(&q));
+	} else if (strcmp(same->kind, what) != 0 || !same_cols(same, cols, ncols)) {
+		cols_text(&b, NULL, cols, ncols);
+		mp_buf h = MP_BUF_INIT;
+		cols_text(&h, same->cols, NULL, same->ncols);
+		diag_add(c->d, DIAG_ERROR, lc->src, it->name.span,
+		         "%s %s is on %s after lifecycle '%s' but schema.prisma declares a %s on %s under that name",
+		         what, buf_cstr(&q), buf_cstr(&b), lc->name, same->kind, buf_cstr(&h));
+		diag_add(c->d, DIAG_NOTE, m->src, same->span, "%s of model %s is declared here", same->attr, m->name);
+		buf_free(&h);
+	}
+	buf_free(&q);
+	buf_free(&b);
+	free(v);
+}
+
 /* Index, unique and foreign key columns must be there, unless retired later. */
 static void check_constraints(checker *c, const mdl_lifecycle *lc, const psl_model *m)
 {
@@ -219,12 +382,17 @@ static void check_constraints(checker *c, const mdl_lifecycle *lc, const psl_mod
 		size_t ncols = fk ? it->fk.ncolumns : it->index.ncolumns;
 		buf_clear(&b);
 		buf_printf(&b, "in %s \"%s\" of", what, it->name.text);
+		bool gone = false, missing = false; /* a column retired later takes the index with it */
 		for (size_t i = 0; i < ncols; i++) {
 			const fate *ft = fate_find(c, lc, cols[i].text);
-			if (ft && !ft->add)
+			if (ft && !ft->add) {
+				gone = true;
 				continue;
-			need_column(c, lc, m, cols[i].text, cols[i].span, buf_cstr(&b));
+			}
+			missing |= !need_column(c, lc, m, cols[i].text, cols[i].span, buf_cstr(&b));
 		}
+		if (!gone && !missing)
+			check_named(c, lc, m, it, what, cols, ncols);
 		if (!fk)
 			continue;
 		const ast_fk_opts *o = &it->fk;

@@ -187,6 +187,12 @@ static void lint_add_constraint(lint_run *r, const char *key, const char *table,
 		report(r, LINT_UNIQUE_WITHOUT_INDEX, loc,
 		       "%s on \"%s\" builds its index under ACCESS EXCLUSIVE (reads and writes wait)",
 		       str_is(t, "CONSTR_PRIMARY") ? "PRIMARY KEY" : "UNIQUE", table);
+	/* Unlike UNIQUE there is no way around the lock: an exclusion constraint
+	 * cannot be added USING INDEX, NOT VALID or CONCURRENTLY. */
+	if (str_is(t, "CONSTR_EXCLUSION"))
+		report(r, LINT_ADDING_EXCLUSION_CONSTRAINT, loc,
+		       "EXCLUDE on \"%s\" builds its index under ACCESS EXCLUSIVE (reads and writes wait) and has no "
+		       "concurrent form", table);
 }
 
 static void lint_alter_table(lint_run *r, const json_t *n)

@@ -41,6 +41,11 @@ LINT_RULE(CONSTRAINT_WITHOUT_NOT_VALID, "constraint-without-not-valid", DIAG_WAR
 LINT_RULE(UNIQUE_WITHOUT_INDEX, "unique-without-index", DIAG_WARNING,
 	"ADD UNIQUE / PRIMARY KEY builds its index under ACCESS EXCLUSIVE, blocking reads and writes",
 	"CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT … USING INDEX")
+LINT_RULE(ADDING_EXCLUSION_CONSTRAINT, "adding-exclusion-constraint", DIAG_WARNING,
+	"ADD CONSTRAINT … EXCLUDE builds its index under ACCESS EXCLUSIVE, blocking reads and writes; "
+	"PostgreSQL has no CONCURRENTLY, NOT VALID or USING INDEX form for it",
+	"declare it when the table is created (or on a new, empty table that replaces it), or run it in a "
+	"maintenance window")
 LINT_RULE(DROP_COLUMN, "drop-column", DIAG_WARNING,
 	"DROP COLUMN loses its data, and a running application that still selects it fails",
 	"stop reading and writing the column in a deployed release first (expand/contract), then drop it")

@@ -53,7 +53,8 @@ tl_run "$MIGC" lint --help
 tl_assert_eq 0 "$TL_RC" "lint --help"
 tl_assert_contains "$TL_OUT" "usage: migc lint" "lint --help prints usage"
 tl_run "$MIGC" lint --list-rules
-tl_assert_eq 23 "$(printf '%s\n' "$TL_OUT" | grep -c '^[a-z]')" "--list-rules lists every rule"
+tl_assert_eq 24 "$(printf '%s\n' "$TL_OUT" | grep -c '^[a-z]')" "--list-rules lists every rule"
+tl_assert_contains "$TL_OUT" "adding-exclusion-constraint" "--list-rules has the exclusion constraint rule"
 
 tl_run "$MIGC" explain --format markdown "$dir/prisma/migrations"
 tl_assert_eq 0 "$TL_RC" "explain a folder"

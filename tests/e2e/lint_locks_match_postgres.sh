@@ -42,6 +42,7 @@ check 'ALTER TABLE "Post" ADD CONSTRAINT f FOREIGN KEY ("authorId") REFERENCES "
 check 'ALTER TABLE "User" SET (fillfactor = 70)' User
 check 'ALTER TABLE "User" DISABLE TRIGGER ALL' User
 check 'CREATE INDEX i ON "User"(n)' User
+check 'ALTER TABLE "User" ADD CONSTRAINT x EXCLUDE USING btree (n WITH =)' User
 check 'CREATE TRIGGER t BEFORE INSERT ON "User" FOR EACH ROW EXECUTE FUNCTION noop()' User
 check 'UPDATE "User" SET n = n + 1 WHERE id < 10' User
 check 'DELETE FROM "User" WHERE id = 1' User
@@ -91,6 +92,9 @@ check_after 'CREATE TABLE "A" (id int PRIMARY KEY); CREATE TABLE "B" (id int, a 
   ALTER TABLE "B" ADD CONSTRAINT "B_a_fkey" FOREIGN KEY (a) REFERENCES "A"(id)' \
   'ALTER TABLE "B" DROP CONSTRAINT "B_a_fkey"' A
 check_after 'CREATE TABLE "C" (id int, a int REFERENCES "A"(id))' 'ALTER TABLE "C" DROP COLUMN a' A
+# DROP INDEX takes ACCESS EXCLUSIVE on the index's table (the rule
+# drop-index-non-concurrently): the table is known from the file that built it.
+check_after 'CREATE TABLE "Ix" (id int, n int); CREATE INDEX "Ix_n_idx" ON "Ix"(n)' 'DROP INDEX "Ix_n_idx"' Ix
 check_after 'CREATE TABLE "D" (id int, a int, CONSTRAINT "D_fk" FOREIGN KEY (a) REFERENCES "A"(id))' 'DROP TABLE "D"' A
 
 # Prisma sends the whole file as one query: psql -c does the same.
@@ -102,6 +106,11 @@ tl_run psql -X -d "$db" -v ON_ERROR_STOP=1 -c "$(cat "$MIGPLAN_SOURCE_DIR/tests/
 tl_assert_contains "$TL_ERR" "contains null values" "adding-required-column.bad fails on a table with rows"
 tl_run psql -X -d "$db" -v ON_ERROR_STOP=1 -c "$(cat "$MIGPLAN_SOURCE_DIR/tests/lint/adding-required-column.good.sql")"
 tl_assert_eq 0 "$TL_RC" "adding-required-column.good runs"
+# adding-exclusion-constraint's claim: no way around the lock (NOT VALID and USING INDEX are refused).
+tl_run psql -X -d "$db" -v ON_ERROR_STOP=1 -c 'ALTER TABLE "User" ADD CONSTRAINT x EXCLUDE USING btree (n WITH =) NOT VALID'
+tl_assert_contains "$TL_ERR" "cannot be marked NOT VALID" "PostgreSQL refuses EXCLUDE … NOT VALID"
+tl_run psql -X -d "$db" -v ON_ERROR_STOP=1 -c 'CREATE INDEX x_n ON "User"(n); ALTER TABLE "User" ADD CONSTRAINT x EXCLUDE USING INDEX x_n'
+tl_assert_eq 1 "$TL_RC" "and has no EXCLUDE USING INDEX"
 tl_run psql -X -d "$db" -v ON_ERROR_STOP=1 -c "$(cat "$MIGPLAN_SOURCE_DIR/tests/lint/vacuum-full.good.sql")"
 tl_assert_eq 0 "$TL_RC" "vacuum-full.good runs alone"
 tl_run psql -X -d "$db" -v ON_ERROR_STOP=1 -c "SET lock_timeout = '1s'; VACUUM \"User\";"
