@@ -96,9 +96,20 @@ hooks_required_category() {
   FINAL_WANT='body:NO,categoryId:NO,id:NO,title:NO'
 }
 
+hooks_order_currency() {
+  # note says when the currency was written NULL: such a row must read EUR.
+  SEED='INSERT INTO "Order"(note, currency, total) SELECT CASE WHEN g%3=0 THEN $$nullcur$$ ELSE $$n$$||g END, CASE WHEN g%3=0 THEN NULL ELSE $$USD$$ END, g FROM generate_series(1,100000) g'
+  OLDAPP='INSERT INTO "Order"(note, total) VALUES ($$nullcur$$, 1.5); INSERT INTO "Order"(note, currency, total) VALUES ($$old$$, $$GBP$$, 2);
+          UPDATE "Order" SET currency = NULL, note = $$nullcur$$ WHERE id % 997 = 1'
+  EXPECT='CREATE TABLE migplan_expected AS SELECT id, CASE WHEN note = $$nullcur$$ THEN $$EUR$$ ELSE currency END AS v FROM "Order"'
+  CHECK='SELECT count(*) FROM "Order" u FULL JOIN migplan_expected e USING (id) WHERE u.currency IS DISTINCT FROM e.v'
+  FINAL='SELECT string_agg(column_name||$$:$$||data_type||$$:$$||is_nullable||$$:$$||coalesce(column_default, $$-$$), $$,$$ ORDER BY column_name) FROM information_schema.columns WHERE table_name = $$Order$$'
+  FINAL_WANT="currency:character varying:NO:-,id:integer:NO:nextval('\"Order_id_seq\"'::regclass),note:text:YES:-,status:text:NO:'pending'::text,total:numeric:NO:-"
+}
+
 # prisma7_project keeps its migrations where its prisma.config.ts says
 # (db/migrations): migc compile finds them there with no -o.
-for name in user_status rename_column change_type post_constraints hostile_names prisma7_project required_category member_roles; do
+for name in user_status rename_column change_type post_constraints hostile_names prisma7_project required_category member_roles order_currency; do
   echo "# example $name"
   hooks_$name
   work=$(tl_tmpdir)

@@ -7,7 +7,7 @@
 # and `prisma migrate status` then says the schema is up to date.
 source "$(dirname "$0")/../lib/testlib.sh"
 
-for name in user_status rename_column change_type post_constraints hostile_names required_category member_roles; do
+for name in user_status rename_column change_type post_constraints hostile_names required_category member_roles order_currency; do
   src=$MIGPLAN_SOURCE_DIR/examples/$name/prisma/migrations
   work=$(tl_tmpdir)
   mkdir -p "$work/base"
@@ -23,6 +23,7 @@ for name in user_status rename_column change_type post_constraints hostile_names
     change_type) tl_psql "$db" -c "INSERT INTO \"Order\"(amount_cents) SELECT g FROM generate_series(1,25000) g" ;;
     post_constraints) tl_psql "$db" -c "INSERT INTO \"User\"(email) VALUES ('a'); INSERT INTO \"Post\"(title, slug, \"authorId\") SELECT 't'||g, 's'||g, 1 FROM generate_series(1,25000) g" ;;
     hostile_names) tl_psql "$db" -c "INSERT INTO app.\"we\"\"ird\"(\"old name\") SELECT CASE WHEN g%2=0 THEN NULL ELSE 'x' END FROM generate_series(1,25000) g" ;;
+    order_currency) tl_psql "$db" -c "INSERT INTO \"Order\"(note, currency, total) SELECT 'n'||g, CASE WHEN g%2=0 THEN NULL ELSE 'USD' END, g FROM generate_series(1,25000) g" ;;
     required_category) tl_psql "$db" -c "INSERT INTO \"Post\"(title, body) SELECT CASE WHEN g%2=0 THEN NULL ELSE 't'||g END, 'b' FROM generate_series(1,25000) g" ;;
     member_roles) tl_psql "$db" -c "INSERT INTO \"Member\"(email) SELECT 'm'||g FROM generate_series(1,25000) g" ;;
   esac
@@ -69,6 +70,7 @@ for name in user_status rename_column change_type post_constraints hostile_names
     change_type) want=0; got=$(tl_psql "$db" -c "SELECT count(*) FROM \"Order\" WHERE amount <> id / 100.0") ;;
     post_constraints) want=0; got=$(tl_psql "$db" -c "SELECT count(*) FROM pg_constraint WHERE conrelid = '\"Post\"'::regclass AND NOT convalidated") ;;
     hostile_names) want=0; got=$(tl_psql "$db" -c "SELECT count(*) FROM app.\"we\"\"ird\" WHERE \"sélect\" <> CASE WHEN \"ïd\"%2=0 THEN 'a;b' ELSE 'it''s' END") ;;
+    order_currency) want=0; got=$(tl_psql "$db" -c "SELECT count(*) FROM \"Order\" WHERE currency <> CASE WHEN id%2=0 THEN 'EUR' ELSE 'USD' END") ;;
     required_category) want=0; got=$(tl_psql "$db" -c "SELECT count(*) FROM \"Post\" WHERE title <> CASE WHEN id%2=0 THEN 'Untitled' ELSE 't'||id END OR \"categoryId\" <> 1") ;;
     member_roles) want=25000; got=$(tl_psql "$db" -c "SELECT count(*) FROM \"Member\" WHERE \"reviewRole\" = 'MODERATOR'") ;;
   esac

@@ -1,0 +1,7 @@
+-- migplan: generated from prisma/order_currency.mig; edit the spec and run `migc compile`, not this file.
+-- lifecycle order_currency on "Order", step 20250601090001_order_currency_backfill_currency: backfill (DOWN)
+-- locks: no table locks
+-- runs outside a transaction block: one short transaction per batch
+-- The backfill changes data only: the NULLs it filled keep their values (a nullable column
+-- holding a value the old version could have written itself).
+-- nothing to undo in the schema
