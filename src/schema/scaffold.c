@@ -1,6 +1,7 @@
 /* migc scaffold: a .mig spec drafted from two schema.prisma versions. */
 #define _DEFAULT_SOURCE /* timegm */
 #include "schema/scaffold.h"
+#include "schema/prisma_constraints.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -77,136 +78,12 @@ static bool is_col(const psl_schema *s, const psl_field *f)
 	return psl_field_is_column(s, f);
 }
 
-static const psl_field *field_by_name(const psl_model *m, const char *name)
-{
-	for (size_t i = 0; i < m->nfields; i++)
-		if (!strcmp(m->fields[i].name, name))
-			return &m->fields[i];
-	return NULL;
-}
-
-typedef struct {
-	const char *kind; /* "index", "unique", "foreign key" */
-	char name[256];
-	const psl_value *fields;
-	size_t nfields;
-	const psl_model *ref;
-	const psl_value *refs;
-	size_t nrefs;
-	const psl_attr *rel;
-	const psl_field *field; /* a field's own @unique */
-	bool optional; /* foreign key: the relation field is optional */
-} constraint;
-
-static void cols_suffix(char *out, size_t n, const psl_model *m, const psl_value *v, size_t nv, const char *suffix)
-{
-	size_t len = (size_t)snprintf(out, n, "%s", m->table);
-	for (size_t i = 0; i < nv && len < n; i++) {
-		const psl_field *f = field_by_name(m, v[i].text);
-		len += (size_t)snprintf(out + len, n - len, "_%s", f ? f->column : v[i].text);
-	}
-	if (len < n)
-		snprintf(out + len, n - len, "_%s", suffix);
-}
-
-static const char *arg(const psl_attr *a, const char *name, bool positional_ok)
-{
-	for (size_t i = 0; i < a->nargs; i++)
-		if ((a->args[i].argname && !strcmp(a->args[i].argname, name)) || (positional_ok && !a->args[i].argname))
-			if (a->args[i].kind == PSL_V_STRING)
-				return a->args[i].text;
-	return NULL;
-}
-
-static const psl_value *arg_list(const psl_attr *a, const char *name, size_t *n)
-{
-	for (size_t i = 0; i < a->nargs; i++)
-		if ((name && a->args[i].argname && !strcmp(a->args[i].argname, name)) || (!name && !a->args[i].argname))
-			if (a->args[i].kind == PSL_V_ARRAY) {
-				*n = a->args[i].nitems;
-				return a->args[i].items;
-			}
-	*n = 0;
-	return NULL;
-}
-
-/* Indexes, unique constraints and foreign keys Prisma Migrate would create
- * for m, under Prisma's default names unless map: gives one. */
-/* The next constraint of out, named by the attribute's map: argument when it
- * has one (else the name is empty, for the caller's default). */
-static constraint *new_constraint(constraint *out, size_t *n, const char *kind, const psl_attr *a)
-{
-	constraint *c = &out[(*n)++];
-	memset(c, 0, sizeof *c);
-	c->kind = kind;
-	const char *mapped = arg(a, "map", false);
-	if (mapped)
-		snprintf(c->name, sizeof c->name, "%s", mapped);
-	return c;
-}
-
-static size_t constraints_of(const psl_schema *s, const psl_model *m, constraint *out, size_t max)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < m->nfields && n < max; i++) {
-		const psl_field *f = &m->fields[i];
-		const psl_attr *u = psl_attr_find(f->attrs, f->nattrs, "unique");
-		if (u) {
-			constraint *c = new_constraint(out, &n, "unique", u);
-			if (!c->name[0])
-				snprintf(c->name, sizeof c->name, "%s_%s_key", m->table, f->column);
-			c->field = f;
-		}
-		const psl_attr *r = psl_attr_find(f->attrs, f->nattrs, "relation");
-		size_t nf = 0, nr = 0;
-		const psl_value *fv = r ? arg_list(r, "fields", &nf) : NULL;
-		const psl_value *rv = r ? arg_list(r, "references", &nr) : NULL;
-		if (fv && rv && nf && n < max) {
-			constraint *c = new_constraint(out, &n, "foreign key", r);
-			if (!c->name[0])
-				cols_suffix(c->name, sizeof c->name, m, fv, nf, "fkey");
-			c->fields = fv;
-			c->nfields = nf;
-			c->refs = rv;
-			c->nrefs = nr;
-			c->rel = r;
-			c->optional = f->optional;
-			for (size_t k = 0; k < s->nmodels; k++)
-				if (!strcmp(s->models[k].name, f->type))
-					c->ref = &s->models[k];
-		}
-	}
-	for (size_t i = 0; i < m->nattrs && n < max; i++) {
-		const psl_attr *a = &m->attrs[i];
-		bool uniq = !strcmp(a->name, "unique");
-		if (!uniq && strcmp(a->name, "index") != 0)
-			continue;
-		size_t nf = 0;
-		const psl_value *fv = arg_list(a, "fields", &nf);
-		if (!fv)
-			fv = arg_list(a, NULL, &nf);
-		if (!fv || !nf)
-			continue;
-		constraint *c = &out[n++];
-		memset(c, 0, sizeof *c);
-		c->kind = uniq ? "unique" : "index";
-		const char *mapped = arg(a, "map", false);
-		if (mapped)
-			snprintf(c->name, sizeof c->name, "%s", mapped);
-		else
-			cols_suffix(c->name, sizeof c->name, m, fv, nf, uniq ? "key" : "idx");
-		c->fields = fv;
-		c->nfields = nf;
-	}
-	return n;
-}
-
 static void column_list(mp_buf *b, const psl_model *m, const psl_value *v, size_t n)
 {
 	buf_putc(b, '(');
 	for (size_t i = 0; i < n; i++) {
 		/* items may be calls: a(sort: Desc) */
-		const psl_field *f = field_by_name(m, v[i].text);
+		const psl_field *f = psl_field_named(m, v[i].text);
 		if (i)
 			buf_puts(b, ", ");
 		mig_name(b, f ? f->column : v[i].text);
@@ -226,13 +103,13 @@ static const char *on_action(const char *prisma)
 	return NULL;
 }
 
-static void emit_constraint(mp_buf *b, const psl_model *m, const constraint *c)
+static void emit_constraint(mp_buf *b, const psl_model *m, const psl_constraint *c)
 {
 	buf_printf(b, "  %s ", c->kind);
 	mig_name(b, c->name);
-	if (c->field) {
+	if (c->unique_field) {
 		buf_puts(b, " on (");
-		mig_name(b, c->field->column);
+		mig_name(b, c->unique_field->column);
 		buf_puts(b, ");\n");
 		return;
 	}
@@ -256,8 +133,8 @@ static void emit_constraint(mp_buf *b, const psl_model *m, const constraint *c)
 	/* Prisma's defaults when not written: SetNull for an optional relation,
 	 * Restrict for a required one; Cascade on update. */
 	const char *del = c->optional ? "set null" : "restrict", *upd = "cascade";
-	for (size_t i = 0; i < c->rel->nargs; i++) {
-		const psl_value *v = &c->rel->args[i];
+	for (size_t i = 0; i < c->attr->nargs; i++) {
+		const psl_value *v = &c->attr->args[i];
 		if (v->argname && v->kind == PSL_V_IDENT && on_action(v->text)) {
 			if (!strcmp(v->argname, "onDelete"))
 				del = on_action(v->text);
@@ -469,9 +346,13 @@ static void scaffold_retires(table_scaffold *t)
 
 static void scaffold_constraints(table_scaffold *t)
 {
-	constraint oc[128], nc[128];
-	size_t no = constraints_of(t->from, t->om, oc, 128), nn = constraints_of(t->to, t->nm, nc, 128);
+	size_t mo = psl_constraints_max(t->om), mn = psl_constraints_max(t->nm);
+	psl_constraint *oc = xmalloc((mo ? mo : 1) * sizeof *oc), *nc = xmalloc((mn ? mn : 1) * sizeof *nc);
+	size_t no = psl_model_constraints(t->from, t->om, oc, mo), nn = psl_model_constraints(t->to, t->nm, nc, mn);
 	for (size_t i = 0; i < nn; i++) {
+		/* a relation without references: Prisma reports it, no foreign key */
+		if (!strcmp(nc[i].kind, "foreign key") && !nc[i].nrefs)
+			continue;
 		bool seen = false;
 		for (size_t k = 0; k < no && !seen; k++)
 			seen = !strcmp(nc[i].name, oc[k].name);
@@ -482,6 +363,8 @@ static void scaffold_constraints(table_scaffold *t)
 	}
 	/* first may name a constraint in nc, which dies here: copy it now. */
 	t->first = t->first ? xstrdup(t->first) : NULL;
+	free(oc);
+	free(nc);
 }
 
 /* The items of one table's lifecycle into body; notes about changes that need

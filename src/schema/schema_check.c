@@ -1,5 +1,6 @@
 /* migc check: a spec against schema.prisma before and after the change. */
 #include "schema/schema_check.h"
+#include "schema/prisma_constraints.h"
 #include "ops/names.h"
 #include "util/quote.h"
 
@@ -206,103 +207,7 @@ static void check_retired(checker *c, const fate *ft, const psl_model *m)
 	diag_add(c->d, DIAG_NOTE, m->src, f->span, "remove the field: after the contract step the column is gone");
 }
 
-/* An index, unique constraint or foreign key Prisma Migrate creates for a
- * model: its name (map:, else Prisma's default) and its columns. */
-#define PCON_MAX_COLS 32
-typedef struct {
-	const char *kind; /* "index", "unique", "foreign key": the spec's words */
-	char name[128];
-	const char *cols[PCON_MAX_COLS];
-	size_t ncols;
-	const char *attr; /* "@unique", "@@index", … for the notes */
-	mp_span span;
-} pcon;
-
-static const psl_field *field_named(const psl_model *m, const char *name)
-{
-	for (size_t i = 0; i < m->nfields; i++)
-		if (!strcmp(m->fields[i].name, name))
-			return &m->fields[i];
-	return NULL;
-}
-
-static const psl_value *attr_arg(const psl_attr *a, const char *name, psl_value_kind kind)
-{
-	for (size_t i = 0; i < a->nargs; i++)
-		if (a->args[i].kind == kind &&
-		    (name ? a->args[i].argname && !strcmp(a->args[i].argname, name) : !a->args[i].argname))
-			return &a->args[i];
-	return NULL;
-}
-
-/* Prisma's default name: Table_col1_col2_suffix, the part before the suffix
- * cut so the whole fits PostgreSQL's 63 bytes (as `prisma migrate diff`
- * writes "AVeryLong…_anotherRath_idx"; tests/e2e/schema_check.sh compares). */
-static void pcon_name(pcon *c, const psl_model *m, const psl_attr *a, const char *suffix)
-{
-	const psl_value *map = attr_arg(a, "map", PSL_V_STRING);
-	if (map) {
-		snprintf(c->name, sizeof c->name, "%s", map->text);
-		return;
-	}
-	mp_buf b = MP_BUF_INIT;
-	buf_puts(&b, m->table);
-	for (size_t i = 0; i < c->ncols; i++)
-		buf_printf(&b, "_%s", c->cols[i]);
-	size_t keep = 63 - 1 - strlen(suffix);
-	int len = (int)(b.len < keep ? b.len : keep);
-	snprintf(c->name, sizeof c->name, "%.*s_%s", len, buf_cstr(&b), suffix);
-	buf_free(&b);
-}
-
-/* items (field names, or calls: createdAt(sort: Desc)) to their columns */
-static void pcon_cols(pcon *c, const psl_model *m, const psl_value *v)
-{
-	for (size_t i = 0; v && i < v->nitems && c->ncols < PCON_MAX_COLS; i++) {
-		const psl_field *f = field_named(m, v->items[i].text);
-		c->cols[c->ncols++] = f ? f->column : v->items[i].text;
-	}
-}
-
-static size_t model_constraints(const psl_model *m, pcon *out, size_t max)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < m->nfields && n + 2 <= max; i++) {
-		const psl_field *f = &m->fields[i];
-		const psl_attr *u = psl_attr_find(f->attrs, f->nattrs, "unique");
-		if (u) {
-			pcon *c = memset(&out[n++], 0, sizeof *out);
-			*c = (pcon){"unique", "", {f->column}, 1, "@unique", u->span};
-			pcon_name(c, m, u, "key");
-		}
-		const psl_attr *r = psl_attr_find(f->attrs, f->nattrs, "relation");
-		const psl_value *fields = r ? attr_arg(r, "fields", PSL_V_ARRAY) : NULL;
-		if (fields && fields->nitems) {
-			pcon *c = memset(&out[n++], 0, sizeof *out);
-			c->kind = "foreign key", c->attr = "@relation", c->span = r->span;
-			pcon_cols(c, m, fields);
-			pcon_name(c, m, r, "fkey");
-		}
-	}
-	for (size_t i = 0; i < m->nattrs && n < max; i++) {
-		const psl_attr *a = &m->attrs[i];
-		bool uniq = !strcmp(a->name, "unique");
-		if (!uniq && strcmp(a->name, "index") != 0)
-			continue;
-		const psl_value *fields = attr_arg(a, "fields", PSL_V_ARRAY);
-		if (!fields)
-			fields = attr_arg(a, NULL, PSL_V_ARRAY);
-		if (!fields || !fields->nitems)
-			continue;
-		pcon *c = memset(&out[n++], 0, sizeof *out);
-		c->kind = uniq ? "unique" : "index", c->attr = uniq ? "@@unique" : "@@index", c->span = a->span;
-		pcon_cols(c, m, fields);
-		pcon_name(c, m, a, uniq ? "key" : "idx");
-	}
-	return n;
-}
-
-static bool same_cols(const pcon *c, const ast_name *cols, size_t ncols)
+static bool same_cols(const psl_constraint *c, const ast_name *cols, size_t ncols)
 {
 	if (c->ncols != ncols)
 		return false;
@@ -330,11 +235,11 @@ static void cols_text(mp_buf *b, const char *const *cols, const ast_name *names,
 static void check_named(checker *c, const mdl_lifecycle *lc, const psl_model *m, const ast_item *it,
                         const char *what, const ast_name *cols, size_t ncols)
 {
-	size_t max = 2 * m->nfields + m->nattrs; /* @unique and @relation per field, one per block attribute */
-	pcon *v = xmalloc((max ? max : 1) * sizeof *v);
-	size_t n = model_constraints(m, v, max);
+	size_t max = psl_constraints_max(m);
+	psl_constraint *v = xmalloc((max ? max : 1) * sizeof *v);
+	size_t n = psl_model_constraints(c->s, m, v, max);
 	mp_buf b = MP_BUF_INIT;
-	const pcon *same = NULL, *like = NULL;
+	const psl_constraint *same = NULL, *like = NULL;
 	for (size_t i = 0; i < n; i++) {
 		if (!strcmp(v[i].name, it->name.text))
 			same = &v[i];
@@ -350,7 +255,7 @@ static void check_named(checker *c, const mdl_lifecycle *lc, const psl_model *m,
 		         what, buf_cstr(&q), buf_cstr(&b), lc->name);
 		if (like)
 			diag_add(c->d, DIAG_NOTE, m->src, like->span, "model %s's %s on these columns has another name (add map: %s)",
-			         m->name, like->attr, buf_cstr(&q));
+			         m->name, like->attr_name, buf_cstr(&q));
 		else
 			diag_add(c->d, DIAG_NOTE, m->src, m->name_span, "model %s declares no %s named %s (Prisma's names: "
 			         "Table_columns_idx, _key, _fkey, or map:)", m->name, what, buf_cstr(&q));
@@ -361,7 +266,7 @@ static void check_named(checker *c, const mdl_lifecycle *lc, const psl_model *m,
 		diag_add(c->d, DIAG_ERROR, lc->src, it->name.span,
 		         "%s %s is on %s after lifecycle '%s' but schema.prisma declares a %s on %s under that name",
 		         what, buf_cstr(&q), buf_cstr(&b), lc->name, same->kind, buf_cstr(&h));
-		diag_add(c->d, DIAG_NOTE, m->src, same->span, "%s of model %s is declared here", same->attr, m->name);
+		diag_add(c->d, DIAG_NOTE, m->src, same->span, "%s of model %s is declared here", same->attr_name, m->name);
 		buf_free(&h);
 	}
 	buf_free(&q);
