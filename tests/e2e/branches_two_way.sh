@@ -45,7 +45,7 @@ git add -A && git commit -qm "a: nickname"
 
 # --- branch b, from main: User.bio and an index, one second later ---
 git checkout -q main && git checkout -qb b
-sed -i 's/^  status String @default("active") @db.VarChar(20)/&\n  bio    String?/' prisma/schema.prisma
+sed -i 's/^  status String @default("active") @db.VarChar(20)/&\n  bio    String?\n\n  @@index([bio])/' prisma/schema.prisma
 cat > prisma/bio.mig <<'EOF'
 lifecycle bio at 20250301100001 on "User" {
   add bio text;
