@@ -212,6 +212,7 @@ static void tls_map(url_tls *t, mp_buf *ci, conn_url *out)
 		buf_printf(&m, "the URL's sslcert %s cannot be read (a relative path is read from the current directory, "
 		               "where Prisma reads it from the schema's folder)",
 		           t->cert);
+		free(out->refusal); /* a pgbouncer=true refusal, if any: the URL is refused either way */
 		out->refusal = buf_detach(&m);
 	}
 	if (t->identity) {
