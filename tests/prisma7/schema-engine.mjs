@@ -30,6 +30,19 @@ const log = process.env.MIGPLAN_SE_LOG
   : null;
 const url = option('--datasource') ? JSON.parse(option('--datasource')).url : undefined;
 
+// A crash (an exception nothing caught, a rejected promise, a pg client's
+// 'error' event) would exit 1 with Node's stack on stderr, which the CLI does
+// not read: it then reports "Error in Schema engine: " and nothing else. Say
+// what it was, as an ERROR line the CLI shows, and keep it in the log.
+for (const ev of ['uncaughtException', 'unhandledRejection']) {
+  process.on(ev, (e) => {
+    const message = `migplan wasm stand-in crashed (${ev}): ${e?.stack ?? e}`;
+    log?.(message);
+    stderrLog('ERROR', { is_panic: false, message });
+    process.exit(1);
+  });
+}
+
 if (argv.includes('--version')) {
   const SchemaEngine = await schemaEngineClass();
   process.stdout.write(`schema-engine-cli ${SchemaEngine.version} (migplan wasm stand-in)\n`);
