@@ -10,9 +10,14 @@
 #     runs Prisma 7's CLI with 6.19's execution model, on purpose and said so.
 #  2. PostgreSQL's internal "char" type (oid 18: pg_constraint.contype and
 #     other catalog columns) is not mapped, so `migrate diff` against a live
-#     database dies with "Column type 'char' could not be deserialized". oid 18
-#     joins the text branch of fieldToColumnType. (7.x maps `name`, oid 19,
-#     itself: tests/prisma/patch.sh needs that one for 6.19, this file does not.)
+#     database dies with "Column type 'char' could not be deserialized". Mapped
+#     as text, it dies later: the describer reads contype as a char and panics
+#     on the first CHECK constraint ("Getting constraint_type ... as char
+#     failed", sql-schema-describer/src/postgres.rs; prisma/orm#29635 is the
+#     same panic on PostgreSQL 18's NOT NULL rows). The native engine reads
+#     oid 18 as a char, so fieldToColumnType maps it to Character, as the
+#     native engine's row would carry it. (7.x maps `name`, oid 19, itself:
+#     tests/prisma/patch.sh needs that one for 6.19, this file does not.)
 #
 # Usage: patch.sh [--check]   (--check: exit 1 when a patch is missing)
 set -euo pipefail
@@ -42,7 +47,15 @@ const scriptPatch =
   '    }\n' +
   '  }\n';
 const oidAnchor = '    case ScalarColumnType.BPCHAR:\n';
-const oidPatch = '    case 18: // migplan: PostgreSQL "char"\n' + oidAnchor;
+const oidMark = 'migplan: PostgreSQL "char" as Character';
+// An earlier version of this file put oid 18 in the text branch: take it out.
+const oidOld = '    case 18: // migplan: PostgreSQL "char"\n';
+// index.js names the enum import_driver_adapter_utils.ColumnTypeEnum, index.mjs
+// ColumnTypeEnum: use the file's own spelling, read off its text branch.
+const oidPatch = (text) => {
+  const m = /return ([\w.]*ColumnTypeEnum)\.Text;/.exec(text);
+  return m && `    case 18: // ${oidMark}\n      return ${m[1]}.Character;\n` + oidAnchor;
+};
 let missing = 0;
 for (const file of process.argv.slice(2)) {
   const before = fs.readFileSync(file, 'utf8');
@@ -51,9 +64,11 @@ for (const file of process.argv.slice(2)) {
     if (!splitRe.test(text)) { console.error(`patch.sh: executeScript anchor not found in ${file}`); process.exit(3); }
     text = text.replace(splitRe, scriptPatch);
   }
-  if (!text.includes('migplan: PostgreSQL "char"')) {
-    if (!text.includes(oidAnchor)) { console.error(`patch.sh: oid anchor not found in ${file}`); process.exit(3); }
-    text = text.replace(oidAnchor, oidPatch);
+  if (!text.includes(oidMark)) {
+    text = text.replace(oidOld, '');
+    const patch = oidPatch(text);
+    if (!text.includes(oidAnchor) || !patch) { console.error(`patch.sh: oid anchor not found in ${file}`); process.exit(3); }
+    text = text.replace(oidAnchor, patch);
   }
   if (text === before) continue;
   if (check) { console.error(`patch.sh: ${file} is not patched`); missing++; continue; }

@@ -36,7 +36,8 @@ const url = option('--datasource') ? JSON.parse(option('--datasource')).url : un
 // what it was, as an ERROR line the CLI shows, and keep it in the log.
 for (const ev of ['uncaughtException', 'unhandledRejection']) {
   process.on(ev, (e) => {
-    const message = `migplan wasm stand-in crashed (${ev}): ${e?.stack ?? e}`;
+    const panic = e?.name === 'RuntimeError' ? globalThis.PRISMA_WASM_PANIC_REGISTRY?.get() : '';
+    const message = `migplan wasm stand-in crashed (${ev}): ${panic ? panic + '\n' : ''}${e?.stack ?? e}`;
     log?.(message);
     stderrLog('ERROR', { is_panic: false, message });
     process.exit(1);
