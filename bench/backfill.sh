@@ -2,27 +2,32 @@
 # Backfill throughput: migrun's native batched backfill of User.status
 # (examples/user_status) against ONE UPDATE of the same rows, on identical
 # fresh copies of an N-row table with the expand step applied, no other load.
-# Batch size sweep (default 1000 10000 50000): rows/s and the longest row-lock
-# hold, i.e. the longest batch transaction (each batch's statement duration
-# from the server's log_min_duration_statement, plus its COMMIT). The single
-# UPDATE holds its row locks for its whole duration.
+# Batches sized by time (migrun's default), one run per budget (default
+# 5 10 20 40 ms, `--batch-time`, with the example's cap of 10000 rows), and
+# fixed batch sizes for comparison (default 1000 10000 50000, `--batch-time
+# 0`): rows/s, as a share of the single UPDATE's, and the longest row-lock
+# hold, i.e. the longest batch statement (the server's
+# log_min_duration_statement; migrun's own measure, with the COMMIT, is
+# printed beside it). The single UPDATE holds its row locks for its whole
+# duration.
 #
-#   bench/backfill.sh [--rows N] [--batches "1000 10000 50000"] [--workdir DIR]
+#   bench/backfill.sh [--rows N] [--budgets "5 10 20 40"] [--batches "1000 10000 50000"] [--workdir DIR]
 #
 # Binaries: $MIGC / $MIGRUN, else $MIGPLAN_BUILD_DIR/{migc,migrun} (default build/).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-rows=1000000 batches="1000 10000 50000" workdir=
+rows=1000000 batches="1000 10000 50000" budgets="5 10 20 40" workdir=
 while [ $# -gt 0 ]; do
   case $1 in
     --rows) rows=$2; shift 2 ;;
     --batches) batches=$2; shift 2 ;;
+    --budgets) budgets=$2; shift 2 ;;
     --workdir) workdir=$2; shift 2 ;;
-    -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "backfill.sh: unknown argument: $1" >&2; exit 2 ;;
   esac
 done
-for v in "$rows" $batches; do
+for v in "$rows" $batches $budgets; do
   [[ $v =~ ^[1-9][0-9]*$ ]] || { echo "backfill.sh: not a positive integer: $v" >&2; exit 2; }
 done
 build=${MIGPLAN_BUILD_DIR:-$root/build}
@@ -44,18 +49,18 @@ psqlq -d postgres -c "ALTER SYSTEM SET max_wal_size = '8GB'" -c "ALTER SYSTEM SE
   -c "SELECT pg_reload_conf()" >/dev/null
 now_ms() { date +%s%3N; }
 
-# One migrations folder per batch size: the example's spec with `batch B`.
+# One migrations folder per batch size: the example's spec with `batch B`
+# (10000, the example's own, is the budgets' cap).
 spec=$root/examples/user_status/prisma/user_status.mig
 base=$root/examples/user_status/prisma/migrations/20240101000000_baseline
-for b in $batches; do
+for b in $(echo 10000 $batches | tr ' ' '\n' | sort -un); do
   mkdir -p "$workdir/b$b/spec" "$workdir/b$b/mig"
   sed "s/batch 10000;/batch $b;/" "$spec" > "$workdir/b$b/spec/user_status.mig"
   grep -q "batch $b;" "$workdir/b$b/spec/user_status.mig" || { echo "backfill.sh: could not set batch $b" >&2; exit 1; }
   cp -r "$base" "$workdir/b$b/mig/"
   "$MIGC" compile "$workdir/b$b/spec/user_status.mig" -o "$workdir/b$b/mig" >/dev/null
 done
-first=$(echo "$batches" | awk '{print $1}')
-mig0=$workdir/b$first/mig
+mig0=$workdir/b10000/mig
 expand=$(cd "$mig0" && ls -d *_user_status_expand)
 backfill=$(cd "$mig0" && ls -d *_user_status_backfill_status)
 
@@ -80,7 +85,7 @@ check() { # DB -> rows still wrong
 }
 
 results=$workdir/results.tsv
-printf 'method\tbatch\trows_updated\tseconds\trows_per_s\tlongest_lock_ms\tbatches\twrong_after\n' > "$results"
+printf 'method\tbatch\trows_updated\tseconds\trows_per_s\tlongest_lock_ms\tbatches\twrong_after\tlongest_hold_migrun_ms\n' > "$results"
 
 # One UPDATE of every row that needs it: all row locks held until it commits.
 fresh bf_single "$mig0"
@@ -89,22 +94,25 @@ t0=$(now_ms)
 n=$(psqlq -d bf_single -c "WITH u AS (UPDATE \"User\" SET status = ($expr) WHERE status IS DISTINCT FROM ($expr) RETURNING 1) SELECT count(*) FROM u")
 t1=$(now_ms)
 awk -v n="$n" -v ms=$((t1 - t0)) -v w="$(check bf_single)" \
-  'BEGIN { printf "single UPDATE\t-\t%d\t%.2f\t%.0f\t%d\t1\t%s\n", n, ms / 1000, n / (ms / 1000), ms, w }' >> "$results"
+  'BEGIN { printf "single UPDATE\t-\t%d\t%.2f\t%.0f\t%d\t1\t%s\t-\n", n, ms / 1000, n / (ms / 1000), ms, w }' >> "$results"
 psqlq -d postgres -c "DROP DATABASE bf_single WITH (FORCE)"
 
-for b in $batches; do
-  db=bf_b$b
-  fresh "$db" "$workdir/b$b/mig"
-  log "migrun backfill, batch $b"
+# One migrun backfill: METHOD LABEL FOLDER BATCH-TIME.
+run_migrun() {
+  local method=$1 label=$2 mig=$3 bt=$4 db=bf_$RANDOM$RANDOM out
+  out=$workdir/apply_${method// /_}_$label.log
+  fresh "$db" "$mig"
+  log "$method $label"
   pglog=$(readlink -f "$pgdir/log")
   off=$(stat -c %s "$pglog")
   t0=$(now_ms)
   # Every statement of migrun's session is logged with its duration.
   PGOPTIONS="-c log_min_duration_statement=0" \
-    "$MIGRUN" apply -d "$workdir/b$b/mig" --database-url "$(url "$db")" --to "$backfill" --allow-pending 10 \
-    > "$workdir/b$b/apply.log" 2>&1
+    "$MIGRUN" apply -d "$mig" --database-url "$(url "$db")" --to "$backfill" --allow-pending 10 \
+    --batch-time "$bt" > "$out" 2>&1
   t1=$(now_ms)
-  n=$(sed -n 's/.*(\([0-9]*\) rows updated in.*/\1/p' "$workdir/b$b/apply.log" | tail -1)
+  n=$(sed -n 's/.*(\([0-9]*\) rows updated in.*/\1/p' "$out" | tail -1)
+  hold=$(sed -n 's/.* batches, the longest held its row locks \([0-9.]*\) ms$/\1/p' "$out" | tail -1)
   # The batch statements are the ones that start "WITH b(".
   read -r longest nb < <(tail -c +"$((off + 1))" "$pglog" | awk '
     /duration: [0-9.]+ ms +(execute [^:]*|statement): WITH b\("migrun_key"\)/ {
@@ -112,14 +120,17 @@ for b in $batches; do
       if (d + 0 > m) m = d + 0; c++
     }
     END { printf "%.1f %d\n", m, c }')
-  awk -v b="$b" -v n="${n:-0}" -v ms=$((t1 - t0)) -v l="$longest" -v nb="$nb" -v w="$(check "$db")" \
-    'BEGIN { printf "migrun backfill\t%d\t%d\t%.2f\t%.0f\t%.1f\t%d\t%s\n", b, n, ms / 1000, n / (ms / 1000), l, nb, w }' >> "$results"
+  awk -v me="$method" -v b="$label" -v n="${n:-0}" -v ms=$((t1 - t0)) -v l="$longest" -v nb="$nb" -v w="$(check "$db")" \
+    -v h="${hold:--}" 'BEGIN { printf "%s\t%s\t%d\t%.2f\t%.0f\t%.1f\t%d\t%s\t%s\n", me, b, n, ms / 1000, n / (ms / 1000), l, nb, w, h }' \
+    >> "$results"
   psqlq -d postgres -c "DROP DATABASE $db WITH (FORCE)"
-done
+}
+for t in $budgets; do run_migrun "by time" "${t}ms" "$workdir/b10000/mig" "${t}ms"; done
+for b in $batches; do run_migrun "fixed" "$b" "$workdir/b$b/mig" 0; done
 
 echo "backfill: $rows rows, $todo to update (status IS DISTINCT FROM the mapped legacy_status), PostgreSQL $(psqlq -d postgres -c 'SHOW server_version' | awk '{print $1}')"
 awk -F'\t' '
-  NR == 1 { printf "%-16s %7s %12s %9s %10s %16s %8s %11s\n", "method", "batch", "rows", "seconds", "rows/s", "longest_lock_ms", "batches", "wrong_after"; next }
-  { printf "%-16s %7s %12s %9s %10s %16s %8s %11s\n", $1, $2, $3, $4, $5, $6, $7, $8; if ($1 == "single UPDATE") s = $5; else { k[++nk] = $2; r[$2] = $5 } }
-  END { for (i = 1; i <= nk; i++) if (s > 0) printf "batch %s: %.0f%% of the single UPDATE'\''s rows/s\n", k[i], 100 * r[k[i]] / s }' "$results"
+  NR == 1 { printf "%-14s %7s %12s %9s %10s %16s %14s %8s %11s\n", "method", "batch", "rows", "seconds", "rows/s", "longest_lock_ms", "(migrun, +COMMIT)", "batches", "wrong_after"; next }
+  { printf "%-14s %7s %12s %9s %10s %16s %14s %8s %11s\n", $1, $2, $3, $4, $5, $6, $9, $7, $8; if ($1 == "single UPDATE") s = $5; else { k[++nk] = $1 " " $2; r[nk] = $5; l[nk] = $6 } }
+  END { for (i = 1; i <= nk; i++) if (s > 0) printf "%s: %.0f%% of the single UPDATE'\''s rows/s, longest lock hold %s ms\n", k[i], 100 * r[i] / s, l[i] }' "$results"
 echo "results: $results"

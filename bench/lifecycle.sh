@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The User.status change of examples/user_status under application load, done
-# four ways on identical fresh copies of one table, side by side:
+# four ways on identical fresh copies of one table, side by side, and a fifth
+# path with no migration at all, the baseline:
 #
+#   none     the same load, the same table, no migration
 #   naive    the seed's SQL as written (Phase A, then the Phase C transaction)
 #   naive_bf the same, with Phase B's backfill (left to the application by the
 #            seed) done as one UPDATE of every row inside the Phase C transaction
@@ -10,13 +12,14 @@
 #   migplan  `migrun apply` of the compiled spec, its window shortened to 1s
 #
 #   bench/lifecycle.sh [--rows N] [--rate R] [--duration S] [--clients C]
-#                      [--paths "naive naive_bf prisma migplan"] [--workdir DIR]
+#                      [--paths "none naive naive_bf prisma migplan"] [--workdir DIR]
 #                      [--plot FILE.png] [--keep]
 #
 # Starts its own throwaway PostgreSQL 15 (tests/lib/pg.sh) in WORKDIR, loads
 # N users into a template database, and for each path: a fresh copy (CREATE
-# DATABASE ... TEMPLATE), pgbench at R tx/s (select / update / insert by id,
-# per-transaction latency log) for at least S seconds and until R more
+# DATABASE ... TEMPLATE), pgbench at R tx/s (selects, updates by id of
+# legacy_status by the old application version and of status by the new one,
+# inserts; per-transaction latency log) for at least S seconds and until R more
 # transactions have run after the migration, which starts once 3 s' worth
 # (3 R) have committed; a monitor samples pg_stat_activity for application
 # sessions waiting on a lock. Conditions, not clocks: a loaded machine makes
@@ -29,9 +32,9 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bench=$root/bench
 
-rows=1000000 rate=200 duration= clients=8 paths="naive naive_bf prisma migplan"
+rows=1000000 rate=200 duration= clients=8 paths="none naive naive_bf prisma migplan"
 workdir= plot= keep=0
-usage() { sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,31p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case $1 in
     --rows) rows=$2; shift 2 ;;
@@ -50,7 +53,7 @@ for v in "$rows" "$rate" "$clients" ${duration:+"$duration"}; do
   [[ $v =~ ^[1-9][0-9]*$ ]] || { echo "lifecycle.sh: not a positive integer: $v" >&2; exit 2; }
 done
 for p in $paths; do
-  case $p in naive|naive_bf|prisma|migplan) ;; *) echo "lifecycle.sh: unknown path: $p" >&2; exit 2 ;; esac
+  case $p in none|naive|naive_bf|prisma|migplan) ;; *) echo "lifecycle.sh: unknown path: $p" >&2; exit 2 ;; esac
 done
 # The load's least length: the slowest path (migplan's backfill) plus a tail.
 [ -n "$duration" ] || duration=$((15 + rows / 40000))
@@ -132,6 +135,7 @@ now_ms() { date +%s%3N; }
 run_migration() {
   local path=$1 db=$2 rc
   case $path in
+    none) : > "$workdir/$path/migration.log" ;;
     naive) psql -X -q -d "$db" -f "$bench/lib/naive.sql" > "$workdir/$path/migration.log" 2>&1 ;;
     naive_bf) psql -X -q -d "$db" -f "$bench/lib/naive_backfill.sql" > "$workdir/$path/migration.log" 2>&1 ;;
     prisma) "$root/tests/prisma/prisma.sh" "$pm" "$(url "$db")" migrate deploy > "$workdir/$path/migration.log" 2>&1 ;;
@@ -193,7 +197,8 @@ for path in $paths; do
   # -T is a ceiling only: the run is ended with SIGALRM below.
   PGAPPNAME=pgbench pgbench -n -c "$clients" -j 2 -R "$rate" -T $((duration + 3600)) -l \
       --log-prefix="$dir/pgbench_log" --max-tries=1 --failures-detailed -D maxid="$maxid" \
-      -f "$bench/app_select.sql@60" -f "$bench/app_update.sql@30" -f "$bench/app_insert.sql@10" \
+      -f "$bench/app_select.sql@60" -f "$bench/app_update.sql@15" -f "$bench/app_update_new.sql@15" \
+      -f "$bench/app_insert.sql@10" \
       "$db" > "$dir/pgbench.out" 2> "$dir/pgbench.err" &
   pgb=$!
   l0=$SECONDS
@@ -264,6 +269,8 @@ awk -F'\t' 'NR > 1 { mx[$1] = $4; lw[$1] = $8 }
       if ("naive_bf" in mx)  printf "ratio max latency  naive_bf/migplan = %.1fx\n", mx["naive_bf"] / mx["migplan"]
       if ("prisma" in mx) printf "ratio max latency  prisma/migplan = %.2fx\n", mx["prisma"] / mx["migplan"]
     }
+    if (("none" in mx) && mx["none"] > 0 && ("migplan" in mx))
+      printf "ratio max latency  migplan/none   = %.2fx (the application with a lifecycle against without; target <= 1.25x)\n", mx["migplan"] / mx["none"]
   }' "$results"
 cat "$workdir/failures.txt"
 echo "results: $results"

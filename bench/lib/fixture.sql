@@ -32,6 +32,22 @@ BEGIN
 END
 $$;
 
+-- The new application version, live beside the old one during the window:
+-- it writes status (NULL as 'active', what the spec maps it to), which the
+-- sync trigger carries back to legacy_status; before the expand there is no
+-- status column and it writes legacy_status as the old version does. Either
+-- way the expected status stays coalesce(truth.legacy, 'active').
+CREATE FUNCTION bench_app_update_new(p_id int, p_v text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  BEGIN
+    EXECUTE 'UPDATE "User" SET status = coalesce($1, ''active'') WHERE id = $2' USING p_v, p_id;
+  EXCEPTION WHEN undefined_column THEN
+    EXECUTE 'UPDATE "User" SET legacy_status = $1 WHERE id = $2' USING p_v, p_id;
+  END;
+  INSERT INTO bench_truth VALUES (p_id, p_v) ON CONFLICT (id) DO UPDATE SET legacy = EXCLUDED.legacy;
+END
+$$;
+
 CREATE FUNCTION bench_app_insert(p_v text) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
   nid int;

@@ -18,6 +18,9 @@ static const setting_def table[] = {
 	 "the contract's min_age gate after expand (a retire's 'after' may lengthen it)"},
 	{"watchdog", SETTING_DURATION, FIELD(watchdog_ms), 500, NULL, 0, 0,
 	 "the manifest's watchdog_ms: how often migrun checks for blocked sessions"},
+	{"batch_time", SETTING_DURATION, FIELD(batch_time_ms), 0, NULL, 0, 0,
+	 "what each backfill batch may hold its row locks (migrun sizes batches to it; `batch N` is the cap); "
+	 "the manifest's backfill batch_time, default migrun's 20ms"},
 	{"max_pending", SETTING_COUNT, FIELD(max_pending), 1, NULL, 1, 10000,
 	 "every step's max_pending gate"},
 	{"key", SETTING_IDENT, FIELD(key), 0, "id", 0, 0,

@@ -92,6 +92,8 @@ static json_t *backfill_to_json(const mf_backfill *b)
 	                      (json_int_t)b->batch);
 	if (b->only_null)
 		json_object_set_new(o, "only_null", json_true());
+	if (b->batch_time_ms > 0)
+		json_object_set_new(o, "batch_time", timeout_json(b->batch_time_ms));
 	return o;
 }
 
@@ -352,6 +354,10 @@ static void load_backfill(load_ctx *c, json_t *bf, mf_backfill *b, size_t i)
 	if (on && !json_is_boolean(on))
 		bad(c, "backfill only_null must be true or false", i);
 	b->only_null = json_is_true(on);
+	json_t *bt = json_object_get(bf, "batch_time");
+	if (bt && (!json_is_string(bt) || !duration_parse(json_string_value(bt), &b->batch_time_ms) ||
+	           b->batch_time_ms <= 0))
+		bad(c, "backfill batch_time must be a positive duration such as \"20ms\"", i);
 }
 
 static void load_step(load_ctx *c, json_t *o, mf_step *s, size_t i)

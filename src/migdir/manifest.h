@@ -38,7 +38,8 @@ typedef struct {
 	char *schema; /* NULL: unqualified, resolved through search_path */
 	char *table, *key, *column;
 	char *value;  /* SQL expression over the row that the column must hold */
-	long batch;
+	long batch;     /* rows per batch: the cap of batches sized by time */
+	long long batch_time_ms; /* what a batch may hold its locks; 0: migrun's default */
 	bool only_null; /* fill only rows where the column is NULL (a value there was written by
 	                 * an application version or the sync trigger); else every row whose
 	                 * column is distinct from the value (manifests before "only_null") */

@@ -75,6 +75,7 @@ mf_backfill *batch_native(const mdl_lifecycle *lc, const char *column, const cha
 	bf->column = xstrdup(column);
 	bf->value = xstrdup(value_sql);
 	bf->batch = batch;
+	bf->batch_time_ms = lc->batch_time_ms;
 	bf->only_null = true;
 	return bf;
 }

@@ -136,6 +136,7 @@ typedef struct {
 	mdl_table table;
 	const char *key;
 	long long lock_timeout_ms, statement_timeout_ms, window_ms, watchdog_ms;
+	long long batch_time_ms; /* what a backfill batch may hold its locks; 0: migrun's default */
 	int max_pending;
 	mdl_add *adds;
 	size_t nadds;

@@ -23,6 +23,7 @@ void apply_opts_init(apply_opts *o)
 	o->backfill.max_replica_lag_ms = 10000;
 	o->backfill.lock_retries = 5;
 	o->backfill.retry_pause_ms = 200;
+	o->backfill.batch_time_ms = -1;
 }
 
 void apply_result_free(apply_result *res)
@@ -170,9 +171,11 @@ static int run_one(rt_conn *c, const mig_folder *f, const folder_mig *m, const a
 	*go_on = true;
 	if (m->step && m->step->backfill) {
 		if (o->dry_run) {
-			report_line(r, "%s: backfill would update %lld rows in batches of %ld; not rehearsed%s", m->name,
-			            dry->rows, m->step->backfill->batch,
-			            dry->added ? " (every row: its column is added by a step before it)" : "");
+			mp_buf how = MP_BUF_INIT;
+			backfill_describe_batches(&how, m->step->backfill, &o->backfill);
+			report_line(r, "%s: backfill would update %lld rows in %s; not rehearsed%s", m->name, dry->rows,
+			            buf_cstr(&how), dry->added ? " (every row: its column is added by a step before it)" : "");
+			buf_free(&how);
 			*go_on = false;
 			return MP_OK;
 		}

@@ -1,11 +1,13 @@
 /* A backfill step run natively: key-ordered batches, each its own transaction, throttled. */
 #include "runtime/backfill.h"
+#include "runtime/batchsize.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include "runtime/ledger.h"
 #include "runtime/retry.h"
 #include "util/quote.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,14 +33,15 @@ void backfill_batch_sql(mp_buf *b, const mf_backfill *bf, const char *key_type, 
 	buf_puts(b, " WHERE ");
 	if (!first) {
 		sql_quote_ident(b, bf->key);
-		buf_printf(b, " > $2::%s AND ", key_type);
+		buf_printf(b, " > $3::%s AND ", key_type);
 	}
 	sql_quote_ident(b, bf->key);
 	buf_printf(b, " <= $1::%s AND ", key_type);
 	distinct_cond(b, bf);
 	buf_puts(b, " ORDER BY ");
 	sql_quote_ident(b, bf->key);
-	buf_printf(b, " LIMIT %ld), u AS (UPDATE ", bf->batch);
+	/* $2: the sizer's rows for this batch (runtime/batchsize.h) */
+	buf_puts(b, " LIMIT $2::bigint), u AS (UPDATE ");
 	sql_quote_qualified(b, bf->schema, bf->table);
 	buf_puts(b, " SET ");
 	sql_quote_ident(b, bf->column);
@@ -118,6 +121,7 @@ typedef struct {
 	const char *name;
 	char *last;    /* the batch's largest key, NULL after the last batch */
 	long long n;   /* rows it updated */
+	long long took_us; /* from its statement to its COMMIT: how long it held row locks */
 } batch_run;
 
 static int attempt_batch(void *ctx, int n, retry_verdict *verdict, mp_error *err)
@@ -126,6 +130,7 @@ static int attempt_batch(void *ctx, int n, retry_verdict *verdict, mp_error *err
 	(void)n;
 	PGresult *res = NULL;
 	int rc = conn_exec(b->c, b->prelude, err);
+	long long t0 = mp_clock_us();
 	if (rc == MP_OK)
 		rc = conn_query(b->c, b->sql, b->np, b->p, &res, err);
 	if (rc == MP_OK) {
@@ -133,6 +138,7 @@ static int attempt_batch(void *ctx, int n, retry_verdict *verdict, mp_error *err
 		b->n = atoll(PQgetvalue(res, 0, 1));
 		PQclear(res);
 		rc = conn_exec(b->c, "COMMIT", err);
+		b->took_us = mp_clock_us() - t0;
 		if (rc == MP_OK)
 			return MP_OK;
 		free(b->last);
@@ -182,42 +188,44 @@ static void throttle(const backfill_opts *o, long long updated, double elapsed)
 		mp_sleep_ms((long long)(ahead * 1000));
 }
 
-int backfill_batches(rt_conn *c, const char *name, const mf_backfill *bf, long long lock_timeout_ms,
-                     long long statement_timeout_ms, const backfill_opts *o, const rt_report *r,
-                     long long *updated, mp_error *err)
+long long backfill_budget_ms(const mf_backfill *bf, const backfill_opts *o)
 {
-	*updated = 0;
-	char *type = NULL, *max = NULL, *last = NULL;
-	long long total = 0;
-	int rc = key_type(c, bf, &type, err);
-	if (rc == MP_OK)
-		rc = max_key(c, bf, &max, err);
-	if (rc == MP_OK)
-		rc = backfill_count_remaining(c, bf, &total, err);
-	mp_buf first = MP_BUF_INIT, next = MP_BUF_INIT, prelude = MP_BUF_INIT;
-	if (rc == MP_OK && max) {
-		report_line(r, "%s: filling %s.%s.%s: %lld rows to update, batches of %ld", name,
-		            bf->schema ? bf->schema : c->schema, bf->table, bf->column, total, bf->batch);
-		backfill_batch_sql(&first, bf, type, true);
-		backfill_batch_sql(&next, bf, type, false);
-		/* migplan.backfill tells the sync trigger that this write is the
-		 * mapped value itself, with nothing to carry back */
-		buf_puts(&prelude, "BEGIN; SET LOCAL migplan.backfill = 'on'; ");
-		conn_timeouts_sql(&prelude, true, lock_timeout_ms, statement_timeout_ms);
-	}
+	if (o->batch_time_ms >= 0)
+		return o->batch_time_ms;
+	return bf->batch_time_ms > 0 ? bf->batch_time_ms : BATCH_TIME_DEFAULT_MS;
+}
+
+void backfill_describe_batches(mp_buf *b, const mf_backfill *bf, const backfill_opts *o)
+{
+	long long budget = backfill_budget_ms(bf, o);
+	if (budget > 0)
+		buf_printf(b, "batches of up to %ld rows, each sized to hold its row locks under %lld ms", bf->batch, budget);
+	else
+		buf_printf(b, "batches of %ld", bf->batch);
+}
+
+/* The batches from the first key to max, each sized by z. */
+static int run_batches(rt_conn *c, const char *name, const char *const sql[2], const char *prelude,
+                       const char *max, long long total, batch_sizer *z, const backfill_opts *o,
+                       const rt_report *r, long long *updated, mp_error *err)
+{
+	char *last = NULL, limit[24];
 	long long t0 = mp_clock_ms();
-	while (rc == MP_OK && max) {
+	int rc = MP_OK;
+	for (;;) {
 		rc = wait_for_replicas(c, o, r, name, err);
 		if (rc != MP_OK)
 			break;
-		const char *p[2] = {max, last};
-		batch_run b = {c, last ? next.ptr : first.ptr, prelude.ptr, p, last ? 2 : 1, r, name, NULL, 0};
+		snprintf(limit, sizeof limit, "%ld", z->size);
+		const char *p[3] = {max, limit, last};
+		batch_run b = {c, sql[last != NULL], prelude, p, last ? 3 : 2, r, name, NULL, 0, 0};
 		rc = run_batch(&b, o, err);
 		if (rc != MP_OK)
 			break;
 		*updated += b.n;
 		free(last);
 		last = b.last;
+		batch_sizer_observe(z, b.took_us, last != NULL);
 		double el = (double)(mp_clock_ms() - t0) / 1000;
 		report_progress(r, name, *updated, total > *updated ? total : *updated, el > 0 ? *updated / el : 0);
 		if (!last)
@@ -225,9 +233,44 @@ int backfill_batches(rt_conn *c, const char *name, const mf_backfill *bf, long l
 		throttle(o, *updated, el);
 	}
 	free(last);
-	buf_free(&first);
-	buf_free(&next);
-	buf_free(&prelude);
+	return rc;
+}
+
+int backfill_batches(rt_conn *c, const char *name, const mf_backfill *bf, long long lock_timeout_ms,
+                     long long statement_timeout_ms, const backfill_opts *o, const rt_report *r,
+                     long long *updated, mp_error *err)
+{
+	*updated = 0;
+	char *type = NULL, *max = NULL;
+	long long total = 0;
+	int rc = key_type(c, bf, &type, err);
+	if (rc == MP_OK)
+		rc = max_key(c, bf, &max, err);
+	if (rc == MP_OK)
+		rc = backfill_count_remaining(c, bf, &total, err);
+	if (rc == MP_OK && max) {
+		mp_buf first = MP_BUF_INIT, next = MP_BUF_INIT, prelude = MP_BUF_INIT, how = MP_BUF_INIT;
+		backfill_describe_batches(&how, bf, o);
+		report_line(r, "%s: filling %s.%s.%s: %lld rows to update, %s", name, bf->schema ? bf->schema : c->schema,
+		            bf->table, bf->column, total, buf_cstr(&how));
+		buf_free(&how);
+		backfill_batch_sql(&first, bf, type, true);
+		backfill_batch_sql(&next, bf, type, false);
+		/* migplan.backfill tells the sync trigger that this write is the
+		 * mapped value itself, with nothing to carry back */
+		buf_puts(&prelude, "BEGIN; SET LOCAL migplan.backfill = 'on'; ");
+		conn_timeouts_sql(&prelude, true, lock_timeout_ms, statement_timeout_ms);
+		batch_sizer z;
+		batch_sizer_init(&z, bf->batch, backfill_budget_ms(bf, o));
+		const char *sql[2] = {first.ptr, next.ptr};
+		rc = run_batches(c, name, sql, prelude.ptr, max, total, &z, o, r, updated, err);
+		if (rc == MP_OK)
+			report_line(r, "%s: %lld batches, the longest held its row locks %.1f ms", name, z.batches,
+			            (double)z.longest_us / 1000);
+		buf_free(&first);
+		buf_free(&next);
+		buf_free(&prelude);
+	}
 	free(type);
 	free(max);
 	return rc;

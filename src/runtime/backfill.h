@@ -19,6 +19,9 @@ typedef struct {
 	long long max_replica_lag_ms; /* pause while a replica lags more; 0: never */
 	int lock_retries;             /* attempts per batch after a lock_timeout */
 	long long retry_pause_ms;
+	long long batch_time_ms;      /* what a batch may hold its locks (runtime/batchsize.h);
+	                               * 0: fixed batches of the manifest's size; -1: the
+	                               * manifest's batch_time, else BATCH_TIME_DEFAULT_MS */
 } backfill_opts;
 
 /* The batches alone, named name in progress lines, under the given
@@ -31,10 +34,16 @@ int backfill_batches(rt_conn *c, const char *name, const mf_backfill *bf, long l
  * rows this run changed. */
 int backfill_run(rt_conn *c, const folder_mig *m, const backfill_opts *o, const rt_report *r,
                  long long *updated, mp_error *err);
+/* What a batch may hold its locks: the flag's (o), else the manifest's, else
+ * BATCH_TIME_DEFAULT_MS; 0: fixed batches of bf->batch rows. */
+long long backfill_budget_ms(const mf_backfill *bf, const backfill_opts *o);
+/* "batches of up to N rows, each sized to hold its row locks under M ms", for
+ * progress and --dry-run lines. */
+void backfill_describe_batches(mp_buf *b, const mf_backfill *bf, const backfill_opts *o);
 /* Rows that still need the value (for --dry-run and status lines). */
 int backfill_count_remaining(rt_conn *c, const mf_backfill *b, long long *n, mp_error *err);
-/* The batch statement; first: without the lower key bound ($2). Exposed for
- * the unit tests. */
+/* The batch statement: $1 the largest key, $2 the batch's rows, $3 the last
+ * batch's largest key (first: without that bound). Exposed for the unit tests. */
 void backfill_batch_sql(mp_buf *b, const mf_backfill *bf, const char *key_type, bool first);
 
 #endif

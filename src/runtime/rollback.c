@@ -236,6 +236,7 @@ void rollback_opts_init(rollback_opts *o)
 	o->refill.max_replica_lag_ms = 10000;
 	o->refill.lock_retries = 5;
 	o->refill.retry_pause_ms = 200;
+	o->refill.batch_time_ms = -1;
 }
 
 int rollback_execute(rt_conn *c, const rollback_plan *p, const rollback_opts *o, const rt_report *r, int *done,

@@ -5,6 +5,8 @@
 #define MIGPLAN_UTIL_CLOCK_H
 
 long long mp_clock_ms(void);
+/* The same clock in microseconds: a batch's lock hold is a few ms. */
+long long mp_clock_us(void);
 void mp_sleep_ms(long long ms);
 
 #endif

@@ -20,7 +20,7 @@ from=$(wc -l < "$log")
 tl_run "$MIGRUN" apply -d "$mig" --database-url "$url" --dry-run --allow-pending 10
 tl_assert_eq 0 "$TL_RC" "dry run: exit 0"
 tl_assert_contains "$TL_OUT" "rehearsed 20250101120000_user_status_expand" "the expand is rehearsed"
-tl_assert_contains "$TL_OUT" "backfill would update 20000 rows in batches of 10000; not rehearsed (every row: its column is added by a step before it)" \
+tl_assert_contains "$TL_OUT" "backfill would update 20000 rows in batches of up to 10000 rows, each sized to hold its row locks under 20 ms; not rehearsed (every row: its column is added by a step before it)" \
   "the backfill's rows: every row, its column being added by the expand"
 tl_assert_contains "$TL_OUT" "dry run: nothing was committed" "and nothing is committed"
 tl_assert_eq 0 "$(tl_psql "$db" -c "SELECT count(*) FROM information_schema.columns WHERE table_name = 'User' AND column_name = 'status'")" \
@@ -36,7 +36,7 @@ tl_assert_eq 'SELECT count(*) FROM "User" statement: BEGIN ' "$order" "the count
 "$MIGRUN" apply -d "$mig" --database-url "$url" --steps 1 --allow-pending 10 >/dev/null
 from=$(wc -l < "$log")
 tl_run "$MIGRUN" apply -d "$mig" --database-url "$url" --dry-run --allow-pending 10
-tl_assert_contains "$TL_OUT" "backfill would update 20000 rows in batches of 10000; not rehearsed" "an exact count where the column exists"
+tl_assert_contains "$TL_OUT" "backfill would update 20000 rows in batches of up to 10000 rows, each sized to hold its row locks under 20 ms; not rehearsed" "an exact count where the column exists"
 tl_wait_for "the statement log to hold the second dry run's ROLLBACK" \
   bash -c "tail -n +$((from + 1)) '$log' | grep ' $db ' | grep -q 'statement: ROLLBACK'"
 order=$(tail -n +$((from + 1)) "$log" | grep " $db " | grep -o -e 'SELECT count(\*) FROM "User"' -e 'statement: BEGIN' | tr '\n' ' ')

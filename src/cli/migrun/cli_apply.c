@@ -42,6 +42,10 @@ static const mp_opt_spec opts[] = {
 	              "exit 0 when the run stops at a min_age gate (the window is\n"
 	              "still running: not a failure for a pipeline); other gates\n"
 	              "still exit 6"),
+	MP_OPT_DURATION(apply_args, o.backfill.batch_time_ms, "batch-time", "DUR", "a duration such as 20ms",
+	                "size backfill batches so each holds its row locks under DUR\n"
+	                "(default: the spec's batch_time, else 20ms; 0: fixed batches\n"
+	                "of the spec's `batch N` rows)", MP_OPT_ZERO),
 	MP_OPT_DURATION(apply_args, o.backfill.max_replica_lag_ms, "max-replica-lag", "DUR", "a duration such as 10s",
 	                "pause backfills while a replica lags more (default 10s, 0: off)", MP_OPT_ZERO),
 	MP_OPT_TEXT("\n"

@@ -19,6 +19,7 @@ typedef struct {
 	long long lock_wait;
 	long max_rate;
 	long long max_replica_lag_ms;
+	long long batch_time_ms; /* -1: not given */
 	cli_guard guard;
 	struct watchdog *wd;
 } rollback_args;
@@ -32,6 +33,9 @@ static const mp_opt_spec opts[] = {
 	                "give up waiting for the migration lock after DUR", 0),
 	MP_OPT_LONG(rollback_args, max_rate, "max-rate", 0, "ROWS/S", 1, LONG_MAX, "a positive number of rows per second",
 	            "refill throttle of a DOWN in parts (default: unthrottled)"),
+	MP_OPT_DURATION(rollback_args, batch_time_ms, "batch-time", "DUR", "a duration such as 20ms",
+	                "size refill batches so each holds its row locks under DUR\n"
+	                "(default: the spec's batch_time, else 20ms; 0: fixed)", MP_OPT_ZERO),
 	MP_OPT_DURATION(rollback_args, max_replica_lag_ms, "max-replica-lag", "DUR", "a duration such as 10s",
 	                "pause refills while a replica lags more (default 10s, 0: off)", MP_OPT_ZERO),
 	CLI_GUARD_OPTS(rollback_args, guard),
@@ -124,6 +128,7 @@ static int run_locked(const rollback_args *a, rt_conn *c, const mig_folder *f, c
 	o.wd = a->wd;
 	o.refill.max_rate = (double)a->max_rate;
 	o.refill.max_replica_lag_ms = a->max_replica_lag_ms;
+	o.refill.batch_time_ms = a->batch_time_ms;
 	if (rc == MP_OK)
 		rc = rollback_execute(c, &again, &o, r, done, err);
 	rollback_plan_free(&again);
@@ -181,7 +186,7 @@ static int rollback_locked(rollback_args *a, rt_conn *c, const mig_folder *f)
 
 int cli_rollback(int argc, char **argv)
 {
-	rollback_args a = {.steps = 1, .max_replica_lag_ms = 10000};
+	rollback_args a = {.steps = 1, .max_replica_lag_ms = 10000, .batch_time_ms = -1};
 	cli_common_init(&a.co);
 	cli_guard_init(&a.guard);
 	mp_opt_result r;

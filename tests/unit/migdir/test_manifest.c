@@ -74,8 +74,9 @@ static void test_format2_round_trip(void **state)
 	(void)state;
 	mf_lock locks[] = {lock("ACCESS EXCLUSIVE", NULL, "User"), lock("SHARE ROW EXCLUSIVE", "app", "we\"ird"),
 	                   lock("ROW SHARE", "a.b", "c.d")};
-	mf_backfill refills[] = {{NULL, "User", "id", "legacy", "(\"status\")", 500, true},
-	                         {"app", "User", "id", "old", "upper(\"new\")", 10, true}};
+	/* the second with a batch_time, which the first leaves out */
+	mf_backfill refills[] = {{NULL, "User", "id", "legacy", "(\"status\")", 500, 0, true},
+	                         {"app", "User", "id", "old", "upper(\"new\")", 10, 50, true}};
 	mf_step step = {.id = "20250101000000_x_expand", .lifecycle = "x", .spec = "prisma/x.mig", .phase = "expand",
 	                .up = {.path = "20250101000000_x_expand/migration.sql"},
 	                .down = {.path = "20250101000000_x_expand/down.sql"},
@@ -104,6 +105,8 @@ static void test_format2_round_trip(void **state)
 	assert_string_equal(back->steps[0].down_refills[1].value, "upper(\"new\")");
 	assert_int_equal(back->steps[0].down_refills[0].batch, 500);
 	assert_true(back->steps[0].down_refills[1].only_null);
+	assert_int_equal(back->steps[0].down_refills[0].batch_time_ms, 0);
+	assert_int_equal(back->steps[0].down_refills[1].batch_time_ms, 50);
 	assert_int_equal(manifest_chain_check(back), -1);
 	mp_buf again = MP_BUF_INIT;
 	manifest_render(back, &again);
@@ -234,7 +237,11 @@ static void test_down_refills_shape_checked(void **state)
 {
 	(void)state;
 	const char *bad[] = {"\"down_refills\": 3", "\"down_refills\": [1]",
-	                     "\"down_refills\": [{\"table\": \"t\", \"key\": \"id\", \"column\": \"c\", \"value\": \"1\", \"batch\": 0}]"};
+	                     "\"down_refills\": [{\"table\": \"t\", \"key\": \"id\", \"column\": \"c\", \"value\": \"1\", \"batch\": 0}]",
+	                     "\"down_refills\": [{\"table\": \"t\", \"key\": \"id\", \"column\": \"c\", \"value\": \"1\", \"batch\": 5, "
+	                     "\"batch_time\": \"0ms\"}]",
+	                     "\"down_refills\": [{\"table\": \"t\", \"key\": \"id\", \"column\": \"c\", \"value\": \"1\", \"batch\": 5, "
+	                     "\"batch_time\": 20}]"};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		char text[2048];
 		snprintf(text, sizeof text,
@@ -248,6 +255,8 @@ static void test_down_refills_shape_checked(void **state)
 		mp_error err = {0};
 		assert_int_equal(load_text(text, &m, &err), MP_EVERIFY);
 		assert_null(m);
+		if (strstr(bad[i], "batch_time")) /* refused for its batch_time, not for the chain */
+			assert_non_null(strstr(err.msg, "batch_time must be a positive duration"));
 	}
 }
 
