@@ -39,6 +39,31 @@ static void rename_table_check(lc_state *st, const ast_item *it)
 	lc->new_table = it->target.text;
 }
 
+static bool same_schema(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* A lifecycle on a name an earlier lifecycle renamed away (and none renamed
+ * back): from that expand on it is the view, then nothing. */
+static void rename_table_check_done(lc_state *st)
+{
+	const mdl_lifecycle *lc = st->lc, *by = NULL;
+	for (const mdl_lifecycle *e = st->c->model->lifecycles; e < lc; e++) {
+		if (!e->new_table || !same_schema(e->table.schema, lc->table.schema))
+			continue;
+		if (strcmp(e->table.name, lc->table.name) == 0)
+			by = e;
+		else if (strcmp(e->new_table, lc->table.name) == 0)
+			by = NULL;
+	}
+	if (by)
+		check_error(st->c, lc->ast->table.span,
+		            "table \"%s\" is renamed to \"%s\" by lifecycle '%s' (%s), which runs before this one: "
+		            "write its new name",
+		            lc->table.name, by->new_table, by->name, by->id);
+}
+
 static void table_named(mp_buf *b, const mdl_lifecycle *lc, const char *name)
 {
 	sql_quote_qualified(b, lc->table.schema, name);
@@ -185,6 +210,7 @@ static void rename_table_contract(step_builder *sb, const mdl_lifecycle *lc)
 const op_def op_rename_table = {
 	.name = "rename table",
 	.check = rename_table_check,
+	.check_done = rename_table_check_done,
 	.needs = rename_table_needs,
 	.expand = rename_table_expand,
 	.contract = rename_table_contract,

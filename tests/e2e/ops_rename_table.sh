@@ -102,11 +102,22 @@ lifecycle bad2 at 20250702090000 on "Customer" {
   rename email to mail;
 }
 EOF
+cat > "$work/later.mig" <<'EOF'
+lifecycle later at 20250702090000 on "Customer" {
+  add note text;
+}
+EOF
 tl_run "$MIGC" compile "$work/bad.mig" -o "$(tl_tmpdir)"
 tl_assert_contains "$TL_ERR" 'bad.mig:2:19: error: rename table: "Customer" is already the table'"'"'s name' "a rename to the same name"
 tl_assert_contains "$TL_ERR" "bad.mig:3:3: error: a lifecycle that renames its table holds no other item" "another item beside it"
 tl_assert_contains "$TL_ERR" "bad.mig:6:23: error: unexpected ';'; expected 'as' (a column's rename), or write \`rename table to NAME;\`" \
   "a column rename without its type"
+tl_run "$MIGC" compile prisma/accounts.mig "$work/later.mig" -o "$(tl_tmpdir)"
+tl_assert_contains "$TL_ERR" "later.mig:1:38: error: table \"Customer\" is renamed to \"Account\" by lifecycle 'customer_account' (20250601090000), which runs before this one: write its new name" \
+  "a later lifecycle on the old name"
+sed 's/"Customer"/"Account"/' "$work/later.mig" > "$work/later_ok.mig"
+tl_run "$MIGC" compile prisma/accounts.mig "$work/later_ok.mig" -o "$(tl_tmpdir)"
+tl_assert_eq 0 "$TL_RC" "one on the new name compiles"
 cat > "$work/col.mig" <<'EOF'
 lifecycle col at 20250701090000 on "Customer" {
   rename table to "table2" as text;
