@@ -250,4 +250,30 @@ tl_assert_contains "$TL_ERR" '"Account_odd" of "Account" already begins with '"'
 tl_assert_eq "Customer:r" "$(tl_psql "$db2" -c "SELECT string_agg(relname || ':' || relkind::text, ' ') FROM pg_class WHERE relname IN ('Customer', 'Account')")" \
   "and nothing changed"
 
+# --- a table in a schema: every name qualified, the view in that schema ---
+db3=$(tl_newdb ops_rename_table_schema)
+tl_psql "$db3" -c 'CREATE SCHEMA app; CREATE TABLE app."Customer" (id serial, email text NOT NULL, CONSTRAINT "Customer_pkey" PRIMARY KEY (id));
+  CREATE TABLE public."Customer" (id int); INSERT INTO app."Customer"(email) SELECT g::text FROM generate_series(1, 1000) g'
+cat > "$work/app.mig" <<'EOF'
+lifecycle app_account at 20250601090000 on "app"."Customer" {
+  rename table to "Account";
+}
+EOF
+appmig=$(tl_tmpdir)
+"$MIGC" compile "$work/app.mig" -o "$appmig" >/dev/null
+pg_dump --schema-only --no-owner --restrict-key=migplan -d "$db3" > "$work/app_before.sql"
+tl_run tl_psql "$db3" -f "$appmig/20250601090000_app_account_expand/migration.sql"
+tl_assert_eq 0 "$TL_RC" "a table in schema app: the expand runs (search_path public, which has its own \"Customer\")"
+tl_assert_eq "app.Account:r app.Account_id_seq:S app.Account_pkey:i app.Customer:v public.Customer:r" \
+  "$(tl_psql "$db3" -c "SELECT string_agg(relnamespace::regnamespace::text || '.' || relname || ':' || relkind::text, ' ' ORDER BY relnamespace::regnamespace::text, relname COLLATE \"C\")
+    FROM pg_class WHERE relnamespace IN ('app'::regnamespace, 'public'::regnamespace) AND relname ~ '^(Customer|Account)'")" \
+  "the table, its key and sequence renamed in app, the view there, public's table untouched"
+tl_assert_eq 1001 "$(tl_psql "$db3" -c "INSERT INTO app.\"Customer\"(email) VALUES ('x') RETURNING id")" "an insert through app's view"
+tl_psql "$db3" -c "DELETE FROM app.\"Account\" WHERE email = 'x'"
+tl_run tl_psql "$db3" -f "$appmig/20250601090000_app_account_expand/down.sql"
+tl_assert_eq 0 "$TL_RC" "its DOWN runs"
+pg_dump --schema-only --no-owner --restrict-key=migplan -d "$db3" > "$work/app_after.sql"
+tl_run diff "$work/app_before.sql" "$work/app_after.sql"
+tl_assert_eq 0 "$TL_RC" "pg_dump --schema-only equals the state before"
+
 tl_psql "$db" -c "DROP OWNED BY $role; DROP ROLE $role"
