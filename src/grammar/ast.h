@@ -69,6 +69,7 @@ typedef enum {
 	ITEM_ALTER,
 	ITEM_ENUM_ADD,
 	ITEM_ENUM_RENAME,
+	ITEM_RENAME_TABLE, /* rename table to NEW: the lifecycle's table */
 } ast_item_kind;
 
 /* Options written twice in one item: how many, and where the first repeat
@@ -157,7 +158,7 @@ typedef struct ast_item {
 	mp_span keyword_span;
 	ast_name name;   /* column (add/enforce/retire/alter), old column (rename/retype), object name, setting */
 	/* add, retire, rename, retype */
-	ast_name target; /* new column (rename/retype) */
+	ast_name target; /* new column (rename/retype), new table name (rename table) */
 	ast_type type;
 	bool has_type;
 	ast_colopts opts;

@@ -258,6 +258,18 @@ item:
 	| RENAME name TO name AS type colopts ';' {
 		$$ = mkitem(ctx, ITEM_RENAME, @1); $$->name = $2; $$->target = $4; $$->type = $6; $$->has_type = true; $$->opts = *$7;
 	  }
+	| RENAME name TO name ';' {
+		/* `rename table to NEW`: `table` is a word here, not a keyword (as
+		 * `time` in `with time zone`), so a column named table still renames
+		 * with `rename table to x as TYPE`. */
+		if (strcasecmp($2.text, "table") != 0 || ctx->src->text[@2.start] == '"') {
+			diag_add(ctx->diags, DIAG_ERROR, ctx->src, @5, "%s",
+			         "unexpected ';'; expected 'as' (a column's rename), or write `rename table to NAME;`");
+			$$ = NULL;
+		} else {
+			$$ = mkitem(ctx, ITEM_RENAME_TABLE, @1); $$->name = $2; $$->target = $4;
+		}
+	  }
 	| RETYPE name AS type colopts TO name AS type colopts ';' {
 		$$ = mkitem(ctx, ITEM_RETYPE, @1); $$->name = $2; $$->old_type = $4; $$->old_opts = *$5;
 		$$->target = $7; $$->type = $9; $$->has_type = true; $$->opts = *$10;

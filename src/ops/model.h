@@ -156,6 +156,9 @@ typedef struct {
 	size_t nalters;
 	mdl_enum *enums;
 	size_t nenums;
+	/* rename table to NEW (ops/rename_table.c): the table's new name, in the
+	 * same schema, or NULL. table keeps the name the lifecycle starts from. */
+	const char *new_table;
 	const ast_lifecycle *ast;
 } mdl_lifecycle;
 

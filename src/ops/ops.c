@@ -29,6 +29,7 @@ static const op_def *const by_kind[] = {
 	[ITEM_ALTER] = &op_alter,
 	[ITEM_ENUM_ADD] = &op_enum,
 	[ITEM_ENUM_RENAME] = &op_enum, /* a value renamed, in the same list */
+	[ITEM_RENAME_TABLE] = &op_rename_table,
 };
 
 const op_def *ops_for_kind(ast_item_kind kind)
@@ -41,16 +42,17 @@ const op_def *ops_for_kind(ast_item_kind kind)
  * come in this order within a stage: backfills before index builds; before
  * the expand, sql items (a CREATE TYPE) before enum values. */
 static const op_def *const planned[] = {&op_add,   &op_enforce, &op_fill, &op_retire, &op_index, &op_foreign_key,
-                                        &op_check, &op_sql,     &op_enum, &op_sync,   &op_alter, NULL};
+                                        &op_check, &op_sql,     &op_enum, &op_sync,   &op_alter, &op_rename_table, NULL};
 
 /* Expand: columns first, then the trigger that fills them, then the checks
  * on them, then constraints; in-place changes of existing columns last. */
 static const op_def *const expand_order[] = {&op_add,         &op_sync,  &op_enforce, &op_fill,
-                                             &op_foreign_key, &op_check, &op_retire,  &op_alter, NULL};
+                                             &op_foreign_key, &op_check, &op_retire,  &op_alter, &op_rename_table, NULL};
 /* Contract: every VALIDATE (a scan that lets writes go on) before the brief
  * exclusive changes; the trigger goes before the columns it reads. */
 static const op_def *const scan_order[] = {&op_enforce, &op_fill, &op_foreign_key, &op_check, NULL};
-static const op_def *const contract_order[] = {&op_enforce, &op_fill, &op_index, &op_add, &op_sync, &op_retire, NULL};
+static const op_def *const contract_order[] = {&op_enforce, &op_fill,   &op_index,        &op_add,
+                                               &op_sync,    &op_retire, &op_rename_table, NULL};
 /* Gates per added column, in column order. */
 static const op_def *const gate_order[] = {&op_enforce, &op_sync, NULL};
 

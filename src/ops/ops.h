@@ -1,7 +1,8 @@
 /* The operations: one file per .mig item kind (add.c, enforce.c, retire.c,
  * rename.c for rename and retype, index.c for index and unique, fill.c for
  * enforce not null on an existing column, alter.c for in-place changes,
- * foreign_key.c, check_constraint.c, sql.c, enum.c for enum values) plus the sync
+ * foreign_key.c, check_constraint.c, sql.c, enum.c for enum values,
+ * rename_table.c for a table's new name) plus the sync
  * trigger (sync.c) that the column operations share, each behind one op_def. The
  * planner walks a lifecycle's steps in phase order and, in each, asks every
  * operation in this file's tables for its part; an operation reads its own
@@ -76,7 +77,7 @@ typedef struct op_def {
 } op_def;
 
 extern const op_def op_add, op_enforce, op_fill, op_retire, op_rename, op_index, op_foreign_key, op_check, op_sql,
-    op_enum, op_sync, op_alter;
+    op_enum, op_sync, op_alter, op_rename_table;
 
 /* The operation of an item kind; NULL for `set` (a setting, not an operation). */
 const op_def *ops_for_kind(ast_item_kind kind);

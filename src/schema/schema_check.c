@@ -335,6 +335,29 @@ static void check_filled(checker *c, const mdl_lifecycle *lc, const psl_model *m
 	}
 }
 
+/* A table renamed (rename table, the lifecycle's only item): schema.prisma
+ * describes the end state, where a model maps to the new name (Prisma names
+ * its constraints after that name, as the rename leaves them). */
+static void check_renamed(checker *c, const mdl_lifecycle *lc)
+{
+	mdl_table to = {lc->table.schema, lc->new_table};
+	if (psl_model_find(c->s, to.schema, to.name))
+		return;
+	mp_buf b = MP_BUF_INIT, o = MP_BUF_INIT;
+	diag_add(c->d, DIAG_ERROR, lc->src, lc->ast->table.span,
+	         "table %s (the new name of %s, lifecycle '%s') has no model in schema.prisma", table_sql(&b, &to),
+	         table_sql(&o, &lc->table), lc->name);
+	const psl_model *old = psl_model_find(c->s, lc->table.schema, lc->table.name);
+	if (old)
+		diag_add(c->d, DIAG_NOTE, old->src, old->name_span,
+		         "model %s still maps to the old name %s: @@map(\"%s\") keeps the model's name", old->name,
+		         table_sql(&o, &lc->table), lc->new_table);
+	else
+		note_missing_table(c, &to);
+	buf_free(&b);
+	buf_free(&o);
+}
+
 int schema_check(const mdl_model *m, const psl_schema *s, diag_list *diags)
 {
 	checker c = {s, diags, NULL, 0, 0};
@@ -356,6 +379,10 @@ int schema_check(const mdl_model *m, const psl_schema *s, diag_list *diags)
 	mp_buf b = MP_BUF_INIT;
 	for (size_t i = 0; i < m->count; i++) {
 		const mdl_lifecycle *lc = &m->lifecycles[i];
+		if (lc->new_table) {
+			check_renamed(&c, lc);
+			continue;
+		}
 		const psl_model *pm = psl_model_find(s, lc->table.schema, lc->table.name);
 		if (!pm) {
 			diag_add(diags, DIAG_ERROR, lc->src, lc->ast->table.span,

@@ -292,6 +292,20 @@ static void select_locks(const locks_ctx *c, const sql_stmt *st, lock_list *out)
 	read_locks(&r, st->node, 0);
 }
 
+/* CREATE VIEW: ACCESS SHARE on what its query names, for the parse only:
+ * no row is read, and the view itself is new. */
+static void view_locks(const locks_ctx *c, const sql_stmt *st, lock_list *out)
+{
+	stmt_reads r = {c, out, st->node};
+	size_t first = out->count;
+	read_locks(&r, sqlnode_get(st->node, "query"), 0);
+	for (size_t i = first; i < out->count; i++) {
+		out->items[i].duration = DUR_METADATA;
+		free(out->items[i].note);
+		out->items[i].note = xstrdup("the view's query is parsed: no row is read");
+	}
+}
+
 static void vacuum_locks(const locks_ctx *c, const sql_stmt *st, lock_list *out)
 {
 	const json_t *n = st->node;

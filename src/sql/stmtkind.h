@@ -16,6 +16,7 @@
 	X(INDEX, "IndexStmt", index_locks, lint_index) \
 	X(CREATE_TABLE, "CreateStmt", create_table_locks, NULL) \
 	X(CREATE_TABLE_AS, "CreateTableAsStmt", NULL, NULL) \
+	X(CREATE_VIEW, "ViewStmt", view_locks, NULL) \
 	X(DROP, "DropStmt", drop_locks, lint_drop) \
 	X(TRUNCATE, "TruncateStmt", truncate_locks, lint_truncate) \
 	X(RENAME, "RenameStmt", rename_locks, lint_rename) \

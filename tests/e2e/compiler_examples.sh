@@ -107,9 +107,23 @@ hooks_order_currency() {
   FINAL_WANT="currency:character varying:NO:-,id:integer:NO:nextval('\"Order_id_seq\"'::regclass),note:text:YES:-,status:text:NO:'pending'::text,total:numeric:NO:-"
 }
 
+hooks_customer_accounts() {
+  # The old version keeps using "Customer": the table, then the view over "Account".
+  SEED='INSERT INTO "Customer"(email, name) SELECT $$c$$||g||$$@x$$, CASE WHEN g%3=0 THEN NULL ELSE $$n$$||g END FROM generate_series(1,100000) g;
+        INSERT INTO "Order"("customerId", total) SELECT g, g / 100.0 FROM generate_series(1, 1000) g'
+  OLDAPP='INSERT INTO "Customer"(email) VALUES (gen_random_uuid()::text); UPDATE "Customer" SET name = $$u$$||id WHERE id % 997 = 1;
+          INSERT INTO "Order"("customerId", total) SELECT max(id), 9.50 FROM "Customer"'
+  EXPECT='CREATE TABLE migplan_expected AS SELECT id, coalesce(name, email) AS v FROM "Customer"'
+  CHECK='SELECT count(*) FROM "Account" u FULL JOIN migplan_expected e USING (id) WHERE coalesce(u.name, u.email) IS DISTINCT FROM e.v'
+  FINAL='SELECT string_agg(relname||$$:$$||relkind::text, $$,$$ ORDER BY relname COLLATE "C") || $$ $$ || (SELECT confrelid::regclass::text FROM pg_constraint WHERE conname = $$Order_customerId_fkey$$)
+         FROM pg_class WHERE relnamespace = $$public$$::regnamespace AND relname !~ $$^(_prisma|migplan)$$'
+  FINAL_WANT='Account:r,Account_email_key:i,Account_id_seq:S,Account_pkey:i,Order:r,Order_customerId_idx:i,Order_id_seq:S,Order_pkey:i "Account"'
+}
+
 # prisma7_project keeps its migrations where its prisma.config.ts says
 # (db/migrations): migc compile finds them there with no -o.
-for name in user_status rename_column change_type post_constraints hostile_names prisma7_project required_category member_roles order_currency; do
+for name in user_status rename_column change_type post_constraints hostile_names prisma7_project required_category member_roles order_currency \
+    customer_accounts; do
   echo "# example $name"
   hooks_$name
   work=$(tl_tmpdir)

@@ -55,6 +55,8 @@ check 'CLUSTER "User" USING "User_pkey"' User
 check 'COMMENT ON COLUMN "User".email IS NULL' User
 check 'WITH d AS (UPDATE "User" SET n = n + 1 WHERE id < 10 RETURNING id) SELECT count(*) FROM d' User
 check 'DO $$BEGIN UPDATE "User" SET n = n + 1 WHERE id < 10; END$$' User
+# A view's query is parsed, not run: ACCESS SHARE on what it names (rename table's view).
+check 'CREATE VIEW "UserView" AS SELECT * FROM "User"' User
 
 # Statements whose lock on another table only the earlier files tell: the
 # setup runs as one migration, the statement as the next. pg_locks must show
@@ -72,6 +74,7 @@ check_after() {
     AND relation = '\"$table\"'::regclass ORDER BY array_position(ARRAY['AccessShareLock','RowShareLock',
     'RowExclusiveLock','ShareUpdateExclusiveLock','ShareLock','ShareRowExclusiveLock','ExclusiveLock',
     'AccessExclusiveLock'], mode::text) DESC LIMIT 1; ROLLBACK;" | tail -1)
+  held=${held:-none} # no row: no lock on the table
   said=$("$MIGC" explain --format json "$d" | python3 -c '
 import json, sys
 order = ["ACCESS SHARE", "ROW SHARE", "ROW EXCLUSIVE", "SHARE UPDATE EXCLUSIVE", "SHARE", "SHARE ROW EXCLUSIVE",
@@ -96,6 +99,8 @@ check_after 'CREATE TABLE "C" (id int, a int REFERENCES "A"(id))' 'ALTER TABLE "
 # drop-index-non-concurrently): the table is known from the file that built it.
 check_after 'CREATE TABLE "Ix" (id int, n int); CREATE INDEX "Ix_n_idx" ON "Ix"(n)' 'DROP INDEX "Ix_n_idx"' Ix
 check_after 'CREATE TABLE "D" (id int, a int, CONSTRAINT "D_fk" FOREIGN KEY (a) REFERENCES "A"(id))' 'DROP TABLE "D"' A
+# Dropping a view locks the view alone, not the table it reads (rename table's contract).
+check_after 'CREATE VIEW "PostView" AS SELECT * FROM "Post"' 'DROP VIEW "PostView"' Post
 
 # Prisma sends the whole file as one query: psql -c does the same.
 tl_run psql -X -d "$db" -v ON_ERROR_STOP=1 -c "$(cat "$MIGPLAN_SOURCE_DIR/tests/lint/concurrently-in-transaction.bad.sql")"

@@ -91,6 +91,10 @@ function rng(seedStr) {
 // ---------- form ----------
 const qi = (n) => '"' + n.replace(/"/g, '""') + '"';
 const table = form.schema ? `${qi(form.schema)}.${qi(form.table)}` : qi(form.table);
+// A form that renames its table (rename table): the new version writes the
+// new name, which exists from the expand on; the old version writes the old
+// name throughout (a view during the window). Both read the table itself.
+const newTable = form.newTable ? (form.schema ? `${qi(form.schema)}.${qi(form.newTable)}` : qi(form.newTable)) : null;
 const key = form.key || 'id';
 const oldCols = form.old.cols;
 const newCols = form.new.cols;
@@ -139,7 +143,7 @@ const model = new Map();
 const failures = [];
 const fail = (check, detail) => { failures.push({ check, detail }); log(`FAIL ${check}: ${detail}`); };
 // filled: a form's `fill` holds (a lifecycle that fills an existing column's NULLs from expand on).
-const state = { hasNew: added.length === 0, hasOld: true, contract: false, filled: false };
+const state = { hasNew: added.length === 0 && !newTable, hasOld: true, contract: false, filled: false };
 
 function applyWrite(version, op, row, set, sch) {
   const vals = op === 'insert' ? { ...set } : { ...row.vals, ...set };
@@ -174,18 +178,19 @@ class App {
       st = (kind < 0.8 || !spec.unrelated) ? spec.update(r, phase, model.get(id).vals) : spec.unrelated(r, phase, model.get(id).vals);
     }
     const cols = Object.keys(st.set);
+    const target = this.version === 'new' && newTable ? newTable : table;
     let sql, params;
     if (op === 'insert') {
-      sql = `INSERT INTO ${table} (${cols.map(qi).join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING ${qi(key)}::text AS k`;
+      sql = `INSERT INTO ${target} (${cols.map(qi).join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING ${qi(key)}::text AS k`;
       params = cols.map((c) => st.set[c]);
     } else if (st.sql) {
       // A statement whose effect is not a plain assignment (`score = score + 1`):
       // $KEY is the row's key; st.set names what it assigns, for the model.
       params = [...(st.params || [])];
-      sql = st.sql.replaceAll('$KEY', `$${params.length + 1}`).replaceAll('$TABLE', table);
+      sql = st.sql.replaceAll('$KEY', `$${params.length + 1}`).replaceAll('$TABLE', target);
       params.push(id);
     } else {
-      sql = `UPDATE ${table} SET ${cols.map((c, i) => `${qi(c)} = $${i + 1}`).join(', ')} WHERE ${qi(key)} = $${cols.length + 1}`;
+      sql = `UPDATE ${target} SET ${cols.map((c, i) => `${qi(c)} = $${i + 1}`).join(', ')} WHERE ${qi(key)} = $${cols.length + 1}`;
       params = [...cols.map((c) => st.set[c]), id];
     }
     this.writes++;
@@ -228,13 +233,16 @@ class App {
 }
 
 // ---------- checks ----------
-async function columnsPresent(client) {
-  const res = await client.query(`SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`, [table]);
+async function columnsPresent(client, rel = table) {
+  const res = await client.query(`SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`, [rel]);
   return new Set(res.rows.map((r) => r.attname));
 }
 async function check(client, phase, apps, expectNew, expectOld) {
-  const present = await columnsPresent(client);
-  const hasNew = added.every((c) => present.has(c));
+  // A renamed table: its rows are read under the new name once that exists.
+  const renamed = !newTable || (await client.query(`SELECT (to_regclass($1) IS NOT NULL)::text AS ok`, [newTable])).rows[0].ok === 'true';
+  const rel = newTable && renamed ? newTable : table;
+  const present = await columnsPresent(client, rel);
+  const hasNew = added.every((c) => present.has(c)) && renamed;
   const hasOld = retired.every((c) => present.has(c));
   if (hasNew !== expectNew || hasOld !== expectOld) {
     fail(`${phase}:schema`, `new columns ${added.join(',') || '-'} present: ${hasNew} (expected ${expectNew}); retired ${retired.join(',') || '-'} present: ${hasOld} (expected ${expectOld})`);
@@ -248,7 +256,7 @@ async function check(client, phase, apps, expectNew, expectOld) {
     }
   }
   const cols = [...new Set([...oldCols, ...newCols])].filter((c) => present.has(c));
-  const res = await client.query(`SELECT ${qi(key)}::text AS k${cols.map((c) => `, ${qi(c)}::text AS ${qi('c_' + c)}`).join('')} FROM ${table}`);
+  const res = await client.query(`SELECT ${qi(key)}::text AS k${cols.map((c) => `, ${qi(c)}::text AS ${qi('c_' + c)}`).join('')} FROM ${rel}`);
   const seen = new Map(res.rows.map((r) => [r.k, r]));
   const missing = [...model.keys()].filter((k) => !seen.has(k));
   const extra = [...seen.keys()].filter((k) => !model.has(k));
@@ -358,7 +366,7 @@ async function main() {
     }
     await oldApp.client.query('COMMIT');
   }
-  state.hasNew = added.length === 0 ? true : (await columnsPresent(admin)).has(added[0]);
+  state.hasNew = added.length === 0 ? !newTable : (await columnsPresent(admin)).has(added[0]);
   await check(admin, 'seed', [], state.hasNew, true);
 
   // A step's name in checks: its phase, numbered when the phase repeats
@@ -417,7 +425,7 @@ async function main() {
       await check(admin, 'window', w.apps, state.hasNew, state.hasOld);
     }
     const after = {};
-    if (s.phase === 'expand' && added.length) after.hasNew = true;
+    if (s.phase === 'expand' && (added.length || newTable)) after.hasNew = true;
     if (s.phase === 'expand' && form.fill) after.filled = true;
     if (s.phase === 'contract') { after.contract = true; if (retired.length) after.hasOld = false; }
     const { result, apps } = await phase(name, {
@@ -477,7 +485,7 @@ async function main() {
       await check(admin, `${name}_fixed`, [], state.hasNew, state.hasOld);
     }
     const after = {};
-    if (s.phase === 'expand' && added.length) after.hasNew = false;
+    if (s.phase === 'expand' && (added.length || newTable)) after.hasNew = false;
     if (s.phase === 'expand' && form.fill) after.filled = false;
     if (s.phase === 'contract') { after.contract = false; if (retired.length) after.hasOld = true; }
     const { result, apps } = await phase(name, {

@@ -239,6 +239,40 @@ static void test_semantic_errors(void **state)
 	assert_error(LC("add a text backfill $$ a || 'x' $$;"), "the backfill expression reads 'a' itself");
 	assert_error(LC("add a text backfill from o reverse map ('x' -> 'y');\nadd b text backfill from o reverse map ('x' -> 'z');"),
 	             "'o' already gets the reverse of 'a'");
+	/* rename table (ops/rename_table.c) */
+	assert_error(LC("rename table to \"User\";"), "rename table: \"User\" is already the table's name");
+	assert_error(LC("rename table to \"Account\";\nrename table to \"Member\";"), "renames its table twice");
+	assert_error(LC("rename table to \"Account\";\nindex i on (a);"),
+	             "t.mig:3:1: error: a lifecycle that renames its table holds no other item");
+	assert_error(LC("rename \"table\" to \"Account\";"), "expected 'as' (a column's rename), or write `rename table to NAME;`");
+	assert_error(LC("rename table to \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\";"),
+	             "PostgreSQL truncates names");
+	assert_error("lifecycle a at 20250101120000 on \"User\" { rename table to \"Account\"; }\n"
+	             "lifecycle b at 20250102120000 on \"User\" { add x int; }\n",
+	             "table \"User\" is renamed to \"Account\" by lifecycle 'a' (20250101120000)");
+}
+
+/* rename table: an expand and a contract; a later lifecycle on the new name,
+ * and one renaming it back, are fine. */
+static void test_rename_table_plans_expand_and_contract(void **state)
+{
+	compile_result *r;
+	char *msg = compile_diags("lifecycle a at 20250101120000 on \"User\" { rename table to \"Account\"; }\n"
+	                          "lifecycle b at 20250102120000 on \"Account\" { add x int; }\n"
+	                          "lifecycle c at 20250103120000 on \"Account\" { rename TABLE to \"User\"; }\n"
+	                          "lifecycle d at 20250104120000 on \"User\" { add y int; }\n",
+	                          &r);
+	assert_string_equal(msg, "");
+	assert_non_null(r->plan);
+	assert_string_equal(r->plan->steps[0].id, "20250101120000_a_expand");
+	assert_string_equal(r->plan->steps[1].id, "20250101120001_a_contract");
+	assert_non_null(strstr(r->plan->steps[0].up_sql, "ALTER TABLE \"User\" RENAME TO \"Account\";"));
+	assert_non_null(strstr(r->plan->steps[0].up_sql, "CREATE VIEW \"User\" AS SELECT * FROM \"Account\";"));
+	assert_non_null(strstr(r->plan->steps[1].up_sql, "DROP VIEW \"User\";"));
+	assert_non_null(strstr(r->plan->steps[1].down_sql, "CREATE VIEW \"User\" AS SELECT * FROM \"Account\";"));
+	free(msg);
+	compile_result_free(r);
+	(void)state;
 }
 
 /* Issue 19 item 1: nothing in a spec can end a `--` comment migc writes. A
@@ -405,6 +439,7 @@ int main(void)
 		cmocka_unit_test(test_syntax_errors_recover_and_report_several),
 		cmocka_unit_test(test_lexer_errors),
 		cmocka_unit_test(test_semantic_errors),
+		cmocka_unit_test(test_rename_table_plans_expand_and_contract),
 		cmocka_unit_test(test_window_forms),
 		cmocka_unit_test(test_comments_cannot_be_escaped),
 		cmocka_unit_test(test_emit_refuses_ids_before_existing_and_writes_nothing),

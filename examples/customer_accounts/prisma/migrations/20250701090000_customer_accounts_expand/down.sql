@@ -1,0 +1,55 @@
+-- migplan: generated from prisma/customer_accounts.mig; edit the spec and run `migc compile`, not this file.
+-- lifecycle customer_accounts on "Customer", step 20250701090000_customer_accounts_expand: expand (DOWN)
+-- locks: ACCESS EXCLUSIVE on "Customer" (brief: catalog only)
+-- locks: ACCESS EXCLUSIVE on "Account" (brief: catalog only)
+-- runs in one transaction: all or nothing
+
+-- One statement, so that every runner (Prisma 6 and 7, migrun) runs the step as one
+-- transaction: all of it or nothing.
+DO $migplan$
+#variable_conflict use_column
+BEGIN
+PERFORM set_config('lock_timeout', '500ms', true);
+
+DROP VIEW "Customer";
+
+DECLARE
+  tbl regclass := to_regclass('"Account"');
+  pfrom text := 'Account_';
+  pto text := 'Customer_';
+  o record;
+  newname text;
+BEGIN
+  FOR o IN
+    SELECT 1 AS ord, conname::text AS name, NULL::regclass AS rel FROM pg_constraint
+      WHERE conrelid = tbl
+    UNION ALL
+    SELECT 2, i.relname::text, i.oid::regclass FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+      WHERE x.indrelid = tbl AND NOT EXISTS (SELECT FROM pg_constraint c
+        WHERE c.conrelid = tbl AND c.conindid = x.indexrelid AND c.contype IN ('p', 'u', 'x'))
+    UNION ALL
+    SELECT 3, s.relname::text, s.oid::regclass FROM pg_depend d JOIN pg_class s ON s.oid = d.objid
+      WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+        AND d.refobjid = tbl AND d.deptype IN ('a', 'i') AND s.relkind = 'S'
+    ORDER BY 1, 2
+  LOOP
+    IF left(o.name, length(pfrom)) = pfrom THEN
+      newname := pto || substr(o.name, length(pfrom) + 1);
+      IF octet_length(newname) > 63 THEN
+        RAISE EXCEPTION 'cannot rename % to %: longer than 63 bytes', quote_ident(o.name), quote_ident(newname);
+      END IF;
+      IF o.ord = 1 THEN
+        EXECUTE format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', tbl, o.name, newname);
+      ELSIF o.ord = 2 THEN
+        EXECUTE format('ALTER INDEX %s RENAME TO %I', o.rel, newname);
+      ELSE
+        EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', o.rel, newname);
+      END IF;
+    END IF;
+  END LOOP;
+END;
+
+ALTER TABLE "Account" RENAME TO "Customer";
+
+END
+$migplan$;
