@@ -203,6 +203,18 @@ static void lint_user_sql(step_vec *sv, const plan_step *s, const mdl_sql *q, co
 	buf_free(&path);
 }
 
+/* A type that does not parse is left unknown: judged a rewrite. */
+void plan_step_seed_locks(const plan_step *s, locks_ctx *c)
+{
+	char *key = sql_relation_key(s->lc->table.schema, s->lc->table.name);
+	for (size_t i = 0; i < s->ncoltypes; i++) {
+		sql_coltype t;
+		if (sql_coltype_parse(s->coltypes[i].type_sql, &t))
+			locks_ctx_set_column_type(c, key, s->coltypes[i].column, &t);
+	}
+	free(key);
+}
+
 /* Turns a builder into the step's files, locks and manifest fields. The
  * UP's analysis moves c on to the next step; the DOWN is analysed on a copy
  * (it runs after this UP, and later steps never see it). */
@@ -224,6 +236,10 @@ static void finish_step(step_vec *sv, step_builder *sb, plan_step *s)
 	file_locks up = {0}, down = {0};
 	locks_ctx *before = sb->user_sql ? locks_ctx_clone(c) : NULL;
 	locks_ctx_begin_file(c);
+	s->coltypes = sb->coltypes;
+	s->ncoltypes = sb->ncoltypes;
+	sb->coltypes = NULL;
+	plan_step_seed_locks(s, c);
 	s->up_sql = step_file(sv, s, 0, c, &f, &up, 1);
 	if (before)
 		lint_user_sql(sv, s, sb->user_sql, before, 0);
@@ -378,6 +394,7 @@ void plan_free(mp_plan *p)
 		free(s->down_sql);
 		manifest_parts_free(s->locks, s->nlocks, s->gates, s->ngates, s->backfill);
 		manifest_refills_free(s->down_refills, s->ndown_refills);
+		free(s->coltypes);
 	}
 	free(p->steps);
 	free(p);

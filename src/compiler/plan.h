@@ -10,6 +10,7 @@
 #include "migdir/manifest.h"
 #include "ops/model.h"
 #include "ops/ops.h"
+#include "sql/locks_ctx.h"
 
 typedef struct {
 	char *id; /* folder name: <timestamp>_<lifecycle>_<phase>[_<detail>] */
@@ -26,6 +27,8 @@ typedef struct {
 	mf_backfill *down_refills; /* the DOWN's refills, in its order (contract steps) */
 	size_t ndown_refills;
 	const char *sample_query; /* index steps */
+	step_coltype *coltypes;   /* column types the spec states before the step, for the lock analyzer */
+	size_t ncoltypes;
 } plan_step;
 
 typedef struct {
@@ -37,6 +40,10 @@ typedef struct {
  * plan (overlapping step ids) are reported to diags. */
 int plan_build(const mdl_model *m, diag_list *diags, mp_plan **out);
 void plan_free(mp_plan *p);
+/* Tells c the column types the spec states before step s (alter's old side):
+ * the lock analyzer decides from them whether a type change is in place, as
+ * the step's header did when it was written. */
+void plan_step_seed_locks(const plan_step *s, locks_ctx *c);
 /* The manifest entry for a step (hashes of up_sql/down_sql, paths relative to
  * the migrations folder). Strings are borrowed from the step. */
 void plan_step_to_manifest(const plan_step *s, mf_step *out);

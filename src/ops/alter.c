@@ -22,6 +22,13 @@ static void alter_forbid(lc_state *st, const ast_colopts *o, const char *what)
 	check_forbid_opts(st, &rest, what, true, true, false, false, false, false, false);
 }
 
+/* The item's name in messages: alter, or a retype that keeps its column's
+ * name (rename.c hands it here). */
+static const char *alter_what(const ast_item *it)
+{
+	return it->kind == ITEM_RETYPE ? "retype in place" : "alter";
+}
+
 static void alter_type(lc_state *st, const ast_item *it, mdl_alter *a, const char *new_sql)
 {
 	mp_buf why = MP_BUF_INIT, back = MP_BUF_INIT;
@@ -46,8 +53,8 @@ static void alter_nullability(lc_state *st, const ast_item *it, mdl_alter *a)
 		return;
 	if (it->opts.not_null && !was_not_null)
 		check_error(st->c, it->opts.nullability_span,
-		            "alter cannot set NOT NULL in place (it scans the table): use `enforce not null %s;`",
-		            it->name.text);
+		            "%s cannot set NOT NULL%s (it scans the table): use `enforce not null %s;`", alter_what(it),
+		            it->kind == ITEM_RETYPE ? "" : " in place", it->name.text);
 	a->drop_not_null = !it->opts.not_null && was_not_null;
 }
 
@@ -82,8 +89,8 @@ static void alter_check(lc_state *st, const ast_item *it)
 	check_ident(c, &it->name);
 	check_column_use(st, &it->name, "altered");
 	check_column_exists(st, it->name.text, it->name.span, "altered", true);
-	alter_forbid(st, &it->opts, "alter");
-	alter_forbid(st, &it->old_opts, "the old column of alter");
+	alter_forbid(st, &it->opts, alter_what(it));
+	alter_forbid(st, &it->old_opts, it->kind == ITEM_RETYPE ? "the old column of retype" : "the old column of alter");
 	if (it->old_opts.drop_default)
 		check_error(c, it->old_opts.drop_default_span, "the old side states the default the column has, or none");
 	if (check_find_add(st, it->name.text))
@@ -105,8 +112,8 @@ static void alter_check(lc_state *st, const ast_item *it)
 	a->set_comment = it->opts.comment != NULL;
 	a->comment_sql = quoted_or_null(st, it->opts.comment);
 	if (!a->new_type && !a->drop_not_null && !a->set_default && !a->drop_default && !a->set_comment)
-		check_error(c, it->keyword_span, "alter of '%s' changes nothing: its new side is what the old one states",
-		            it->name.text);
+		check_error(c, it->keyword_span, "%s of '%s' changes nothing: its new side is what the old one states",
+		            alter_what(it), it->name.text);
 }
 
 static void comment_sql(mp_buf *b, const mdl_lifecycle *lc, const mdl_alter *a, const char *value)
@@ -170,8 +177,10 @@ static void alter_expand(step_builder *sb, const mdl_lifecycle *lc)
 	bool typed = false;
 	for (size_t i = 0; i < lc->nalters; i++) {
 		const mdl_alter *a = &lc->alters[i];
-		if (a->new_type)
+		if (a->new_type) {
+			step_column_type(sb, a->column, a->old_type);
 			alter_type_part(sb, lc, a, &b);
+		}
 		typed = typed || a->new_type;
 		if (a->drop_not_null)
 			alter_null_part(sb, lc, a, &b);

@@ -1,24 +1,62 @@
 /* The rename and retype operations: a new column (planned as an add) kept in
  * sync both ways with the old one (planned as a retire) while old and new
  * application versions write different columns. Retype is a rename whose
- * mappings are the user's using / reverse expressions. */
+ * mappings are the user's using / reverse expressions; a retype that keeps
+ * the column's name is an alter (in place). */
 #include "ops/check_ctx.h"
 #include "util/quote.h"
 #include "ops/ops.h"
 #include "ops/sqlfrag.h"
 
-/* A retype that only widens needs no new column: PostgreSQL changes the type
- * in place, and the column keeps its name (no @map ever after). */
+/* A retype to a new name through a new column whose type change PostgreSQL
+ * could make in place: keeping the name would need no new column. */
 static void retype_in_place_hint(checker *c, const ast_item *it)
 {
 	mp_buf why = MP_BUF_INIT, msg = MP_BUF_INIT;
 	if (types_change_of(&it->old_type, &it->type, &why) == TYPES_IN_PLACE) {
-		buf_printf(&msg, "in place: %s; `alter %s as … to …` changes the column without a new one or a window",
-		           buf_cstr(&why), it->name.text);
+		buf_printf(&msg, "in place: %s; `retype %s as … to %s as …` (the same name) changes the column in place, "
+		                 "with no new column, no window and no @map",
+		           buf_cstr(&why), it->name.text, it->name.text);
 		check_note(c, it->keyword_span, "%s", buf_cstr(&msg));
 	}
 	buf_free(&why);
 	buf_free(&msg);
+}
+
+/* A retype that keeps the column's name changes it in place, as alter does:
+ * both sides state the whole column, so an option the new side leaves out
+ * (not null, a default) is dropped, and a note says so. A type change that
+ * PostgreSQL cannot make in place is an error: it needs a new column. */
+static void retype_in_place(lc_state *st, const ast_item *it)
+{
+	mp_buf why = MP_BUF_INIT;
+	types_change ch = types_change_of(&it->old_type, &it->type, &why);
+	buf_free(&why);
+	if (ch == TYPES_REWRITE) {
+		types_change_of(&it->old_type, &it->type, &why);
+		check_error(st->c, it->type.span, "%s: a retype that keeps the column's name is in place, and this is not",
+		            buf_cstr(&why));
+		check_note(st->c, it->target.span, "%s",
+		           "give the new column its own name: it is then added, kept in sync and backfilled (using and "
+		           "reverse), and the old one retired");
+		buf_free(&why);
+		return;
+	}
+	ast_item in_place = *it;
+	ast_colopts *o = &in_place.opts;
+	if (!o->has_nullability && it->old_opts.has_nullability && it->old_opts.not_null) {
+		o->has_nullability = true;
+		o->nullability_span = it->target.span;
+		check_note(st->c, it->target.span, "%s", "the new side has no `not null`: NOT NULL is dropped (write it "
+		                                         "to keep it)");
+	}
+	if (!o->has_default && it->old_opts.has_default) {
+		o->drop_default = true;
+		o->drop_default_span = it->target.span;
+		check_note(st->c, it->target.span, "%s", "the new side has no default: the default is dropped (write "
+		                                         "it to keep it)");
+	}
+	op_alter.check(st, &in_place);
 }
 
 /* rename/retype: a new column kept in sync both ways with the old one, which
@@ -31,8 +69,10 @@ static void rename_check(lc_state *st, const ast_item *it)
 	check_ident(c, &it->name);
 	check_ident(c, &it->target);
 	if (strcmp(it->name.text, it->target.text) == 0) {
-		check_error(c, it->target.span, "%s needs a new column name: expand/contract keeps both columns during the window",
-		    what);
+		if (retype)
+			retype_in_place(st, it);
+		else
+			check_error(c, it->target.span, "rename needs a new column name: expand/contract keeps both columns during the window");
 		return;
 	}
 	if (check_find_add(st, it->target.text)) {

@@ -81,8 +81,14 @@ mf_gate *step_add_column_gate(step_builder *sb, mf_gate_kind kind, const mdl_lif
 }
 
 /* The gates, the backfill and the native refills have been moved to the step by then. */
+void step_column_type(step_builder *sb, const char *column, const char *type_sql)
+{
+	*MP_VEC_PUSH(sb->coltypes, sb->ncoltypes) = (step_coltype){column, type_sql};
+}
+
 void step_builder_free(step_builder *sb)
 {
+	free(sb->coltypes);
 	buf_free(&sb->up);
 	for (size_t i = 0; i < sb->ndowns; i++)
 		free(sb->downs[i]);

@@ -19,6 +19,12 @@
  * validated and turned into NOT NULL. */
 enum { DOWN_AFTER_CHECK, DOWN_AFTER_ENFORCE, DOWN_AFTER_PARTS };
 
+/* A column's type before the step, as the spec states it (alter's old side). */
+typedef struct {
+	const char *column;
+	const char *type_sql; /* canonical SQL: varchar(20) */
+} step_coltype;
+
 typedef struct {
 	const mdl_lifecycle *lc;
 	mp_buf up;
@@ -39,6 +45,8 @@ typedef struct {
 	mp_buf down_after[DOWN_AFTER_PARTS];
 	const char *sample_query; /* index steps */
 	const mdl_sql *user_sql;  /* sql steps: the team's SQL, which compile lints (compiler/plan.c) */
+	step_coltype *coltypes;   /* the types the spec states for columns of lc's table before this step */
+	size_t ncoltypes;
 } step_builder;
 
 /* One UP statement: a comment saying why (or NULL), then the SQL. What it
@@ -51,6 +59,10 @@ void step_down_after(step_builder *sb, int part, const char *why, const char *sq
 mf_gate *step_add_gate(step_builder *sb, mf_gate_kind kind);
 /* A gate on one column of the lifecycle's table. */
 mf_gate *step_add_column_gate(step_builder *sb, mf_gate_kind kind, const mdl_lifecycle *lc, const char *column);
+/* Tells the planner a column's type before the step: the lock analyzer reads
+ * it (no statement of the step says it) to decide whether an ALTER COLUMN …
+ * TYPE rewrites the table. */
+void step_column_type(step_builder *sb, const char *column, const char *type_sql);
 void step_builder_free(step_builder *sb);
 
 /* "schema"."table" as SQL. */

@@ -2,6 +2,9 @@
 #include "ops/types.h"
 #include "ops/names.h"
 #include "util/quote.h"
+#include "sql/coltype.h"
+
+#include <stdio.h>
 
 #include <string.h>
 #include <strings.h>
@@ -209,24 +212,24 @@ static void type_text(mp_buf *b, const ast_type *t)
 	buf_free(&hint);
 }
 
-/* PostgreSQL's rules (ALTER TABLE, "SET DATA TYPE"): varchar to text and text
- * to varchar are binary-coercible; varchar(n) to varchar(m >= n) or to
- * varchar, numeric(p,s) to numeric(q >= p,s) or to numeric skip the length
- * coercion, so neither the table nor its indexes are rewritten. */
+/* The type as sql/coltype.c reads it from a parse tree, so that the
+ * compiler and the lock analyzer decide by the same rule. */
+static void coltype_of(const char *canonical, const ast_type *t, sql_coltype *out)
+{
+	memset(out, 0, sizeof *out);
+	snprintf(out->name, sizeof out->name, "%s", canonical);
+	out->nargs = t->nargs > 2 ? 2 : (int)t->nargs;
+	for (int i = 0; i < out->nargs; i++)
+		out->args[i] = t->args[i];
+}
+
 static const char *in_place_rule(const char *o, const ast_type *old, const char *n, const ast_type *new)
 {
-	bool o_vc = strcmp(o, "varchar") == 0, n_vc = strcmp(n, "varchar") == 0;
-	if (o_vc && strcmp(n, "text") == 0)
-		return "varchar to text is binary-coercible";
-	if (strcmp(o, "text") == 0 && n_vc && !new->nargs)
-		return "text to varchar is binary-coercible";
-	if (o_vc && n_vc && (!new->nargs || (old->nargs && new->args[0] > old->args[0])))
-		return "the length limit only grows";
-	if (strcmp(o, "numeric") == 0 && strcmp(n, "numeric") == 0 && old->nargs &&
-	    (!new->nargs || (new->args[0] > old->args[0] && (old->nargs == 2 ? old->args[1] : 0) ==
-	                                                        (new->nargs == 2 ? new->args[1] : 0))))
-		return "the precision only grows, at the same scale";
-	return NULL;
+	sql_coltype a, b;
+	coltype_of(o, old, &a);
+	coltype_of(n, new, &b);
+	const sql_inplace_rule *r = sql_coltype_in_place(&a, &b);
+	return r ? r->rule : NULL;
 }
 
 types_change types_change_of(const ast_type *old, const ast_type *new, mp_buf *why)

@@ -35,6 +35,11 @@ void explain_doc_free(explain_doc *d)
 	free(d);
 }
 
+locks_ctx *explain_doc_context(explain_doc *d)
+{
+	return d->ctx;
+}
+
 size_t explain_doc_count(const explain_doc *d)
 {
 	return json_array_size(d->files);

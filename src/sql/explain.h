@@ -12,6 +12,7 @@
 #include "migdir/manifest.h"
 #include "util/source.h"
 #include "sql/sqlparse.h"
+#include "sql/locks_ctx.h"
 
 typedef enum { EXPLAIN_HUMAN, EXPLAIN_MARKDOWN, EXPLAIN_JSON } explain_format;
 
@@ -22,6 +23,10 @@ typedef struct explain_doc explain_doc;
 explain_doc *explain_doc_new(void);
 void explain_doc_free(explain_doc *d);
 
+/* What the statements explained so far established, as the analyzer reads
+ * it: a caller that knows more (a compiled step's column types) tells it
+ * here before adding the step. */
+locks_ctx *explain_doc_context(explain_doc *d);
 /* Parses and explains sql under the display name `name`; step (may be NULL)
  * adds the compiled step's phase and gates. A syntax error is recorded in
  * the document (rendered with its line and column) and returns MP_EINVAL. */

@@ -2,6 +2,7 @@
  * other statement). */
 #include "sql/locks_alter.h"
 #include "sql/locks_volatility.h"
+#include "sql/coltype.h"
 #include "util/buf.h"
 
 #include <stdlib.h>
@@ -74,6 +75,28 @@ static alter_effect add_column_effect(const locks_ctx *c, const json_t *coldef, 
 	return e;
 }
 
+/* ALTER COLUMN … TYPE is in place when the column's type before it is known
+ * (from earlier statements, or from the spec migc compiled) and the change
+ * is one PostgreSQL makes in the catalog only; a USING expression or a new
+ * collation is left to the rewrite PostgreSQL may do. */
+static alter_effect column_type_effect(const locks_ctx *c, const json_t *cmd, const char *tkey)
+{
+	json_t *coldef = sqlnode_get(sqlnode_get(cmd, "def"), "ColumnDef");
+	const char *col = sqlnode_str(cmd, "name");
+	sql_coltype old, new;
+	if (col && coldef && !sqlnode_get(coldef, "raw_default") && !sqlnode_get(coldef, "collClause") &&
+	    locks_ctx_column_type(c, tkey, col, &old) && sql_coltype_of(sqlnode_get(coldef, "typeName"), &new)) {
+		const sql_inplace_rule *r = sql_coltype_in_place(&old, &new);
+		if (r)
+			return (alter_effect){LOCK_ACCESS_EXCLUSIVE, DUR_METADATA, r->note};
+		return (alter_effect){LOCK_ACCESS_EXCLUSIVE, DUR_REWRITE,
+		                      "rewrites the table and its indexes: from the column's type before, the change "
+		                      "is neither binary-coercible nor a limit that only grows"};
+	}
+	return (alter_effect){LOCK_ACCESS_EXCLUSIVE, DUR_REWRITE,
+	                      "rewrites the table and its indexes unless the change is binary-coercible"};
+}
+
 static alter_effect alter_cmd_effect(const locks_ctx *c, const json_t *cmd, const char *tkey, lock_list *out)
 {
 	const char *sub = sqlnode_str(cmd, "subtype");
@@ -83,8 +106,7 @@ static alter_effect alter_cmd_effect(const locks_ctx *c, const json_t *cmd, cons
 	if (sub_is(sub, "AT_AddColumn"))
 		return add_column_effect(c, sqlnode_get(def, "ColumnDef"), out);
 	if (sub_is(sub, "AT_AlterColumnType"))
-		return (alter_effect){LOCK_ACCESS_EXCLUSIVE, DUR_REWRITE,
-		                      "rewrites the table and its indexes unless the change is binary-coercible"};
+		return column_type_effect(c, cmd, tkey);
 	if (sub_is(sub, "AT_SetNotNull")) {
 		const char *col = sqlnode_str(cmd, "name");
 		if (col && locks_ctx_has_notnull_check(c, tkey, col))

@@ -1,7 +1,8 @@
 /* The context of earlier statements (created tables, validated NOT NULL
- * checks) and the relation keys it is indexed by. */
+ * checks, column types) and the relation keys it is indexed by. */
 #include "sql/locks_ctx.h"
 #include "sql/locks_do.h"
+#include "sql/coltype.h"
 #include "util/buf.h"
 #include "util/vec.h"
 
@@ -27,12 +28,24 @@ typedef struct {
 	size_t count;
 } refset;
 
+/* A column's type as the statements before left it. */
+typedef struct {
+	char *key; /* "table\ncolumn" */
+	sql_coltype type;
+} coltype_entry;
+
+typedef struct {
+	coltype_entry *items; /* grown by MP_VEC_PUSH alone */
+	size_t count;
+} coltype_set;
+
 struct locks_ctx {
 	strset created;       /* relation keys */
 	strset checks;        /* validated: "table\ncolumn" */
 	strset pending;       /* NOT VALID: "table\nconstraint\ncolumn" */
 	refset indexes;       /* index key -> its table */
 	refset fkeys;         /* "table\nconstraint" -> the referenced table */
+	coltype_set types;    /* "table\ncolumn" -> its type, where a statement (or the compiler) said it */
 };
 
 static bool set_has(const strset *s, const char *v)
@@ -113,6 +126,62 @@ static void ref_copy(refset *to, const refset *from)
 		ref_add(to, from->items[i].key, from->items[i].schema, from->items[i].table, from->items[i].columns);
 }
 
+/* Forgets the entry of key, or (prefix) every entry whose key starts with
+ * key: "" forgets all, "table\n" a table's columns. */
+static void types_forget(coltype_set *s, const char *key, bool prefix)
+{
+	size_t kl = strlen(key), n = 0;
+	for (size_t i = 0; i < s->count; i++) {
+		coltype_entry *e = &s->items[i];
+		if (prefix ? strncmp(e->key, key, kl) != 0 : strcmp(e->key, key) != 0) {
+			s->items[n++] = *e;
+			continue;
+		}
+		free(e->key);
+	}
+	s->count = n;
+}
+
+static char *column_key(const char *table_key, const char *column)
+{
+	mp_buf b = MP_BUF_INIT;
+	buf_printf(&b, "%s\n%s", table_key, column);
+	return buf_detach(&b);
+}
+
+void locks_ctx_set_column_type(locks_ctx *c, const char *table_key, const char *column, const sql_coltype *t)
+{
+	char *key = column_key(table_key, column);
+	types_forget(&c->types, key, false);
+	if (t)
+		*MP_VEC_PUSH(c->types.items, c->types.count) = (coltype_entry){key, *t};
+	else
+		free(key);
+}
+
+bool locks_ctx_column_type(const locks_ctx *c, const char *table_key, const char *column, sql_coltype *out)
+{
+	char *key = column_key(table_key, column);
+	bool found = false;
+	for (size_t i = 0; c && i < c->types.count && !found; i++)
+		if (strcmp(c->types.items[i].key, key) == 0) {
+			*out = c->types.items[i].type;
+			found = true;
+		}
+	free(key);
+	return found;
+}
+
+/* A ColumnDef's type, or forgotten when it cannot be read. */
+static void note_coldef_type(locks_ctx *c, const char *table_key, const json_t *coldef)
+{
+	const char *col = sqlnode_str(coldef, "colname");
+	sql_coltype t;
+	if (col)
+		locks_ctx_set_column_type(c, table_key, col,
+		                          sql_coltype_of(sqlnode_get(coldef, "typeName"), &t) ? &t : NULL);
+}
+
 locks_ctx *locks_ctx_new(void)
 {
 	return xcalloc(1, sizeof(locks_ctx));
@@ -127,6 +196,8 @@ void locks_ctx_free(locks_ctx *c)
 	set_free(&c->pending);
 	ref_free(&c->indexes);
 	ref_free(&c->fkeys);
+	types_forget(&c->types, "", true);
+	free(c->types.items);
 	free(c);
 }
 
@@ -138,6 +209,9 @@ locks_ctx *locks_ctx_clone(const locks_ctx *from)
 	set_copy(&c->pending, &from->pending);
 	ref_copy(&c->indexes, &from->indexes);
 	ref_copy(&c->fkeys, &from->fkeys);
+	for (size_t i = 0; i < from->types.count; i++)
+		*MP_VEC_PUSH(c->types.items, c->types.count) =
+		    (coltype_entry){xstrdup(from->types.items[i].key), from->types.items[i].type};
 	return c;
 }
 
@@ -311,15 +385,26 @@ static void note_fkey(locks_ctx *c, const char *table, const char *relname, cons
 	buf_free(&key);
 }
 
-/* CREATE TABLE's foreign keys, on columns and on the table. */
+/* Forgets the column types of table key (dropped, renamed, created anew). */
+static void forget_table_types(locks_ctx *c, const char *key)
+{
+	mp_buf b = MP_BUF_INIT;
+	buf_printf(&b, "%s\n", key);
+	types_forget(&c->types, buf_cstr(&b), true);
+	buf_free(&b);
+}
+
+/* CREATE TABLE's column types and foreign keys, on columns and on the table. */
 static void note_create_table(locks_ctx *c, const char *key, const json_t *n)
 {
 	const char *relname = sqlnode_str(sqlnode_get(n, "relation"), "relname");
 	json_t *elts = sqlnode_get(n, "tableElts");
+	forget_table_types(c, key);
 	for (size_t i = 0; relname && i < json_array_size(elts); i++) {
 		json_t *e = json_array_get(elts, i), *in, *con;
 		const char *k = sqlnode_kind(e, &in), *t;
 		if (k && strcmp(k, "ColumnDef") == 0) {
+			note_coldef_type(c, key, in);
 			for (size_t it = 0; (con = sqlnode_next_constraint(in, &it, &t));)
 				if (strcmp(t, "CONSTR_FOREIGN") == 0)
 					note_fkey(c, key, relname, con, sqlnode_str(in, "colname"));
@@ -330,13 +415,15 @@ static void note_create_table(locks_ctx *c, const char *key, const json_t *n)
 	}
 }
 
-/* DROP TABLE forgets the table's foreign keys. */
+/* DROP TABLE forgets the table's foreign keys and column types. */
 static void note_drop(locks_ctx *c, const json_t *n)
 {
 	for (size_t i = 0; i < sqlnode_dropped_tables(n); i++) {
 		char *key = sqlnode_dropped_table_key(n, i);
-		if (key)
+		if (key) {
 			ref_remove(&c->fkeys, key, true);
+			forget_table_types(c, key);
+		}
 		free(key);
 	}
 }
@@ -373,6 +460,64 @@ static void update_do(locks_ctx *c, const sql_stmt *st)
 	sql_do_block_free(&b);
 }
 
+/* A column's type follows ADD COLUMN, ALTER COLUMN … TYPE and DROP COLUMN. */
+static void note_column_cmd(locks_ctx *c, const char *key, const char *sub, const json_t *cmd)
+{
+	json_t *coldef = sqlnode_get(sqlnode_get(cmd, "def"), "ColumnDef");
+	const char *col = sqlnode_str(cmd, "name");
+	sql_coltype t;
+	if (strcmp(sub, "AT_AddColumn") == 0 && coldef)
+		note_coldef_type(c, key, coldef);
+	else if (strcmp(sub, "AT_AlterColumnType") == 0 && col)
+		locks_ctx_set_column_type(c, key, col, sql_coltype_of(sqlnode_get(coldef, "typeName"), &t) ? &t : NULL);
+	else if (strcmp(sub, "AT_DropColumn") == 0 && col)
+		locks_ctx_set_column_type(c, key, col, NULL);
+}
+
+static void update_alter_table(locks_ctx *c, const json_t *n)
+{
+	char *key = locks_relation_key(sqlnode_get(n, "relation"));
+	if (!key)
+		return;
+	json_t *cmds = sqlnode_get(n, "cmds");
+	for (size_t i = 0; i < json_array_size(cmds); i++) {
+		json_t *cmd = sqlnode_get(json_array_get(cmds, i), "AlterTableCmd");
+		const char *sub = sqlnode_str(cmd, "subtype");
+		json_t *con = sqlnode_get(sqlnode_get(cmd, "def"), "Constraint");
+		const char *contype = con ? sqlnode_str(con, "contype") : NULL;
+		if (!sub)
+			continue;
+		note_column_cmd(c, key, sub, cmd);
+		if (strcmp(sub, "AT_AddConstraint") == 0 && contype && strcmp(contype, "CONSTR_CHECK") == 0)
+			note_check(c, key, con);
+		else if (strcmp(sub, "AT_AddConstraint") == 0 && contype && strcmp(contype, "CONSTR_FOREIGN") == 0)
+			note_fkey(c, key, sqlnode_str(sqlnode_get(n, "relation"), "relname"), con, NULL);
+		else if (strcmp(sub, "AT_DropConstraint") == 0 && sqlnode_str(cmd, "name"))
+			note_drop_constraint(c, key, sqlnode_str(cmd, "name"));
+		else if (strcmp(sub, "AT_ValidateConstraint") == 0 && sqlnode_str(cmd, "name"))
+			note_validate(c, key, sqlnode_str(cmd, "name"));
+	}
+	free(key);
+}
+
+/* A renamed column or table: what was known under either name is forgotten
+ * (a later statement's type change is then judged as unknown: a rewrite). */
+static void update_rename(locks_ctx *c, const json_t *n)
+{
+	const char *type = sqlnode_str(n, "renameType"), *sub = sqlnode_str(n, "subname");
+	const char *to = sqlnode_str(n, "newname");
+	char *key = locks_relation_key(sqlnode_get(n, "relation"));
+	if (!key || !type)
+		;
+	else if (strcmp(type, "OBJECT_COLUMN") == 0 && sub && to) {
+		locks_ctx_set_column_type(c, key, sub, NULL);
+		locks_ctx_set_column_type(c, key, to, NULL);
+	} else if (strcmp(type, "OBJECT_TABLE") == 0) {
+		forget_table_types(c, key);
+	}
+	free(key);
+}
+
 void locks_ctx_update(locks_ctx *c, const sql_stmt *st)
 {
 	json_t *n = st->node;
@@ -400,25 +545,8 @@ void locks_ctx_update(locks_ctx *c, const sql_stmt *st)
 		}
 		free(key);
 	} else if (st->kind_id == SQL_KIND_ALTER_TABLE) {
-		char *key = locks_relation_key(sqlnode_get(n, "relation"));
-		if (!key)
-			return;
-		json_t *cmds = sqlnode_get(n, "cmds");
-		for (size_t i = 0; i < json_array_size(cmds); i++) {
-			json_t *cmd = sqlnode_get(json_array_get(cmds, i), "AlterTableCmd");
-			const char *sub = sqlnode_str(cmd, "subtype");
-			json_t *con = sqlnode_get(sqlnode_get(cmd, "def"), "Constraint");
-			const char *contype = con ? sqlnode_str(con, "contype") : NULL;
-			if (sub && strcmp(sub, "AT_AddConstraint") == 0 && contype && strcmp(contype, "CONSTR_CHECK") == 0)
-				note_check(c, key, con);
-			else if (sub && strcmp(sub, "AT_AddConstraint") == 0 && contype &&
-			         strcmp(contype, "CONSTR_FOREIGN") == 0)
-				note_fkey(c, key, sqlnode_str(sqlnode_get(n, "relation"), "relname"), con, NULL);
-			else if (sub && strcmp(sub, "AT_DropConstraint") == 0 && sqlnode_str(cmd, "name"))
-				note_drop_constraint(c, key, sqlnode_str(cmd, "name"));
-			else if (sub && strcmp(sub, "AT_ValidateConstraint") == 0 && sqlnode_str(cmd, "name"))
-				note_validate(c, key, sqlnode_str(cmd, "name"));
-		}
-		free(key);
+		update_alter_table(c, n);
+	} else if (st->kind_id == SQL_KIND_RENAME) {
+		update_rename(c, n);
 	}
 }

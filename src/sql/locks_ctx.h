@@ -1,14 +1,15 @@
 /* What earlier statements (this file and the files before it) established,
  * as the lock analyzer and lint read it: the tables created in this file
  * (new, so nobody uses them yet), the columns a validated CHECK (col IS NOT
- * NULL) proves not null, the table of each index and the referenced table
- * of each foreign key. Keyed by schema-qualified relation names. Part of
- * locks.h's API; below locks.c, locks_alter.c and lock_list.c. */
+ * NULL) proves not null, the table of each index, the referenced table
+ * of each foreign key and the type of each column. Keyed by
+ * schema-qualified relation names. Part of locks.h's API; below locks.c, locks_alter.c and lock_list.c. */
 #ifndef MIGPLAN_LOCKS_CTX_H
 #define MIGPLAN_LOCKS_CTX_H
 
 #include <stdbool.h>
 #include "sql/sqlparse.h"
+#include "sql/coltype.h"
 
 typedef struct locks_ctx locks_ctx;
 
@@ -34,6 +35,12 @@ bool locks_ctx_fkey_target(const locks_ctx *c, const char *table_key, const char
  * it is not NULL), one per call from *it = 0; false after the last. */
 bool locks_ctx_fkey_next(const locks_ctx *c, const char *table_key, const char *column, size_t *it,
                          const char **schema, const char **table);
+
+/* A column's type as the statements before left it (CREATE TABLE, ADD
+ * COLUMN, ALTER COLUMN … TYPE), or as the compiler knows it from a spec:
+ * false when unknown. set with t NULL forgets it. */
+bool locks_ctx_column_type(const locks_ctx *c, const char *table_key, const char *column, sql_coltype *out);
+void locks_ctx_set_column_type(locks_ctx *c, const char *table_key, const char *column, const sql_coltype *t);
 
 /* A RangeVar's relation, schema-qualified (public when unqualified): the
  * context's key. NULL if not a RangeVar. */

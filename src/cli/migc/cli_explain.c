@@ -106,6 +106,7 @@ static int explain_specs(explain_doc *doc, const char **specs, size_t n)
 		mp_buf name = MP_BUF_INIT;
 		buf_printf(&name, "%s/migration.sql", s->id);
 		step.up.path = name.ptr;
+		plan_step_seed_locks(s, explain_doc_context(doc));
 		if (explain_doc_add_sql(doc, name.ptr, s->up_sql, &step, &err) < 0) {
 			fprintf(stderr, "migc explain: %s\n", err.msg);
 			exit_code = MIGC_EXIT_FINDINGS;

@@ -193,7 +193,15 @@ static void test_semantic_errors(void **state)
 	assert_error(LC("set window = 72x;"), "bad duration '72x'");
 	assert_error(LC("set lock_timout = 1s;"), "did you mean 'lock_timeout'?");
 	assert_error(LC("retire o;"), "needs the column's type");
-	assert_error(LC("retype a as int to a as bigint using $$a$$ reverse $$a$$;"), "needs a new column name");
+	assert_error(LC("retype a as int to a as bigint;"),
+	             "integer to bigint rewrites the table and its indexes: a retype that keeps the column's name is in "
+	             "place, and this is not");
+	assert_error(LC("retype a as int to a as bigint;"), "note: give the new column its own name");
+	assert_error(LC("retype a as varchar(2) to a as varchar(3) using $$a$$ reverse $$a$$;"),
+	             "retype in place takes no using expression");
+	assert_error(LC("retype a as varchar(2) to a as varchar(2);"), "retype in place of 'a' changes nothing");
+	assert_error(LC("retype a as text to a as text not null;"), "retype in place cannot set NOT NULL (it scans");
+	assert_error(LC("rename a to a as text;"), "rename needs a new column name");
 	assert_error(LC("retype a as int to b as bigint;"), "retype needs using");
 	assert_error(LC("alter a as int to bigint;"), "t.mig:2:19: error: integer to bigint rewrites the table and its indexes: not in place");
 	assert_error(LC("alter a as int to bigint;"), "use `retype` instead");
@@ -206,7 +214,8 @@ static void test_semantic_errors(void **state)
 	assert_error(LC("add s text comment 'c';"), "add takes no comment");
 	assert_error(LC("add s varchar(5);\nalter s as varchar(5) to varchar(9);"), "column 's' is added in lifecycle 'l'");
 	assert_error(LC("retype a as varchar(20) to b as varchar(50) using $$a$$ reverse $$b$$;"),
-	             "note: in place: varchar(20) to varchar(50): the length limit only grows; `alter a as … to …`");
+	             "note: in place: varchar(20) to varchar(50): the length limit only grows; `retype a as … to a as …` "
+	             "(the same name) changes the column in place");
 	assert_error(LC("add s text default 'x' no default;"), "option given twice");
 	assert_error(LC("index i on (a);\nindex i on (b);"), "duplicate index name 'i'");
 	assert_error(LC("index i on (a, a);"), "column 'a' is listed twice");

@@ -134,6 +134,56 @@ static void test_statements_without_table_locks(void **state)
 	sqlparse_free(f);
 }
 
+/* ALTER COLUMN … TYPE is catalog only when the column's type before it is
+ * known (CREATE TABLE, ADD COLUMN, an earlier type change, or the compiler's
+ * word) and PostgreSQL's rule skips the rewrite; unknown, after a rename, with
+ * USING or a narrowing it stays a rewrite. */
+static void test_type_change_in_place_from_the_type_before(void **state)
+{
+	(void)state;
+	struct {
+		const char *sql;
+		lock_duration dur;
+	} cases[] = {
+		{"ALTER TABLE \"T\" ALTER COLUMN \"email\" TYPE varchar(50)", DUR_METADATA},
+		{"ALTER TABLE \"T\" ALTER COLUMN \"email\" TYPE varchar(40)", DUR_REWRITE},  /* narrows 50 */
+		{"ALTER TABLE \"T\" ALTER COLUMN \"email\" TYPE text", DUR_METADATA},
+		{"ALTER TABLE \"T\" ALTER COLUMN \"amount\" TYPE numeric(12,2)", DUR_METADATA},
+		{"ALTER TABLE \"T\" ALTER COLUMN \"amount\" TYPE numeric(14,3)", DUR_REWRITE}, /* new scale */
+		{"ALTER TABLE \"T\" ALTER COLUMN \"n\" TYPE bigint", DUR_REWRITE},
+		{"ALTER TABLE \"T\" ALTER COLUMN \"added\" TYPE varchar", DUR_METADATA},
+		{"ALTER TABLE \"T\" ALTER COLUMN \"note\" TYPE text USING note::text", DUR_REWRITE},
+		{"ALTER TABLE \"T\" ALTER COLUMN \"renamed\" TYPE text", DUR_REWRITE},
+		{"ALTER TABLE \"U\" ALTER COLUMN \"email\" TYPE text", DUR_REWRITE}, /* unknown table */
+		{"ALTER TABLE \"T\" ALTER COLUMN \"told\" TYPE varchar(9)", DUR_METADATA},
+	};
+	sql_file *f = parse("CREATE TABLE \"T\" (id int, \"email\" VARCHAR(20), \"amount\" NUMERIC(10,2), n int, "
+	                    "note varchar(5), was varchar(5));"
+	                    "ALTER TABLE \"T\" ADD COLUMN added varchar(3);"
+	                    "ALTER TABLE \"T\" RENAME COLUMN was TO renamed;");
+	locks_ctx *c = locks_ctx_new();
+	for (size_t i = 0; i < f->nstmts; i++)
+		locks_ctx_update(c, &f->stmts[i]);
+	sqlparse_free(f);
+	sql_coltype told;
+	assert_true(sql_coltype_parse("varchar(8)", &told));
+	locks_ctx_set_column_type(c, "public.T", "told", &told);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		f = parse(cases[i].sql);
+		lock_list l = {0};
+		locks_analyze(c, &f->stmts[0], &l);
+		assert_int_equal(l.count, 1);
+		if (l.items[0].duration != cases[i].dur)
+			fail_msg("%s: duration %d, expected %d", cases[i].sql, (int)l.items[0].duration, (int)cases[i].dur);
+		if (cases[i].dur == DUR_METADATA)
+			assert_non_null(strstr(l.items[0].note, "in place (catalog only"));
+		lock_list_free(&l);
+		locks_ctx_update(c, &f->stmts[0]);
+		sqlparse_free(f);
+	}
+	locks_ctx_free(c);
+}
+
 /* ALTER TYPE … VALUE locks the type object (pg_locks: locktype object), not
  * a table: the item says so, a file summary keeps it apart from the table
  * locks, and a table of the same name is not confused with it. */
@@ -378,6 +428,7 @@ int main(void)
 		cmocka_unit_test(test_each_statement_form_takes_the_documented_lock),
 		cmocka_unit_test(test_statements_without_table_locks),
 		cmocka_unit_test(test_enum_value_locks_the_type_not_a_table),
+		cmocka_unit_test(test_type_change_in_place_from_the_type_before),
 		cmocka_unit_test(test_foreign_key_locks_both_tables),
 		cmocka_unit_test(test_context_knows_new_tables_and_validated_checks),
 		cmocka_unit_test(test_do_block_statements_and_commits),

@@ -1,7 +1,7 @@
 -- migplan: generated from prisma/order_currency.mig; edit the spec and run `migc compile`, not this file.
 -- lifecycle order_currency on "Order", step 20250601090000_order_currency_expand: expand (UP)
 -- locks: SHARE ROW EXCLUSIVE on "Order" (brief: catalog only)
--- locks: ACCESS EXCLUSIVE on "Order" (held while every row is rewritten: blocks reads and writes)
+-- locks: ACCESS EXCLUSIVE on "Order" (brief: catalog only)
 -- locks: SHARE UPDATE EXCLUSIVE on "Order" (brief: catalog only)
 -- runs in one transaction: all or nothing
 -- migplan-disable changing-column-type: each type change here is binary-coercible or only raises a
