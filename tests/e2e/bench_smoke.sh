@@ -15,12 +15,13 @@ tl_assert_eq 0 "$TL_RC" "lifecycle.sh --rows 20000 exits 0"
 [ "$TL_RC" = 0 ] || echo "$TL_ERR" | tail -20
 tl_assert_contains "$TL_OUT" "p99.9_ms" "it prints the table"
 tl_assert_contains "$TL_OUT" "naive_bf/migplan" "it prints the ratios"
+tl_assert_contains "$TL_OUT" "migplan/none" "and the lifecycle against the no-migration baseline"
 
 res=$work/run/results.tsv
 field() { # PATH COLUMN
   awk -F'\t' -v p="$1" -v c="$2" 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next } $1 == p { print $col[c] }' "$res"
 }
-tl_assert_eq "naive naive_bf prisma migplan" "$(awk -F'\t' 'NR > 1 { printf "%s%s", s, $1; s = " " }' "$res")" \
+tl_assert_eq "none naive naive_bf prisma migplan" "$(awk -F'\t' 'NR > 1 { printf "%s%s", s, $1; s = " " }' "$res")" \
   "results.tsv has one row per path"
 for p in naive naive_bf prisma migplan; do
   # naive_bf may lose a deadlock against the application (exit 3): that is
