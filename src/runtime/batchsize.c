@@ -15,8 +15,7 @@ void batch_sizer_init(batch_sizer *s, long cap, long long budget_ms)
 {
 	s->cap = cap > 0 ? cap : 1;
 	s->budget_us = budget_ms > 0 ? budget_ms * 1000 : 0;
-	s->size = s->budget_us ? clamp(BATCH_START_ROWS, BATCH_MIN_ROWS < s->cap ? BATCH_MIN_ROWS : s->cap, s->cap)
-	                       : s->cap;
+	s->size = s->budget_us && BATCH_START_ROWS < s->cap ? BATCH_START_ROWS : s->cap;
 	s->longest_us = 0;
 	s->batches = 0;
 }
@@ -33,6 +32,5 @@ void batch_sizer_observe(batch_sizer *s, long long took_us, bool full)
 	double want = (double)s->size * (double)(s->budget_us * AIM_NUM / AIM_DEN) / (double)took_us;
 	double lo = (double)s->size / 4, hi = (double)s->size * 2;
 	want = want < lo ? lo : want > hi ? hi : want;
-	long floor = BATCH_MIN_ROWS < s->cap ? BATCH_MIN_ROWS : s->cap;
-	s->size = clamp((long)want, floor, s->cap);
+	s->size = clamp((long)want, BATCH_MIN_ROWS < s->cap ? BATCH_MIN_ROWS : s->cap, s->cap);
 }
